@@ -1,0 +1,84 @@
+import CCurl
+
+/// One HTTP request as CaseWatch sends it: a webhook POST or a registry feed GET.
+public struct HTTPRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Seconds to wait for the TCP (and TLS) connection.
+    public var connectTimeout: Double
+    /// Seconds the whole transfer may take.
+    public var timeout: Double
+    /// Response bytes kept; the rest is read and dropped so the connection stays reusable.
+    public var responseLimit: Int
+    public var caFile: String?
+
+    public init(
+        method: Method, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        connectTimeout: Double = 10, timeout: Double = 15, responseLimit: Int = 64 * 1024, caFile: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.responseLimit = responseLimit
+        self.caFile = caFile
+    }
+}
+
+/// What came back: status, headers of the final response, and the body up to the request's limit.
+public struct HTTPResponse: Sendable {
+    public let status: Int
+    public let headers: [(name: String, value: String)]
+    public let body: [UInt8]
+
+    /// The first header of that name, compared without case.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+extension EasyHandle {
+    /// Sends `request` and returns the response; never follows redirects (a 3xx is returned as is).
+    public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        try reset()
+        let buffers = TransferBuffers(upload: request.body, bodyLimit: request.responseLimit)
+        let headers = StringList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
+        try set(CURLOPT_URL, request.url)
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_FOLLOWLOCATION, 0)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+        try set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+        try set(CURLOPT_HTTPHEADER, headers)
+        if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
+        switch request.method {
+        case .get:
+            try set(CURLOPT_HTTPGET, 1)
+        case .post:
+            try set(CURLOPT_POST, 1)
+            try set(CURLOPT_POSTFIELDSIZE_LARGE, size: request.body.count)
+        }
+        try buffers.attach(to: self, reading: request.method == .post)
+        try withExtendedLifetime((buffers, headers)) { try perform() }
+        let parsed = buffers.headerLines.dropFirst().compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            return (String(line[..<colon]), value)
+        }
+        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headers: Array(parsed), body: buffers.body)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var slice = self
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
