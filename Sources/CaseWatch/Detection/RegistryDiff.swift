@@ -1,0 +1,56 @@
+import Foundation
+
+/// The whole-registry side of detection: which cases are new, changed or gone, and what to record.
+///
+/// Works on digests first so an unchanged case costs one hash and one dictionary look-up; only cases
+/// whose digest moved have their last-seen snapshot decoded and compared field by field.
+public struct RegistryDiff: Sendable {
+    /// Snapshots to write: new and changed cases, with their canonical JSON and its digest.
+    public var upserts: [SnapshotRow] = []
+    /// Cases gone from every source.
+    public var removals: [String] = []
+    public var events: [CaseEvent] = []
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - current: the registry as loaded now.
+    ///   - seen: the digest of every case's last-seen snapshot.
+    ///   - previous: loads last-seen snapshots by id (only called for changed and removed cases).
+    ///   - announceAdditions: false on a silent first sync.
+    ///   - registryComplete: false when a source failed to load; then nothing counts as removed.
+    public static func compute(
+        current: [String: LegalCase], seen: [String: SnapshotDigest],
+        previous: ([String]) async throws -> [String: LegalCase],
+        announceAdditions: Bool, registryComplete: Bool, detectedAt: Date
+    ) async rethrows -> RegistryDiff {
+        var diff = RegistryDiff()
+        var changed: [(id: String, row: SnapshotRow)] = []
+        for (id, legalCase) in current {
+            let json = legalCase.canonicalJSON
+            let digest = SnapshotDigest(json)
+            guard seen[id] != digest else { continue }
+            changed.append((id, SnapshotRow(id: id, digest: digest, json: json)))
+        }
+        let removed = registryComplete ? seen.keys.filter { current[$0] == nil } : []
+        let earlier = try await previous(changed.map(\.id).filter { seen[$0] != nil } + removed)
+
+        for (id, row) in changed.sorted(by: { $0.id < $1.id }) {
+            diff.upserts.append(row)
+            diff.events += ChangeDetector.events(previous: earlier[id], current: current[id], detectedAt: detectedAt,
+                                                 announceAdditions: announceAdditions)
+        }
+        for id in removed.sorted() {
+            diff.removals.append(id)
+            diff.events += ChangeDetector.events(previous: earlier[id], current: nil, detectedAt: detectedAt)
+        }
+        return diff
+    }
+}
+
+/// One case's last-seen snapshot as the store keeps it.
+public struct SnapshotRow: Sendable {
+    public let id: String
+    public let digest: SnapshotDigest
+    public let json: [UInt8]
+}

@@ -1,0 +1,123 @@
+/// Reads the fields of one map node, reporting each problem with its field path and line.
+///
+/// Every key read is remembered; ``finish()`` warns about the keys nobody read, which is how a typo
+/// in an optional field (`next_hearnig:`) gets noticed instead of silently ignored.
+struct MapReader {
+    let path: String
+    let line: Int?
+    private let entries: [(key: String, value: SourceNode)]
+    private var read: Set<String> = []
+    let log: ProblemLog
+
+    /// Returns nil (and logs why) when `node` is not a map.
+    init?(_ node: SourceNode, path: String, log: ProblemLog) {
+        guard case .map(let entries, let line) = node else {
+            log.error("expected a map, found \(node.kindName)", field: path.isEmpty ? nil : path, line: node.line)
+            return nil
+        }
+        self.entries = entries
+        self.line = line
+        self.path = path
+        self.log = log
+        var seen: Set<String> = []
+        for entry in entries where !seen.insert(entry.key).inserted {
+            log.error("appears twice", field: fieldPath(entry.key), line: entry.value.line)
+        }
+    }
+
+    func fieldPath(_ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    /// The node under `key`, nil when absent or null; logs a missing required field.
+    mutating func node(_ key: String, required: Bool = false) -> SourceNode? {
+        read.insert(key)
+        let value = entries.first { $0.key == key }?.value
+        switch value {
+        case nil, .null?:
+            if required { log.error("is required", field: fieldPath(key), line: value?.line ?? line) }
+            return nil
+        case let value?:
+            return value
+        }
+    }
+
+    mutating func string(_ key: String, required: Bool = false) -> String? {
+        guard let node = node(key, required: required) else { return nil }
+        guard case .scalar(let text, _) = node else {
+            log.error("expected a text value, found \(node.kindName)", field: fieldPath(key), line: node.line)
+            return nil
+        }
+        if text.contains(where: { $0 == "\0" }) {
+            log.error("contains a NUL character", field: fieldPath(key), line: node.line)
+            return nil
+        }
+        return text
+    }
+
+    /// A value from a closed set, with a suggestion when it is a near miss.
+    mutating func value<Value: RawRepresentable & CaseIterable>(
+        _ key: String, as type: Value.Type, required: Bool = false, noun: String
+    ) -> Value? where Value.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
+        if let value = Value(rawValue: text) { return value }
+        let names = Value.allCases.map(\.rawValue)
+        log.error(Self.notOneOf(text, noun: noun, choices: names), field: fieldPath(key), line: node(key)?.line)
+        return nil
+    }
+
+    mutating func date(_ key: String, required: Bool = false) -> CalendarDate? {
+        guard let text = string(key, required: required) else { return nil }
+        guard let date = CalendarDate(text) else {
+            log.error("\"\(text)\" is not a date (expected YYYY-MM-DD)", field: fieldPath(key), line: node(key)?.line)
+            return nil
+        }
+        return date
+    }
+
+    /// The items of a list field; a single scalar is not accepted as a list.
+    mutating func list(_ key: String, required: Bool = false) -> [SourceNode]? {
+        guard let node = node(key, required: required) else { return nil }
+        guard case .list(let items, _) = node else {
+            log.error("expected a list, found \(node.kindName)", field: fieldPath(key), line: node.line)
+            return nil
+        }
+        return items
+    }
+
+    mutating func stringList(_ key: String, required: Bool = false) -> [String]? {
+        guard let items = list(key, required: required) else { return nil }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .scalar(let text, _) = item else {
+                log.error("expected a text value, found \(item.kindName)", field: "\(fieldPath(key))[\(index)]",
+                          line: item.line)
+                continue
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    mutating func map(_ key: String, required: Bool = false) -> MapReader? {
+        guard let node = node(key, required: required) else { return nil }
+        return MapReader(node, path: fieldPath(key), log: log)
+    }
+
+    /// Warns about every key that no reader asked for.
+    func finish() {
+        for entry in entries where !read.contains(entry.key) {
+            log.warning("unknown field, ignored", field: fieldPath(entry.key), line: entry.value.line)
+        }
+    }
+
+    static func notOneOf(_ text: String, noun: String, choices: [String]) -> String {
+        var message = "\"\(text)\" is not \(noun)"
+        if let suggestion = Spelling.closest(to: text, among: choices) {
+            message += " (did you mean \"\(suggestion)\"?)"
+        } else {
+            message += " (one of: \(choices.joined(separator: ", ")))"
+        }
+        return message
+    }
+}

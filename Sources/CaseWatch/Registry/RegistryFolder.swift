@@ -1,0 +1,103 @@
+import Foundation
+
+/// A folder of case files: `*.yaml` / `*.yml` holding one case or a list of cases, `*.json` holding an
+/// array of cases (or one case object).
+public struct RegistryFolder: Sendable {
+    /// The folder as the operator wrote it, used in messages.
+    public let displayPath: String
+    /// The folder on disk.
+    public let url: URL
+
+    public init(displayPath: String, url: URL) {
+        self.displayPath = displayPath
+        self.url = url
+    }
+
+    /// The case files, sorted by name so that loading order (and messages) are stable.
+    func files() throws(InputError) -> [(display: String, url: URL)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError([InputProblem(file: displayPath, line: nil, field: "registry.sources",
+                                           message: "the registry folder does not exist")])
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw InputError([InputProblem(file: displayPath, line: nil, field: "registry.sources",
+                                           message: "cannot list the folder: \(error.localizedDescription)")])
+        }
+        let base = displayPath.hasSuffix("/") ? displayPath : displayPath + "/"
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+            .filter { !$0.hasPrefix(".") }
+            .sorted()
+            .map { (base + $0, url.appendingPathComponent($0)) }
+    }
+
+    /// Parses every file; problems are collected, not thrown, so one bad file does not hide another.
+    func load() -> RegistryLoad {
+        var load = RegistryLoad()
+        let files: [(display: String, url: URL)]
+        do {
+            files = try self.files()
+        } catch {
+            load.problems += error.problems
+            return load
+        }
+        for file in files {
+            load.merge(CaseFile.load(display: file.display, url: file.url))
+        }
+        return load
+    }
+}
+
+/// One file of cases.
+enum CaseFile {
+    static func load(display: String, url: URL) -> RegistryLoad {
+        var load = RegistryLoad()
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            load.problems.append(InputProblem(file: display, line: nil, field: nil,
+                                              message: "cannot read: \(error.localizedDescription)"))
+            return load
+        }
+        return parse(data, display: display, isJSON: url.pathExtension == "json")
+    }
+
+    static func parse(_ data: Data, display: String, isJSON: Bool) -> RegistryLoad {
+        var load = RegistryLoad()
+        let root: SourceNode
+        do {
+            if isJSON {
+                root = try SourceNode.parseJSON(data, file: display)
+            } else {
+                guard let text = String(data: data, encoding: .utf8) else {
+                    load.problems.append(InputProblem(file: display, line: nil, field: nil, message: "not UTF-8 text"))
+                    return load
+                }
+                root = try SourceNode.parseYAML(text, file: display)
+            }
+        } catch {
+            load.problems += error.problems
+            return load
+        }
+        let log = ProblemLog(file: display)
+        let decoder = CaseDecoder(log: log)
+        switch root {
+        case .list(let items, _):
+            for (index, item) in items.enumerated() {
+                if let legalCase = decoder.decode(item, path: "[\(index)]") {
+                    load.add(legalCase, file: display, line: item.line)
+                }
+            }
+        case .null:
+            log.warning("the file holds no case", field: nil, line: nil)
+        default:
+            if let legalCase = decoder.decode(root) { load.add(legalCase, file: display, line: root.line) }
+        }
+        load.problems += log.problems
+        return load
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// Recorded events, oldest first, optionally for one case and from one day on.
+    public func events(caseID: String? = nil, since: CalendarDate? = nil) async throws -> [CaseEvent] {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let caseID {
+            conditions.append("case_id = ?")
+            arguments.append(caseID)
+        }
+        if let since {
+            conditions.append("detected_at >= ?")
+            arguments.append(since.description)
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT json FROM event \(filter) ORDER BY seq"
+        let statementArguments = StatementArguments(arguments)
+        return try await pool.read { db in
+            let decoder = JSONDecoder.caseWatch
+            return try Data.fetchAll(db, sql: sql, arguments: statementArguments).map {
+                try decoder.decode(CaseEvent.self, from: $0)
+            }
+        }
+    }
+
+    /// One recorded event.
+    public func event(id: String) async throws -> CaseEvent? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT json FROM event WHERE id = ?", arguments: [id]).map {
+                try JSONDecoder.caseWatch.decode(CaseEvent.self, from: $0)
+            }
+        }
+    }
+
+    /// Which of these event ids are recorded already.
+    public func recordedEventIDs(among ids: [String]) async throws -> Set<String> {
+        try await pool.read { db in
+            var known: Set<String> = []
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
+            for id in ids where try Bool.fetchOne(statement, arguments: [id]) != nil {
+                known.insert(id)
+            }
+            return known
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// The digest of every case's last-seen snapshot: all a run needs to find what changed.
+    public func seenDigests() async throws -> [String: SnapshotDigest] {
+        try await pool.read { db in
+            var digests: [String: SnapshotDigest] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, digest FROM case_snapshot")
+            while let row = try rows.next() {
+                let digest: Data = row[1]
+                digests[row[0]] = SnapshotDigest(bytes: Array(digest))
+            }
+            return digests
+        }
+    }
+
+    /// The last-seen snapshots of the given cases.
+    public func snapshots(ids: [String]) async throws -> [String: LegalCase] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let decoder = JSONDecoder()
+            var cases: [String: LegalCase] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, json FROM case_snapshot WHERE id IN (\(marks))",
+                                               arguments: StatementArguments(Array(chunk)))
+                while let row = try rows.next() {
+                    let json: Data = row[1]
+                    cases[row[0]] = try decoder.decode(LegalCase.self, from: json)
+                }
+            }
+            return cases
+        }
+    }
+
+    /// Every last-seen case, by id.
+    public func allSnapshots() async throws -> [String: LegalCase] {
+        try await pool.read { db in
+            let decoder = JSONDecoder()
+            var cases: [String: LegalCase] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, json FROM case_snapshot")
+            while let row = try rows.next() {
+                let json: Data = row[1]
+                cases[row[0]] = try decoder.decode(LegalCase.self, from: json)
+            }
+            return cases
+        }
+    }
+
+    /// Whether a registry sync has ever been recorded (the first one may be silent).
+    public func hasSynced() async throws -> Bool {
+        try await setting("first_sync_at") != nil
+    }
+
+    /// Records one run's detection in a single transaction: snapshots, removals, events and the cycle.
+    ///
+    /// A crash leaves either all of it or none. Events already recorded (same id) are kept as they are,
+    /// so detecting a change twice records it once. Returns the events that were new.
+    @discardableResult
+    public func record(_ diff: RegistryDiff, registrySize: Int, startedAt: Date, finishedAt: Date) async throws
+        -> [CaseEvent]
+    {
+        let encoder = JSONEncoder.caseWatch
+        let encoded = try diff.events.map { (event: $0, json: try encoder.encode($0)) }
+        let now = Timestamp.iso8601(finishedAt)
+        return try await pool.write { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO case_snapshot (id, digest, json, recorded_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
+                recorded_at = excluded.recorded_at
+                """)
+            for row in diff.upserts {
+                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now])
+            }
+            let delete = try db.cachedStatement(sql: "DELETE FROM case_snapshot WHERE id = ?")
+            for id in diff.removals {
+                try delete.execute(arguments: [id])
+            }
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO event (id, type, case_id, occurred_on, detected_at, json)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            var recorded: [CaseEvent] = []
+            for (event, json) in encoded {
+                try insert.execute(arguments: [event.id, event.type.rawValue, event.caseID,
+                                               event.occurredOn?.description, Timestamp.iso8601(event.detectedAt), json])
+                if db.changesCount > 0 { recorded.append(event) }
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('first_sync_at', ?)",
+                           arguments: [now])
+            try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, cases, events) VALUES (?, ?, ?, ?)",
+                           arguments: [Timestamp.iso8601(startedAt), now, registrySize, recorded.count])
+            return recorded
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `casewatch`: watches a registry of cases against human-rights defenders and alerts subscribers.
+@main
+struct CaseWatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casewatch",
+        abstract: "Watch a registry of legal cases against human-rights defenders and alert subscribers.",
+        discussion: """
+            Exit codes: 0 done; 1 failure; 64 usage; 65 bad input data (nothing recorded, nothing sent); \
+            75 another run holds the lock (nothing done).
+            """,
+        subcommands: [CheckCommand.self, RunCommand.self, EventsCommand.self]
+    )
+}

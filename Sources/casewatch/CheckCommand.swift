@@ -1,0 +1,23 @@
+import ArgumentParser
+import CaseWatch
+
+/// `casewatch check`: validates everything an operator edits, reporting every problem with file and line.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the configuration, registry, subscribers and templates (exit 65 when any is wrong)."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        let report = await InputCheck(configuration: configuration).run()
+        for problem in report.problems { Output.error("\(problem)") }
+        guard report.errorCount == 0 else {
+            Output.error("\(report.errorCount) problem(s) found")
+            throw ExitCode(65)
+        }
+        Output.line(report.summary)
+    }
+}
