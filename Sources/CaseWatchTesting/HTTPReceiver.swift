@@ -1,0 +1,42 @@
+import Foundation
+
+/// A real webhook receiver (`Tests/Peers/http_peer.py`) that logs every request and answers as scripted.
+public final class HTTPReceiver: Sendable {
+    public let peer: PeerProcess
+    let logFile: URL
+
+    /// One request as the receiver saw it.
+    public struct Request: Sendable {
+        public let method: String
+        public let path: String
+        public let headers: [String: String]
+        public let body: String
+        public let status: Int
+    }
+
+    /// - Parameter script: answers, one per request (`500`, `410`, `429 retry-after=2`, `sleep=30`…);
+    ///   after them, `defaultStatus`.
+    public init(script: [String] = [], defaultStatus: Int = 204, extra: [String] = []) throws {
+        let directory = try TemporaryDirectory("casewatch-http")
+        logFile = directory.url.appendingPathComponent("requests.jsonl")
+        let scriptFile = try directory.write("script", script.joined(separator: "\n") + "\n")
+        peer = try PeerProcess("http_peer.py", arguments: [
+            "--log", logFile.path, "--script", scriptFile.path, "--default", String(defaultStatus),
+        ] + extra, directory: directory)
+    }
+
+    public var url: String { "http://127.0.0.1:\(peer.port)" }
+
+    /// The requests received so far, in arrival order.
+    public func requests() throws -> [Request] {
+        guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
+                           headers: object["headers"] as? [String: String] ?? [:],
+                           body: object["body"] as? String ?? "", status: object["status"] as? Int ?? 0)
+        }
+    }
+
+    public func stop() { peer.stop() }
+}

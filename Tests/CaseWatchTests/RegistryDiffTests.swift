@@ -1,0 +1,46 @@
+import CaseWatch
+import Foundation
+import Testing
+
+@Suite("Whole-registry detection")
+struct RegistryDiffTests {
+    func diff(current: [LegalCase], seen: [LegalCase], announce: Bool = true, complete: Bool = true) async throws
+        -> RegistryDiff
+    {
+        let previous = Dictionary(uniqueKeysWithValues: seen.map { ($0.id, $0) })
+        return try await RegistryDiff.compute(
+            current: Dictionary(uniqueKeysWithValues: current.map { ($0.id, $0) }),
+            seen: previous.mapValues { SnapshotDigest($0.canonicalJSON) },
+            previous: { ids in previous.filter { ids.contains($0.key) } },
+            announceAdditions: announce, registryComplete: complete, detectedAt: CaseFixtures.detectedAt)
+    }
+
+    @Test("unchanged registry: nothing to write, no event")
+    func unchanged() async throws {
+        let result = try await diff(current: [CaseFixtures.helsinki], seen: [CaseFixtures.helsinki])
+        #expect(result.upserts.isEmpty && result.removals.isEmpty && result.events.isEmpty)
+    }
+
+    @Test("a changed case is written back with its events")
+    func changed() async throws {
+        let result = try await diff(current: [CaseFixtures.helsinkiRuled], seen: [CaseFixtures.helsinki])
+        #expect(result.upserts.map(\.id) == ["moscow-helsinki-group-liquidation"])
+        #expect(result.events.map(\.type) == [.statusChanged])
+    }
+
+    @Test("silent first sync records cases without announcing them")
+    func silentFirstSync() async throws {
+        let result = try await diff(current: [CaseFixtures.helsinki], seen: [], announce: false)
+        #expect(result.upserts.count == 1)
+        #expect(result.events.isEmpty)
+    }
+
+    @Test("a case gone from a complete registry is removed; from an incomplete one it stays")
+    func removal() async throws {
+        let complete = try await diff(current: [], seen: [CaseFixtures.helsinki])
+        #expect(complete.removals == ["moscow-helsinki-group-liquidation"])
+        #expect(complete.events.map(\.type) == [.removed])
+        let incomplete = try await diff(current: [], seen: [CaseFixtures.helsinki], complete: false)
+        #expect(incomplete.removals.isEmpty && incomplete.events.isEmpty)
+    }
+}

@@ -1,0 +1,134 @@
+import CaseWatchTesting
+import Foundation
+import Testing
+
+@testable import CaseWatch
+
+@Suite("Loading the registry")
+struct RegistryLoadingTests {
+    static let valid = """
+        id: moscow-helsinki-group-liquidation
+        subject:
+          kind: organisation
+          name: {en: Moscow Helsinki Group, ru: Московская Хельсинкская группа}
+        country: RU
+        type: liquidation
+        status: ruling_issued
+        outcome: granted
+        court: Moscow City Court
+        history:
+          - {date: 2022-12-14, status: claim_filed}
+          - {date: 2023-01-25, status: ruling_issued, outcome: granted}
+        sources: [https://example.org/mhg]
+        """
+
+    func load(_ files: [String: String]) throws -> RegistryLoad {
+        let directory = try TemporaryDirectory()
+        for (name, text) in files { try directory.write("registry/\(name)", text) }
+        return RegistryFolder(displayPath: "registry/", url: directory.url.appendingPathComponent("registry")).load()
+    }
+
+    func messages(_ files: [String: String]) throws -> [String] {
+        try load(files).problems.map(\.description)
+    }
+
+    @Test("a valid YAML case loads with every field")
+    func validYAML() throws {
+        let load = try load(["mhg.yaml": Self.valid])
+        #expect(load.problems.isEmpty)
+        let legalCase = try #require(load.cases["moscow-helsinki-group-liquidation"])
+        #expect(legalCase.subject.name(in: .ru) == "Московская Хельсинкская группа")
+        #expect(legalCase.subject.name(in: .fr) == "Moscow Helsinki Group")
+        #expect(legalCase.status == .rulingIssued && legalCase.outcome == .granted)
+        #expect(legalCase.history.count == 2)
+    }
+
+    @Test("a JSON array of the same objects loads")
+    func validJSON() throws {
+        let json = """
+            [{"id": "sova-center-liquidation", "subject": {"kind": "organisation", "name": {"en": "SOVA Center"}},
+              "country": "RU", "type": "liquidation", "status": "ruling_issued", "outcome": "granted",
+              "next_hearing": null, "history": [{"date": "2023-04-27", "status": "ruling_issued"}], "tags": []}]
+            """
+        let load = try load(["feed.json": json])
+        #expect(load.problems.isEmpty)
+        #expect(load.cases["sova-center-liquidation"]?.status == .rulingIssued)
+    }
+
+    @Test("an unknown status names file, line, field and the likely intent")
+    func unknownStatus() throws {
+        let text = Self.valid.replacingOccurrences(of: "status: ruling_issued\n", with: "status: ruling_isued\n")
+        #expect(try messages(["mhg.yaml": text])
+            == [#"registry/mhg.yaml:7: status: "ruling_isued" is not a status (did you mean "ruling_issued"?)"#])
+    }
+
+    @Test("broken YAML is reported with its line")
+    func brokenYAML() throws {
+        let problems = try messages(["bad.yaml": "id: x\nsubject: {kind: organisation\ncountry: RU\n"])
+        #expect(problems.count == 1)
+        #expect(problems[0].hasPrefix("registry/bad.yaml:"))
+        #expect(problems[0].contains("YAML syntax"))
+    }
+
+    @Test("wrong types, bad dates, non-ISO countries and unknown types are refused", arguments: [
+        ("country: RU", "country: XX", #"registry/c.yaml:5: country: "XX" is not an ISO 3166-1 alpha-2 country code"#),
+        ("type: liquidation", "type: liquidate",
+         #"registry/c.yaml:6: type: "liquidate" is not a case type (did you mean "liquidation"?)"#),
+        ("2022-12-14", "2022-13-14",
+         #"registry/c.yaml:11: history[0].date: "2022-13-14" is not a date (expected YYYY-MM-DD)"#),
+        ("sources: [https://example.org/mhg]", "sources: {a: b}", "registry/c.yaml:13: sources: expected a list, found a map"),
+        ("court: Moscow City Court", "court: [Moscow City Court]",
+         "registry/c.yaml:9: court: expected a text value, found a list"),
+    ])
+    func refused(original: String, replacement: String, expected: String) throws {
+        let text = Self.valid.replacingOccurrences(of: original, with: replacement)
+        #expect(try messages(["c.yaml": text]) == [expected])
+    }
+
+    @Test("a missing required field is named")
+    func missingField() throws {
+        let text = Self.valid.replacingOccurrences(of: "country: RU\n", with: "")
+        #expect(try messages(["c.yaml": text]) == ["registry/c.yaml:1: country: is required"])
+    }
+
+    @Test("the same id in two files is refused, naming both")
+    func duplicateIDs() throws {
+        let problems = try messages(["a.yaml": Self.valid, "b.yaml": Self.valid])
+        #expect(problems == [#"registry/b.yaml:1: id: "moscow-helsinki-group-liquidation" is already used by registry/a.yaml:1"#])
+    }
+
+    @Test("an unknown field is a warning, and the case still loads")
+    func unknownField() throws {
+        let load = try load(["c.yaml": Self.valid + "\nnext_hearnig: null\n"])
+        #expect(load.cases.count == 1)
+        #expect(load.problems.map(\.description) == ["registry/c.yaml:14: warning: next_hearnig: unknown field, ignored"])
+        #expect(load.problems.errors.isEmpty)
+    }
+
+    @Test("a line break in a name is refused (it would reach an e-mail header)")
+    func lineBreakInName() throws {
+        let text = Self.valid.replacingOccurrences(of: "{en: Moscow Helsinki Group,", with: "{en: \"Moscow\\r\\nBcc: x@example.org\",")
+        let problems = try messages(["c.yaml": text])
+        #expect(problems.count == 1)
+        #expect(problems[0].contains("subject.name.en: must be on one line"))
+    }
+
+    @Test("history must run oldest first")
+    func historyOrder() throws {
+        let text = Self.valid.replacingOccurrences(of: "2023-01-25", with: "2021-01-25")
+        #expect(try messages(["c.yaml": text]).first?.contains("history[1].date: 2021-01-25 is earlier") == true)
+    }
+
+    @Test("a missing registry folder is an error naming the setting")
+    func missingFolder() {
+        let load = RegistryFolder(displayPath: "nowhere/", url: URL(fileURLWithPath: "/nonexistent/registry")).load()
+        #expect(load.problems.map(\.description) == ["nowhere/: registry.sources: the registry folder does not exist"])
+    }
+
+    @Test("the sample registry in the repository is clean")
+    func sampleRegistry() {
+        let load = RegistryFolder(displayPath: "registry/", url: RepositoryFiles.url("registry")).load()
+        #expect(load.problems.isEmpty, "\(load.problems)")
+        #expect(load.cases.count >= 10)
+    }
+}

@@ -1,0 +1,130 @@
+import CaseWatch
+import CaseWatchTesting
+import Foundation
+import Testing
+
+/// The built binary against a temporary copy of the sample set-up, as cron runs it.
+@Suite("run --once end to end")
+struct RunOnceTests {
+    let workspace: TemporaryDirectory
+    let casewatch: CommandRunner
+
+    init() throws {
+        workspace = try TemporaryDirectory("casewatch-e2e")
+        try RepositoryFiles.copy(["registry", "casewatch.yml"], into: workspace)
+        casewatch = CommandRunner(directory: workspace.url)
+    }
+
+    func editCase(_ name: String, _ edit: (String) -> String) throws {
+        let path = "registry/\(name).yaml"
+        try workspace.write(path, edit(try workspace.read(path)))
+    }
+
+    func eventLines() throws -> [[String: Any]] {
+        let result = try casewatch.run(["events", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("a status edit between two runs is recorded as exactly one event")
+    func statusEdit() throws {
+        let first = try casewatch.run(["run", "--once"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try eventLines().isEmpty)  // initial_sync: silent
+
+        try editCase("sakharov-center-liquidation") {
+            $0.replacingOccurrences(of: "\nstatus: ruling_issued\n", with: "\nstatus: appeal_filed\n")
+        }
+        let second = try casewatch.run(["run", "--once"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("1 new event(s) recorded"))
+
+        let events = try eventLines()
+        try #require(events.count == 1)
+        #expect(events[0]["type"] as? String == "case.status_changed")
+        #expect(events[0]["case_id"] as? String == "sakharov-center-liquidation")
+        let change = try #require(events[0]["change"] as? [String: Any])
+        #expect(change["from"] as? String == "ruling_issued")
+        #expect(change["to"] as? String == "appeal_filed")
+
+        let third = try casewatch.run(["run", "--once"])
+        #expect(third.stdout.contains("0 new event(s) recorded"))
+        #expect(try eventLines().count == 1)
+
+        let filtered = try casewatch.run(["events", "--case", "meduza-undesirable"])
+        #expect(filtered.status == 0 && filtered.stdout.isEmpty)
+    }
+
+    @Test("a dry run prints the event and records nothing")
+    func dryRun() throws {
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try editCase("sova-center-liquidation") {
+            $0.replacingOccurrences(of: "\ncourt: ", with: "\ncourt: Supreme Court of Russia\nformer_court: ")
+        }
+        let dry = try casewatch.run(["run", "--once", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("case.updated sova-center-liquidation: changed: court"))
+        #expect(dry.stderr.contains("former_court: unknown field, ignored"))
+        #expect(try eventLines().isEmpty)
+    }
+
+    @Test("a broken case file exits 65, names the file, and leaves the recorded state as it was")
+    func brokenFile() throws {
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        let original = try workspace.read("registry/meduza-undesirable.yaml")
+        try editCase("meduza-undesirable") {
+            $0.replacingOccurrences(of: "\nstatus: designated\n", with: "\nstatus: desginated\n")
+        }
+        try editCase("sakharov-center-liquidation") {
+            $0.replacingOccurrences(of: "\nstatus: ruling_issued\n", with: "\nstatus: appeal_filed\n")
+        }
+        let broken = try casewatch.run(["run", "--once"])
+        #expect(broken.status == 65)
+        #expect(broken.stderr.contains(#"registry/meduza-undesirable.yaml:"#))
+        #expect(broken.stderr.contains(#"status: "desginated" is not a status (did you mean "designated"?)"#))
+        #expect(try eventLines().isEmpty)
+
+        let check = try casewatch.run(["check"])
+        #expect(check.status == 65)
+
+        try workspace.write("registry/meduza-undesirable.yaml", original)
+        let fixed = try casewatch.run(["run", "--once"])
+        #expect(fixed.status == 0)
+        #expect(try eventLines().map { $0["case_id"] as? String } == ["sakharov-center-liquidation"])
+    }
+
+    @Test("a case file removed from the registry becomes case.removed")
+    func removal() throws {
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try FileManager.default.removeItem(at: workspace.url.appendingPathComponent("registry/article-19-undesirable.yaml"))
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        let events = try eventLines()
+        #expect(events.map { $0["type"] as? String } == ["case.removed"])
+        #expect(events.first?["case_id"] as? String == "article-19-undesirable")
+    }
+
+    @Test("a second run while one holds the lock exits 75 and does nothing")
+    func lockHeld() throws {
+        let lock = try RunLock(statePath: workspace.url.appendingPathComponent("var/casewatch.sqlite").path)
+        let second = try casewatch.run(["run", "--once"])
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another CaseWatch run holds"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.url.appendingPathComponent("var/casewatch.sqlite").path))
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test("usage errors exit 64")
+    func usage() throws {
+        #expect(try casewatch.run(["run"]).status == 64)
+        #expect(try casewatch.run(["events", "--since", "yesterday"]).status == 64)
+    }
+
+    @Test("check on the sample set-up is clean")
+    func check() throws {
+        let result = try casewatch.run(["check"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+    }
+}

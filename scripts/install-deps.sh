@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages CaseWatch needs: `install-deps.sh` for building and running,
+# `install-deps.sh --tests` adds the real peers the tests talk to (aiosmtpd, openssl).
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certificates)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3 python3-aiosmtpd openssl)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

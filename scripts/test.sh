@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what the tests need (libcurl, aiosmtpd, openssl) and runs every test suite: unit tests,
+# tests against real SMTP and HTTP peers on 127.0.0.1, and end-to-end tests of the built binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --tests
+swift build --build-tests
+swift test --skip-build "$@"
