@@ -23,10 +23,12 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "InternetMessage"),
         .target(
             name: "CaseWatch",
             dependencies: [
                 "Curl",
+                "InternetMessage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -44,6 +46,7 @@ let package = Package(
         ),
         .target(name: "CaseWatchTesting", dependencies: ["CaseWatch"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CaseWatchTesting"]),
+        .testTarget(name: "InternetMessageTests", dependencies: ["InternetMessage"]),
         .testTarget(name: "CaseWatchTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
     ]
