@@ -1,0 +1,52 @@
+import Foundation
+
+/// One alert rendered for one subscriber: the e-mail's parts and the one-line summary.
+public struct RenderedAlert: Sendable, Equatable {
+    public var subject: String
+    public var text: String
+    public var html: String
+    public var summary: String
+}
+
+/// Renders events through the templates, in each subscriber's language.
+public struct AlertRenderer: Sendable {
+    public let templates: TemplateSet
+
+    public init(templates: TemplateSet) {
+        self.templates = templates
+    }
+
+    /// Renders `event` for `subscriber`; `unsubscribeURL` goes into the footer.
+    ///
+    /// A part missing in the subscriber's language is rendered from the English template with English
+    /// values, so a message never mixes languages within a part.
+    public func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?) -> RenderedAlert {
+        var contexts: [Language: [String: Any]] = [:]
+        func render(_ part: TemplateSet.Part) -> String {
+            guard let (template, language) = templates.template(event.type.rawValue, part, subscriber.language) else {
+                return ""
+            }
+            if contexts[language] == nil {
+                var context = AlertContext(event: event, language: language, labels: templates.labels(language))
+                context.set("subscriber_name", subscriber.name)
+                context.set("unsubscribe_url", unsubscribeURL)
+                contexts[language] = context.values
+            }
+            return template.render(contexts[language]!)
+        }
+        return RenderedAlert(
+            subject: Self.oneLine(render(.emailSubject)), text: render(.emailText), html: render(.emailHTML),
+            summary: Self.oneLine(render(.summary)))
+    }
+
+    /// The summary line alone (webhook payloads, the feed).
+    public func summary(_ event: CaseEvent, language: Language) -> String {
+        guard let (template, used) = templates.template(event.type.rawValue, .summary, language) else { return "" }
+        return Self.oneLine(template.render(AlertContext(event: event, language: used, labels: templates.labels(used)).values))
+    }
+
+    /// Collapses whitespace runs (template line breaks) into single spaces.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+}

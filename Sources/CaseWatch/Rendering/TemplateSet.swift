@@ -1,0 +1,90 @@
+import Foundation
+import Mustache
+
+/// Every alert template of the `templates/` folder, parsed once, with the labels of each language.
+///
+/// Layout: `templates/<event type>/<part>.<lang>.mustache` (parts: `email.subject`, `email.txt`,
+/// `email.html`, `summary`), `templates/digest/…` for digests, `templates/labels/<lang>.yaml`.
+/// A missing language falls back to English; a missing English template is an error.
+public struct TemplateSet: Sendable {
+    public enum Part: String, Sendable, CaseIterable {
+        case emailSubject = "email.subject"
+        case emailText = "email.txt"
+        case emailHTML = "email.html"
+        case summary
+
+        var isHTML: Bool { self == .emailHTML }
+    }
+
+    /// Template key: folder (event type or `digest`), part, language.
+    struct Key: Hashable {
+        let folder: String
+        let part: Part
+        let language: Language
+    }
+
+    let templates: [Key: (template: MustacheTemplate, file: String)]
+    let labels: [Language: Labels]
+
+    /// The folders CaseWatch renders from: one per event type, plus the digest.
+    static let folders: [String] = EventType.allCases.map(\.rawValue) + ["digest"]
+
+    /// Loads and parses every template; problems (with file and line) are collected, not thrown.
+    public static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
+        var problems: [InputProblem] = []
+        var templates: [Key: (MustacheTemplate, String)] = [:]
+        let base = displayPath.hasSuffix("/") ? displayPath : displayPath + "/"
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            problems.append(InputProblem(file: displayPath, line: nil, field: "templates",
+                                         message: "the templates folder does not exist"))
+        }
+        for folder in folders {
+            for part in Part.allCases where !(folder == "digest" && part == .summary) {
+                for language in Language.allCases {
+                    let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+                    let url = directory.appendingPathComponent(name)
+                    guard let data = FileManager.default.contents(atPath: url.path) else {
+                        if language == .en {
+                            problems.append(InputProblem(file: base + name, line: nil, field: nil,
+                                                         message: "missing (English is the fallback of every language)"))
+                        }
+                        continue
+                    }
+                    guard let text = String(data: data, encoding: .utf8) else {
+                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "not UTF-8 text"))
+                        continue
+                    }
+                    do {
+                        // Text parts are not HTML-escaped; the pragma stays on the first line so line numbers hold.
+                        let source = part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text
+                        templates[Key(folder: folder, part: part, language: language)] =
+                            (try MustacheTemplate(string: source), base + name)
+                    } catch let error as MustacheTemplate.ParserError {
+                        problems.append(InputProblem(file: base + name, line: error.context.lineNumber, field: nil,
+                                                     message: "Mustache: \(error.error)"))
+                    } catch {
+                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "Mustache: \(error)"))
+                    }
+                }
+            }
+        }
+        var labels: [Language: Labels] = [:]
+        for language in Language.allCases {
+            let name = "labels/\(language.rawValue).yaml"
+            let (loaded, labelProblems) = Labels.load(file: base + name, url: directory.appendingPathComponent(name))
+            problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
+            labels[language] = loaded
+        }
+        return (TemplateSet(templates: templates, labels: labels), problems)
+    }
+
+    /// The template for `part` in `language`, or the English one, with the language it is written in.
+    func template(_ folder: String, _ part: Part, _ language: Language) -> (MustacheTemplate, Language)? {
+        if let found = templates[Key(folder: folder, part: part, language: language)] { return (found.template, language) }
+        return templates[Key(folder: folder, part: part, language: .en)].map { ($0.template, .en) }
+    }
+
+    func labels(_ language: Language) -> Labels {
+        labels[language] ?? labels[.en] ?? Labels()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A Standard Webhooks signing secret: `whsec_` followed by the base64 of the key.
+public struct WebhookSecret: Sendable {
+    public let key: [UInt8]
+
+    /// Parses one `whsec_…` secret.
+    public init?(_ text: String) {
+        guard text.hasPrefix("whsec_"), let key = Data(base64Encoded: String(text.dropFirst(6))), key.count >= 16 else {
+            return nil
+        }
+        self.key = Array(key)
+    }
+
+    /// Every secret in an environment value (several, space-separated, during a rotation).
+    public static func all(in value: String) -> [WebhookSecret] {
+        value.split(whereSeparator: \.isWhitespace).compactMap { WebhookSecret(String($0)) }
+    }
+
+    /// What is wrong with an environment value, without ever repeating the value.
+    static func problems(in value: String) -> [String] {
+        let parts = value.split(whereSeparator: \.isWhitespace)
+        var problems: [String] = []
+        for (index, part) in parts.enumerated() where WebhookSecret(String(part)) == nil {
+            let which = parts.count > 1 ? " (secret \(index + 1) of \(parts.count))" : ""
+            problems.append("is not a whsec_ secret with a base64 key of at least 16 bytes\(which)")
+        }
+        return problems
+    }
+}
