@@ -90,8 +90,8 @@ class PeerServer(http.server.ThreadingHTTPServer):
     """The server, holding what all handler threads share. Its handler
     threads are daemon threads, so one still sleeping cannot block exit."""
 
-    def __init__(self, log_path, script, default_status, feed, etag):
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, log_path, script, default_status, feed, etag, port=0):
+        super().__init__(("127.0.0.1", port), Handler)
         self.log_file = open(log_path, "a", encoding="utf-8")
         self.script = script
         self.default_status = default_status
@@ -226,6 +226,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port-file", metavar="PATH", required=True)
     parser.add_argument("--log", metavar="FILE", required=True)
+    parser.add_argument("--port", type=int, default=0, metavar="N",
+                        help="listen on this port (default: one the kernel picks); lets a test restart a receiver")
     parser.add_argument("--script", metavar="FILE")
     parser.add_argument("--default", type=int, default=204, metavar="STATUS",
                         help="status once the script is used up (default 204)")
@@ -241,7 +243,7 @@ def main():
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
     server = PeerServer(args.log, read_script(args.script), args.default,
-                        args.feed, args.etag)
+                        args.feed, args.etag, args.port)
     # The socket is listening from here on; connections queue until served.
     write_atomically(args.port_file, f"{server.server_address[1]}\n".encode())
     thread = threading.Thread(target=server.serve_forever, args=(0.2,))

@@ -140,6 +140,11 @@ extension Configuration.HTTP {
     fileprivate mutating func read(_ fields: inout MapReader) {
         listen = fields.string("listen") ?? listen
         baseURL = fields.string("base_url") ?? baseURL
+        if !baseURL.hasPrefix("https://") {
+            // RFC 8058: the one-click unsubscribe address in List-Unsubscribe must be HTTPS.
+            fields.log.error("\"\(baseURL)\" must be an https:// address (RFC 8058 unsubscribe links are HTTPS)",
+                             field: fields.fieldPath("base_url"), line: fields.node("base_url")?.line)
+        }
         tokenSecretEnv = fields.string("token_secret_env") ?? tokenSecretEnv
     }
 }

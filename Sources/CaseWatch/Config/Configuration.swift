@@ -70,7 +70,7 @@ public struct Configuration: Sendable {
 
     public struct HTTP: Sendable {
         public var listen: String = "127.0.0.1:8080"
-        public var baseURL: String = "http://127.0.0.1:8080"
+        public var baseURL: String = "https://alerts.example.org"
         public var tokenSecretEnv: String? = "CASEWATCH_TOKEN_SECRET"
     }
 

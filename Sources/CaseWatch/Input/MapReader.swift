@@ -25,6 +25,9 @@ struct MapReader {
         }
     }
 
+    /// The keys present, in file order.
+    var keys: [String] { entries.map(\.key) }
+
     func fieldPath(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }

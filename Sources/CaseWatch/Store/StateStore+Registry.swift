@@ -53,14 +53,15 @@ extension StateStore {
         try await setting("first_sync_at") != nil
     }
 
-    /// Records one run's detection in a single transaction: snapshots, removals, events and the cycle.
+    /// Records one run's detection in a single transaction: snapshots, removals, events, their outbox
+    /// entries and the cycle.
     ///
     /// A crash leaves either all of it or none. Events already recorded (same id) are kept as they are,
     /// so detecting a change twice records it once. Returns the events that were new.
     @discardableResult
-    public func record(_ diff: RegistryDiff, registrySize: Int, startedAt: Date, finishedAt: Date) async throws
-        -> [CaseEvent]
-    {
+    public func record(
+        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], registrySize: Int, startedAt: Date, finishedAt: Date
+    ) async throws -> [CaseEvent] {
         let encoder = JSONEncoder.caseWatch
         let encoded = try diff.events.map { (event: $0, json: try encoder.encode($0)) }
         let now = Timestamp.iso8601(finishedAt)
@@ -87,6 +88,7 @@ extension StateStore {
                                                event.occurredOn?.description, Timestamp.iso8601(event.detectedAt), json])
                 if db.changesCount > 0 { recorded.append(event) }
             }
+            try Self.enqueue(deliveries, now: finishedAt, in: db)
             try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('first_sync_at', ?)",
                            arguments: [now])
             try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, cases, events) VALUES (?, ?, ?, ?)",

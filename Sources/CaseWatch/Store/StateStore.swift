@@ -64,6 +64,7 @@ public final class StateStore: Sendable {
                 );
                 """)
         }
+        registerOutboxMigration(&migrator)
         return migrator
     }
 }

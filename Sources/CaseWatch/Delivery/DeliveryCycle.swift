@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+
+/// The second half of a cycle: send every outbox entry that is due, with `delivery.concurrency` lanes,
+/// and write the outcomes back in batches.
+///
+/// Entries are claimed (`sending`) in batches before they are sent and their outcomes recorded in
+/// batches after, so the store costs a few transactions per hundred deliveries. A crash between the two
+/// leaves entries in `sending`; the next run puts them back to pending and sends them again, with the
+/// same Message-ID / webhook-id — at-least-once, duplicates only among what was in flight.
+public struct DeliveryCycle: Sendable {
+    public let store: StateStore
+    public let settings: DeliverySettings
+    public let logger: Logger
+    let clock: @Sendable () -> Date
+    let jitter: @Sendable () -> Double
+
+    public init(
+        store: StateStore, settings: DeliverySettings, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) }
+    ) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+        self.jitter = jitter
+    }
+
+    /// What a delivery cycle did.
+    public struct Report: Sendable, Equatable {
+        public var delivered = 0
+        public var retrying = 0
+        public var dead = 0
+        public var attempted: Int { delivered + retrying + dead }
+    }
+
+    /// Entries claimed per transaction; also bounds memory, whatever the queue's depth.
+    static let claimSize = 256
+    /// Outcomes written per transaction; also bounds how many sent entries a crash can leave unrecorded.
+    static let recordSize = 32
+
+    /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
+    public func run() async throws -> Report {
+        let cutoff = clock()
+        let workers = (0..<max(1, settings.concurrency)).map { DeliveryWorker(index: $0, settings: settings) }
+        let recorder = AttemptRecorder(store: store, batchSize: Self.recordSize)
+        while true {
+            let jobs = try await store.claimDue(now: cutoff, limit: Self.claimSize)
+            if jobs.isEmpty { break }
+            let lanes = JobQueue(jobs)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in workers {
+                    group.addTask {
+                        while let job = lanes.next() {
+                            try await recorder.add(await self.attempt(job, on: worker))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await recorder.flush()
+        }
+        return await recorder.report
+    }
+
+    private func attempt(_ job: DeliveryJob, on worker: DeliveryWorker) async -> AttemptRecord {
+        let (result, started, duration) = await worker.attempt(job, clock: clock)
+        let transition = OutboxTransition.after(
+            result.outcome, attempts: job.attempts + 1, policy: settings.retry, now: started, jitter: jitter())
+        var metadata: Logger.Metadata = [
+            "outbox.id": "\(job.outboxID)", "event.id": "\(job.draft.eventID)",
+            "subscriber.id": "\(job.draft.subscriberID)", "channel": "\(job.draft.channel.rawValue)",
+            "outcome": "\(result.outcome.label)", "attempt": "\(job.attempts + 1)",
+        ]
+        switch transition.state {
+        case .delivered:
+            logger.debug("delivered", metadata: metadata)
+        case .retrying:
+            metadata["reason"] = "\(result.outcome.detail)"
+            logger.warning("delivery failed, will retry", metadata: metadata)
+        default:
+            metadata["reason"] = "\(result.outcome.detail)"
+            logger.error("delivery failed for good, kept as a dead letter", metadata: metadata)
+        }
+        return AttemptRecord(job: job, outcome: result.outcome, transition: transition, startedAt: started,
+                             duration: duration, code: result.code)
+    }
+}
+
+/// Hands a batch of jobs to the lanes, one at a time.
+final class JobQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var iterator: IndexingIterator<[DeliveryJob]>
+
+    init(_ jobs: [DeliveryJob]) {
+        iterator = jobs.makeIterator()
+    }
+
+    func next() -> DeliveryJob? {
+        lock.withLock { iterator.next() }
+    }
+}
+
+/// Buffers attempt records and writes them to the store in batches.
+actor AttemptRecorder {
+    private let store: StateStore
+    private let batchSize: Int
+    private var buffer: [AttemptRecord] = []
+    private(set) var report = DeliveryCycle.Report()
+
+    init(store: StateStore, batchSize: Int) {
+        self.store = store
+        self.batchSize = batchSize
+    }
+
+    func add(_ record: AttemptRecord) async throws {
+        buffer.append(record)
+        switch record.transition.state {
+        case .delivered: report.delivered += 1
+        case .retrying: report.retrying += 1
+        default: report.dead += 1
+        }
+        if buffer.count >= batchSize { try await flush() }
+    }
+
+    func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let batch = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try await store.record(attempts: batch)
+    }
+}

@@ -1,0 +1,74 @@
+import Curl
+import Foundation
+
+/// Signed webhooks over HTTP through libcurl; one keep-alive connection per worker and receiver.
+final class WebhookSender: DeliverySender {
+    private let timeout: TimeInterval
+    private let environment: [String: String]
+    private var handle: EasyHandle?
+
+    init(timeout: TimeInterval, environment: [String: String]) {
+        self.timeout = timeout
+        self.environment = environment
+    }
+
+    func send(_ job: DeliveryJob, at now: Date) -> SendResult {
+        let secrets = job.draft.secretEnv.map { WebhookSecret.all(in: environment[$0] ?? "") } ?? []
+        guard !secrets.isEmpty else {
+            return SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(job.draft.secretEnv ?? "?")"),
+                              code: nil)
+        }
+        let request = HTTPRequest(
+            method: .post, url: job.draft.recipient,
+            headers: WebhookRequest.headers(job: job, secrets: secrets, at: now),
+            body: job.draft.payload, connectTimeout: min(timeout, 10), timeout: timeout, responseLimit: 4096)
+        do {
+            let handle = try self.handle ?? EasyHandle()
+            self.handle = handle
+            let response = try handle.perform(request)
+            return SendResult(outcome: Self.outcome(of: response, now: now), code: response.status)
+        } catch {
+            handle = nil
+            return SendResult(outcome: .retryable(reason: "\(error)"), code: nil)
+        }
+    }
+
+    /// SPEC's reading of a receiver's answer: 2xx delivered, 410 gone, 429/503 with `Retry-After`,
+    /// everything else retried.
+    static func outcome(of response: HTTPResponse, now: Date) -> DeliveryOutcome {
+        let excerpt = String(decoding: response.body.prefix(200), as: UTF8.self)
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        let detail = "HTTP \(response.status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
+        switch response.status {
+        case 200..<300: return .delivered(detail: "HTTP \(response.status)")
+        case 410: return .gone(reason: detail)
+        case 429, 503:
+            return .retryable(reason: detail, retryAfter: response.header("retry-after").flatMap {
+                RetryAfter.seconds($0, now: now)
+            })
+        default: return .retryable(reason: detail)
+        }
+    }
+}
+
+/// The headers of a webhook attempt: content type, agent, and the Standard Webhooks signature.
+enum WebhookRequest {
+    static func headers(job: DeliveryJob, secrets: [WebhookSecret], at now: Date) -> [(name: String, value: String)] {
+        [("content-type", "application/json"), ("user-agent", "CaseWatch/1")]
+            + WebhookSignature.headers(id: job.draft.messageID, timestamp: Int(now.timeIntervalSince1970),
+                                       body: job.draft.payload, secrets: secrets)
+    }
+}
+
+/// `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+enum RetryAfter {
+    static func seconds(_ value: String, now: Date) -> TimeInterval? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return TimeInterval(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: trimmed).map { max(0, $0.timeIntervalSince(now)) }
+    }
+}

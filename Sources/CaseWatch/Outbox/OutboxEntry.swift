@@ -1,0 +1,77 @@
+import Foundation
+
+/// An outbox entry as operators see it (`outbox list`, `outbox dead`), without its payload.
+public struct OutboxEntry: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var eventID: String
+    public var subscriberID: String
+    public var channel: Channel
+    public var generation: Int
+    public var state: OutboxState
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+    public var messageID: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case eventID = "event_id"
+        case subscriberID = "subscriber_id"
+        case channel, generation, state, attempts
+        case nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error"
+        case messageID = "message_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// The dispatcher at a glance (`casewatch status`).
+public struct DispatcherStatus: Sendable, Codable, Equatable {
+    public struct Cycle: Sendable, Codable, Equatable {
+        public var startedAt: String
+        public var finishedAt: String
+        public var cases: Int
+        public var events: Int
+
+        enum CodingKeys: String, CodingKey {
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+            case cases, events
+        }
+    }
+
+    public struct Suppression: Sendable, Codable, Equatable {
+        public var subscriberID: String
+        public var channel: Channel
+        public var reason: String
+        public var since: String
+
+        enum CodingKeys: String, CodingKey {
+            case subscriberID = "subscriber_id"
+            case channel, reason, since
+        }
+    }
+
+    public var registrySize: Int
+    public var events: Int
+    public var lastCycle: Cycle?
+    public var queueDepth: Int
+    public var deadLetters: Int
+    public var delivered: Int
+    public var disabledEndpoints: [Suppression]
+    public var unsubscribed: Int
+
+    enum CodingKeys: String, CodingKey {
+        case registrySize = "registry_size"
+        case events
+        case lastCycle = "last_cycle"
+        case queueDepth = "queue_depth"
+        case deadLetters = "dead_letters"
+        case delivered
+        case disabledEndpoints = "disabled_endpoints"
+        case unsubscribed
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// Writes outbox entries; an entry that exists already (same event, subscriber, channel and
+    /// generation) is left alone, so enqueueing twice enqueues once.
+    static func enqueue(_ drafts: [OutboxDraft], now: Date, in db: Database) throws {
+        guard !drafts.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO outbox (event_id, subscriber_id, channel, generation, recipient, message_id, payload,
+                secret_env, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+            """)
+        let stamp = Timestamp.iso8601(now)
+        for draft in drafts {
+            try statement.execute(arguments: [
+                draft.eventID, draft.subscriberID, draft.channel.rawValue, draft.generation, draft.recipient,
+                draft.messageID, Data(draft.payload), draft.secretEnv, now.timeIntervalSince1970, stamp, stamp,
+            ])
+        }
+    }
+
+    /// Enqueues outside a detection (an operator's replay).
+    public func enqueue(_ drafts: [OutboxDraft], now: Date = Date()) async throws {
+        try await pool.write { db in try Self.enqueue(drafts, now: now, in: db) }
+    }
+
+    /// Puts back to pending the entries a crashed run left in `sending`; returns how many.
+    ///
+    /// Only called while holding the run lock, so no other run can be sending them right now.
+    @discardableResult
+    public func recoverInterrupted() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
+            return db.changesCount
+        }
+    }
+
+    /// Claims up to `limit` entries that are due, marking them `sending` in the same transaction.
+    public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, event_id, subscriber_id, channel, generation, recipient, message_id, payload, secret_env,
+                    attempts
+                FROM outbox WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit])
+            let mark = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
+            return try rows.compactMap { row -> DeliveryJob? in
+                let id: Int64 = row["id"]
+                try mark.execute(arguments: [id])
+                guard let channel = Channel(rawValue: row["channel"]) else { return nil }
+                let payload: Data = row["payload"]
+                let draft = OutboxDraft(
+                    eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
+                    recipient: row["recipient"], messageID: row["message_id"], payload: Array(payload),
+                    secretEnv: row["secret_env"], generation: row["generation"])
+                return DeliveryJob(outboxID: id, draft: draft, attempts: row["attempts"])
+            }
+        }
+    }
+
+    /// Writes a batch of attempts and the transitions they caused, in one transaction.
+    public func record(attempts: [AttemptRecord]) async throws {
+        guard !attempts.isEmpty else { return }
+        try await pool.write { db in
+            let log = try db.cachedStatement(sql: """
+                INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            let update = try db.cachedStatement(sql: """
+                UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
+                WHERE id = ?
+                """)
+            let disable = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, 'webhook', ?, ?)
+                """)
+            for attempt in attempts {
+                let stamp = Timestamp.iso8601(attempt.startedAt)
+                try log.execute(arguments: [
+                    attempt.job.outboxID, stamp, Int(attempt.duration * 1000), attempt.outcome.label, attempt.code,
+                    attempt.outcome.detail,
+                ])
+                let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
+                try update.execute(arguments: [
+                    attempt.transition.state.rawValue,
+                    (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure,
+                    Timestamp.iso8601(Date()), attempt.job.outboxID,
+                ])
+                if attempt.transition.disablesWebhook {
+                    try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.outcome.detail, stamp])
+                }
+            }
+        }
+    }
+
+    /// The channels switched off: unsubscribed e-mail, disabled webhooks.
+    public func suppressions() async throws -> Suppressions {
+        try await pool.read { db in
+            var suppressions = Suppressions()
+            for row in try Row.fetchAll(db, sql: "SELECT subscriber_id, channel FROM suppression") {
+                switch Channel(rawValue: row["channel"]) {
+                case .email: suppressions.unsubscribedEmail.insert(row["subscriber_id"])
+                case .webhook: suppressions.disabledWebhooks.insert(row["subscriber_id"])
+                case nil: break
+                }
+            }
+            return suppressions
+        }
+    }
+
+    /// Records an unsubscribe or a disabled endpoint; returns false when it was already in place.
+    @discardableResult
+    public func suppress(subscriberID: String, channel: Channel, reason: String, now: Date = Date()) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, ?, ?, ?)
+                """, arguments: [subscriberID, channel.rawValue, reason, Timestamp.iso8601(now)])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Lifts a suppression (an operator enables a webhook again); returns false when there was none.
+    @discardableResult
+    public func unsuppress(subscriberID: String, channel: Channel) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM suppression WHERE subscriber_id = ? AND channel = ?",
+                           arguments: [subscriberID, channel.rawValue])
+            return db.changesCount > 0
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    /// The outcome's name in the attempt log and in `--json` output.
+    public var label: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retryable: "retryable"
+        case .permanent: "permanent"
+        case .gone: "gone"
+        }
+    }
+}
