@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certificates)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3 python3-aiosmtpd openssl)
+  packages+=(python3 python3-aiosmtpd python3-jsonschema openssl)
 fi
 
 missing=()

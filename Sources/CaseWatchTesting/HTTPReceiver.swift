@@ -16,13 +16,14 @@ public final class HTTPReceiver: Sendable {
 
     /// - Parameter script: answers, one per request (`500`, `410`, `429 retry-after=2`, `sleep=30`…);
     ///   after them, `defaultStatus`.
-    public init(script: [String] = [], defaultStatus: Int = 204, extra: [String] = []) throws {
+    ///   `port` restarts a receiver at the address of an earlier one.
+    public init(script: [String] = [], defaultStatus: Int = 204, port: Int? = nil, extra: [String] = []) throws {
         let directory = try TemporaryDirectory("casewatch-http")
         logFile = directory.url.appendingPathComponent("requests.jsonl")
         let scriptFile = try directory.write("script", script.joined(separator: "\n") + "\n")
         peer = try PeerProcess("http_peer.py", arguments: [
             "--log", logFile.path, "--script", scriptFile.path, "--default", String(defaultStatus),
-        ] + extra, directory: directory)
+        ] + (port.map { ["--port", String($0)] } ?? []) + extra, directory: directory)
     }
 
     public var url: String { "http://127.0.0.1:\(peer.port)" }

@@ -10,6 +10,9 @@ struct CaseWatchCommand: AsyncParsableCommand {
             Exit codes: 0 done; 1 failure; 64 usage; 65 bad input data (nothing recorded, nothing sent); \
             75 another run holds the lock (nothing done).
             """,
-        subcommands: [CheckCommand.self, RunCommand.self, EventsCommand.self]
+        subcommands: [
+            CheckCommand.self, RunCommand.self, EventsCommand.self, OutboxCommand.self, PreviewCommand.self,
+            StatusCommand.self,
+        ]
     )
 }

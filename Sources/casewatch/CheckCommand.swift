@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaseWatch
+import Foundation
 
 /// `casewatch check`: validates everything an operator edits, reporting every problem with file and line.
 struct CheckCommand: AsyncParsableCommand {
@@ -12,7 +13,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let report = await InputCheck(configuration: configuration).run()
+        let report = await InputCheck(configuration: configuration,
+                                      environment: ProcessInfo.processInfo.environment).run()
         for problem in report.problems { Output.error("\(problem)") }
         guard report.errorCount == 0 else {
             Output.error("\(report.errorCount) problem(s) found")

@@ -6,7 +6,7 @@ import Foundation
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run one cycle: read the registry, detect changes, record and deliver them, then exit."
+        abstract: "Run one cycle: read the registry, detect changes, record them, deliver what is due, then exit."
     )
 
     @OptionGroup var options: GlobalOptions
@@ -14,7 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run one cycle and exit (the cron entry point).")
     var once = false
 
-    @Flag(name: .long, help: "Print the events the cycle would make; record and send nothing.")
+    @Flag(name: .long, help: "Print the events and deliveries the cycle would make; record and send nothing.")
     var dryRun = false
 
     func validate() throws {
@@ -25,20 +25,27 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let logger = options.makeLogger()
+        let runner = CycleRunner(configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                                 logger: options.makeLogger())
         try await Output.guarding {
-            let lock = dryRun ? nil : try RunLock(statePath: configuration.resolve(configuration.statePath).path)
-            let store = try options.openStore(configuration)
-            let cycle = DetectionCycle(configuration: configuration, store: store, logger: logger)
-            let report = try await cycle.run(now: Date(), dryRun: dryRun)
-            for warning in report.warnings { Output.error("\(warning)") }
+            let report = try await runner.runOnce(dryRun: dryRun)
+            for warning in report.detection.warnings { Output.error("\(warning)") }
+            let detection = report.detection
             if dryRun {
-                for event in report.events { Output.line(event.summaryLine) }
-                Output.line("dry run: \(report.events.count) event(s) would be recorded; nothing recorded or sent")
-            } else {
-                Output.line("\(report.registrySize) case(s) read, \(report.events.count) new event(s) recorded")
+                for event in detection.events { Output.line(event.summaryLine) }
+                for draft in detection.deliveries {
+                    Output.line("  → \(draft.channel.rawValue) \(draft.subscriberID) (\(draft.eventID))")
+                }
+                Output.line("dry run: \(detection.events.count) event(s) and \(detection.deliveries.count) "
+                            + "delivery(ies) would be made; nothing recorded or sent")
+                return
             }
-            withExtendedLifetime(lock) {}
+            var line = "\(detection.registrySize) case(s) read, \(detection.events.count) new event(s) recorded, "
+                + "\(detection.deliveries.count) delivery(ies) queued"
+            if let delivery = report.delivery {
+                line += "; sent \(delivery.delivered), retrying \(delivery.retrying), dead \(delivery.dead)"
+            }
+            Output.line(line)
         }
     }
 }

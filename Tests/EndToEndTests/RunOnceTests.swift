@@ -11,8 +11,9 @@ struct RunOnceTests {
 
     init() throws {
         workspace = try TemporaryDirectory("casewatch-e2e")
-        try RepositoryFiles.copy(["registry", "casewatch.yml"], into: workspace)
-        casewatch = CommandRunner(directory: workspace.url)
+        try RepositoryFiles.copy(["registry", "subscribers", "templates", "casewatch.yml"], into: workspace)
+        casewatch = CommandRunner(directory: workspace.url,
+                                  environment: ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
     }
 
     func editCase(_ name: String, _ edit: (String) -> String) throws {

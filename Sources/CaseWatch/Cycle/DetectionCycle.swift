@@ -1,15 +1,18 @@
 import Foundation
 import Logging
 
-/// The first half of a cycle: read the registry, detect what changed, and record it durably.
+/// The first half of a cycle: read the registry, detect what changed, route and render the new events,
+/// and record all of it — snapshots, events and outbox entries — in one transaction.
 public struct DetectionCycle: Sendable {
     public let configuration: Configuration
     public let store: StateStore
+    public let planner: AlertPlanner
     public let logger: Logger
 
-    public init(configuration: Configuration, store: StateStore, logger: Logger) {
+    public init(configuration: Configuration, store: StateStore, planner: AlertPlanner, logger: Logger) {
         self.configuration = configuration
         self.store = store
+        self.planner = planner
         self.logger = logger
     }
 
@@ -18,12 +21,15 @@ public struct DetectionCycle: Sendable {
         public var registrySize: Int
         /// Events that are new (a dry run: that would be new).
         public var events: [CaseEvent]
+        /// Outbox entries made for them (a dry run: that would be made).
+        public var deliveries: [OutboxDraft]
         public var warnings: [InputProblem]
     }
 
     /// Runs detection; with `dryRun` nothing is written.
     ///
-    /// - Throws: ``InputError`` when the registry has errors; then nothing is recorded.
+    /// - Throws: ``InputError`` when the registry has errors or a message cannot be built safely; then
+    ///   nothing is recorded.
     public func run(now: Date, dryRun: Bool) async throws -> Report {
         let load = await Registry(configuration: configuration).load()
         try load.problems.throwIfErrors()
@@ -37,16 +43,29 @@ public struct DetectionCycle: Sendable {
         let diff = try await RegistryDiff.compute(
             current: load.cases, seen: seen, previous: { try await store.snapshots(ids: $0) },
             announceAdditions: announce, registryComplete: load.isComplete, detectedAt: now)
+        let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
+        let fresh = diff.events.filter { !known.contains($0.id) }
+        let drafts: [OutboxDraft]
+        do {
+            drafts = try planner.drafts(for: fresh, suppressions: try await store.suppressions(), now: now)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError([InputProblem(file: configuration.subscribersPath, line: nil, field: nil,
+                                           message: "an alert could not be built safely: \(error)")])
+        }
         if dryRun {
-            let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
-            return Report(registrySize: load.cases.count, events: diff.events.filter { !known.contains($0.id) },
+            return Report(registrySize: load.cases.count, events: fresh, deliveries: drafts,
                           warnings: load.problems.warnings)
         }
-        let recorded = try await store.record(diff, registrySize: load.cases.count, startedAt: now, finishedAt: Date())
+        let recorded = try await store.record(diff, deliveries: drafts, registrySize: load.cases.count,
+                                              startedAt: now, finishedAt: Date())
         logger.info("cycle recorded", metadata: [
             "registry.cases": "\(load.cases.count)", "cycle.changed": "\(diff.upserts.count)",
             "cycle.removed": "\(diff.removals.count)", "cycle.events": "\(recorded.count)",
+            "cycle.deliveries": "\(drafts.count)",
         ])
-        return Report(registrySize: load.cases.count, events: recorded, warnings: load.problems.warnings)
+        return Report(registrySize: load.cases.count, events: recorded, deliveries: drafts,
+                      warnings: load.problems.warnings)
     }
 }

@@ -1,21 +1,83 @@
+import Foundation
+
 /// `casewatch check`: loads everything an operator edits and collects every problem, without writing.
 public struct InputCheck: Sendable {
     public let configuration: Configuration
+    public let environment: [String: String]
 
-    public init(configuration: Configuration) {
+    public init(configuration: Configuration, environment: [String: String]) {
         self.configuration = configuration
+        self.environment = environment
     }
 
     public struct Report: Sendable {
         public var problems: [InputProblem]
         public var caseCount: Int
+        public var subscriberCount: Int
+        public var renderedCount: Int
 
         public var errorCount: Int { problems.errors.count }
-        public var summary: String { "ok: \(caseCount) case(s)" }
+        public var summary: String {
+            "ok: \(caseCount) case(s), \(subscriberCount) subscriber(s), \(renderedCount) template rendering(s)"
+        }
     }
 
     public func run() async -> Report {
         let load = await Registry(configuration: configuration).load()
-        return Report(problems: load.problems, caseCount: load.cases.count)
+        var problems = load.problems
+        let (inputs, inputProblems) = await PipelineInputs.loadCollecting(
+            configuration: configuration, environment: environment)
+        problems += inputProblems
+        do {
+            _ = try configuration.deliverySettings(environment: environment)
+        } catch {
+            problems += error.problems
+        }
+        var rendered = 0
+        if let inputs {
+            let cases = load.cases.values.sorted { $0.id < $1.id }
+            rendered = renderAll(inputs: inputs, cases: cases, problems: &problems)
+        }
+        return Report(problems: problems, caseCount: load.cases.count, subscriberCount: inputs?.subscribers.count ?? 0,
+                      renderedCount: rendered)
+    }
+
+    /// Renders every event type in every language against every case, and every subscriber's e-mail;
+    /// an empty subject or summary, or a message that cannot be built safely, is reported.
+    private func renderAll(inputs: PipelineInputs, cases: [LegalCase], problems: inout [InputProblem]) -> Int {
+        let renderer = AlertRenderer(templates: inputs.templates)
+        let base = configuration.templatesPath.hasSuffix("/") ? configuration.templatesPath : configuration.templatesPath + "/"
+        var count = 0
+        for type in EventType.allCases {
+            for language in Language.allCases {
+                let subscriber = Subscriber(id: "check", name: "CaseWatch check", language: language, email: "check@example.org")
+                for legalCase in cases {
+                    let event = PreviewEvent.make(type: type, legalCase: legalCase, now: Date())
+                    let alert = renderer.render(event, for: subscriber, unsubscribeURL: "https://example.org/u")
+                    count += 1
+                    for (part, text) in [("email.subject", alert.subject), ("summary", alert.summary),
+                                         ("email.txt", alert.text)] where text.isEmpty {
+                        problems.append(InputProblem(
+                            file: "\(base)\(type.rawValue)/\(part).\(language.rawValue).mustache", line: nil, field: nil,
+                            message: "renders empty for case \(legalCase.id)"))
+                    }
+                }
+            }
+        }
+        if let legalCase = cases.first {
+            let planner = AlertPlanner(subscribers: inputs.subscribers, renderer: renderer, composer: inputs.composer,
+                                       unsubscribe: UnsubscribeToken(secret: "check"), baseURL: configuration.http.baseURL)
+            for subscriber in inputs.subscribers {
+                let event = PreviewEvent.make(type: .statusChanged, legalCase: legalCase, now: Date())
+                let route = Route(subscriber: subscriber, channels: Channel.allCases, reasons: [])
+                do {
+                    _ = try planner.drafts(for: event, route: route, generation: 0, now: Date())
+                } catch {
+                    problems.append(InputProblem(file: subscriber.file, line: nil, field: nil,
+                                                 message: "an alert cannot be built safely: \(error)"))
+                }
+            }
+        }
+        return count
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Everything an operator edits, loaded and validated together: subscribers, templates, and what the
+/// cycle needs to turn events into messages.
+public struct PipelineInputs: Sendable {
+    public let configuration: Configuration
+    public let subscribers: [Subscriber]
+    public let templates: TemplateSet
+    public let composer: EmailComposer
+
+    /// Loads subscribers and templates; every problem (file, line, field) is thrown together.
+    public static func load(configuration: Configuration, environment: [String: String]) async throws(InputError)
+        -> PipelineInputs
+    {
+        let (inputs, problems) = await loadCollecting(configuration: configuration, environment: environment)
+        try problems.throwIfErrors()
+        return inputs!
+    }
+
+    /// Loads what it can and returns every problem, for `check`.
+    static func loadCollecting(configuration: Configuration, environment: [String: String]) async
+        -> (PipelineInputs?, [InputProblem])
+    {
+        await Blocking.run {
+            var problems: [InputProblem] = []
+            let subscribers = SubscriberDirectory(configuration: configuration).load(environment: environment)
+            problems += subscribers.problems
+            let (templates, templateProblems) = TemplateSet.load(
+                directory: configuration.resolve(configuration.templatesPath), displayPath: configuration.templatesPath)
+            problems += templateProblems
+            var composer: EmailComposer?
+            do throws(InputError) {
+                composer = try EmailComposer(from: configuration.email.from, file: configuration.file)
+            } catch {
+                problems += error.problems
+            }
+            guard let composer, !problems.contains(where: { $0.severity == .error }) else { return (nil, problems) }
+            return (PipelineInputs(configuration: configuration, subscribers: subscribers.subscribers,
+                                   templates: templates, composer: composer), problems)
+        }
+    }
+
+    /// The planner for this cycle, with the unsubscribe secret from the environment or the store.
+    public func planner(store: StateStore, environment: [String: String]) async throws -> AlertPlanner {
+        AlertPlanner(
+            subscribers: subscribers, renderer: AlertRenderer(templates: templates), composer: composer,
+            unsubscribe: UnsubscribeToken(secret: try await Self.tokenSecret(configuration, store, environment)),
+            baseURL: configuration.http.baseURL)
+    }
+
+    /// `http.token_secret_env` when set; otherwise a random secret generated once and kept in the store.
+    static func tokenSecret(_ configuration: Configuration, _ store: StateStore, _ environment: [String: String])
+        async throws -> String
+    {
+        if let name = configuration.http.tokenSecretEnv, let value = environment[name], !value.isEmpty {
+            return value
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        return try await store.settingOnce("unsubscribe_token_secret", value: Base32.lowercase(bytes))
+    }
+}

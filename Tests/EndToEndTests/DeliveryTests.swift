@@ -1,0 +1,148 @@
+import CaseWatch
+import CaseWatchTesting
+import Foundation
+import Testing
+
+/// `run --once` delivering to a real SMTP server (aiosmtpd, STARTTLS + AUTH) and a real webhook
+/// receiver, both on 127.0.0.1.
+@Suite("Delivery to real peers", .serialized)
+struct DeliveryTests {
+    @Test("an alert reaches both peers byte-correct, signed, once")
+    func reachesBoth() throws {
+        let smtp = try SMTPServer(auth: "alerts:\(DeliveryWorkspace.smtpPassword)", tls: true)
+        let receiver = try HTTPReceiver()
+        let workspace = try DeliveryWorkspace(smtp: smtp)
+        try workspace.addEmailSubscriber("lawyer", address: "lawyer@example.org", language: "ru")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url + "/casewatch")
+        #expect(try workspace.run().status == 0)
+        try workspace.moveCase()
+        let run = try workspace.run()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("sent 2, retrying 0, dead 0"))
+
+        let message = try #require(try smtp.messages().first)
+        #expect(try smtp.messages().count == 1)
+        #expect(message.tls && message.authUser == "alerts")
+        #expect(message.mailFrom == "alerts@casewatch.example.org" && message.recipients == ["lawyer@example.org"])
+        #expect(message.text.contains("\r\nSubject: =?UTF-8?"))
+        #expect(message.text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"))
+        #expect(message.text.contains("In-Reply-To: <case.moscow-helsinki-group-liquidation@casewatch.example.org>"))
+        #expect(!message.data.indices.contains { message.data[$0] == 0x0A && ($0 == 0 || message.data[$0 - 1] != 0x0D) })
+
+        let request = try #require(try receiver.requests().first)
+        #expect(request.path == "/casewatch" && request.headers["content-type"] == "application/json")
+        let id = try #require(request.headers["webhook-id"])
+        let timestamp = try #require(request.headers["webhook-timestamp"].flatMap(Int.init))
+        let expected = WebhookSignature.sign(id: id, timestamp: timestamp, body: Array(request.body.utf8),
+                                             secret: WebhookSecret(DeliveryWorkspace.webhookSecret)!)
+        #expect(request.headers["webhook-signature"] == "v1,\(expected)")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        #expect(body["type"] as? String == "case.status_changed")
+        #expect((body["change"] as? [String: Any])?["to"] as? String == "cassation_filed")
+        #expect(body["subscriber"] as? String == "coe" && body["language"] as? String == "fr")
+
+        let again = try workspace.run()
+        #expect(again.stdout.contains("0 delivery(ies) queued; sent 0"))
+        #expect(try smtp.messages().count == 1 && receiver.requests().count == 1)
+        for output in [run.output, again.output, try workspace.run(["outbox", "list", "--json"]).output,
+                       try workspace.run(["status", "--json"]).output] {
+            for secret in DeliveryWorkspace.secretMaterial { #expect(!output.contains(secret)) }
+        }
+    }
+
+    @Test("a receiver that is down, then up, gets the alert")
+    func downThenUp() throws {
+        let first = try HTTPReceiver()
+        let port = first.peer.port
+        first.stop()
+        let workspace = try DeliveryWorkspace(smtp: nil)
+        try workspace.addWebhookSubscriber("coe", url: "http://127.0.0.1:\(port)/hook")
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("sent 0, retrying 1, dead 0"))
+        let receiver = try HTTPReceiver(port: port)
+        usleep(200_000)
+        #expect(try workspace.run().stdout.contains("sent 1, retrying 0, dead 0"))
+        #expect(try receiver.requests().count == 1)
+    }
+
+    @Test("500 three times, then 200: four attempts, one webhook-id, fresh timestamps")
+    func serverErrors() throws {
+        let receiver = try HTTPReceiver(script: ["500", "500", "500", "200"])
+        let workspace = try DeliveryWorkspace(smtp: nil, retry: "[1s, 1s, 1s, 1s]")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url)
+        try workspace.run()
+        try workspace.moveCase()
+        for _ in 0..<4 {
+            try workspace.run()
+            usleep(1_300_000)
+        }
+        let requests = try receiver.requests()
+        #expect(requests.map(\.status) == [500, 500, 500, 200])
+        #expect(Set(requests.compactMap { $0.headers["webhook-id"] }).count == 1)
+        #expect(Set(requests.compactMap { $0.headers["webhook-timestamp"] }).count == 4)
+        let entry = try #require(try workspace.outbox().first)
+        #expect(entry["state"] as? String == "delivered" && entry["attempts"] as? Int == 4)
+    }
+
+    @Test("410 Gone disables the webhook: no further attempts, status shows it, enable lifts it")
+    func gone() throws {
+        let receiver = try HTTPReceiver(script: ["410"])
+        let workspace = try DeliveryWorkspace(smtp: nil)
+        try workspace.addWebhookSubscriber("coe", url: receiver.url)
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("dead 1"))
+        try workspace.moveCase(to: "closed")
+        #expect(try workspace.run().stdout.contains("0 delivery(ies) queued"))
+        #expect(try receiver.requests().count == 1)
+        let status = try workspace.run(["status"])
+        #expect(status.stdout.contains("disabled webhook: coe"))
+        #expect(try workspace.run(["outbox", "enable", "coe"]).stdout.contains("enabled"))
+        #expect(try workspace.run(["status", "--json"]).stdout.contains(#""disabled_endpoints":[]"#))
+    }
+
+    @Test("a receiver that never answers times out and the delivery waits for a retry")
+    func timeout() throws {
+        let receiver = try HTTPReceiver(script: ["sleep=30"])
+        let workspace = try DeliveryWorkspace(smtp: nil, webhookTimeout: "1s")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url)
+        try workspace.run()
+        try workspace.moveCase()
+        let run = try workspace.run()
+        #expect(run.stdout.contains("retrying 1"))
+        let entry = try #require(try workspace.outbox().first)
+        #expect(entry["state"] as? String == "retrying")
+        #expect((entry["last_error"] as? String)?.contains("imed out") == true)
+    }
+
+    @Test("SMTP 451 is retried and then delivered; 550 is a dead letter at once")
+    func smtpReplies() throws {
+        let smtp = try SMTPServer(script: ["451", "250", "550"])
+        let workspace = try DeliveryWorkspace(smtp: smtp, retry: "[1s]")
+        try workspace.addEmailSubscriber("lawyer", address: "lawyer@example.org")
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("sent 0, retrying 1, dead 0"))
+        usleep(1_300_000)
+        #expect(try workspace.run().stdout.contains("sent 1, retrying 0, dead 0"))
+        #expect(try smtp.messages().count == 1)
+        try workspace.moveCase(to: "closed")
+        #expect(try workspace.run().stdout.contains("sent 0, retrying 0, dead 1"))
+        let dead = try workspace.run(["outbox", "dead", "--json"])
+        #expect(dead.stdout.split(separator: "\n").count == 1 && dead.stdout.contains("550"))
+        #expect(smtp.rejections().map { $0.prefix(3) } == ["451", "550"])
+    }
+
+    @Test("tls: none towards a host that is not loopback is refused")
+    func plainTextRefused() throws {
+        let workspace = try DeliveryWorkspace(smtp: nil)
+        let config = try workspace.directory.read("casewatch.yml").replacingOccurrences(
+            of: "  transport: file\n  directory: var/mail\n",
+            with: "  transport: smtp\n  url: smtp://mail.example.org:25\n  tls: none\n")
+        try workspace.directory.write("casewatch.yml", config)
+        let run = try workspace.run(["check"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("email.tls: tls: none is only allowed towards a loopback host"))
+    }
+}
