@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --tests
-swift build --build-tests
+swift build --product casewatch
+swift build --product CaseWatchPackageTests
 swift test --skip-build "$@"

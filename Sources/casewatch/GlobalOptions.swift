@@ -11,6 +11,13 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug details.")
     var verbose = false
 
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case human, json
+    }
+
+    @Option(name: .long, help: "Log lines for people (human) or for log collectors (json, one object per line).")
+    var logFormat: LogFormat = .human
+
     /// Loads the configuration, or prints its problems and exits 65.
     func loadConfiguration() throws -> Configuration {
         do {
@@ -22,9 +29,16 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func makeLogger() -> Logger {
-        var logger = Logger(label: "casewatch") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .notice
+    /// The logger; `level` is the least severe level shown unless `--verbose` asks for debug.
+    func makeLogger(level: Logger.Level = .notice) -> Logger {
+        let format = logFormat
+        var logger = Logger(label: "casewatch") { label -> any LogHandler in
+            switch format {
+            case .human: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
+            }
+        }
+        logger.logLevel = verbose ? .debug : level
         return logger
     }
 

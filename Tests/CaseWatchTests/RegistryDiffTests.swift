@@ -10,9 +10,9 @@ struct RegistryDiffTests {
         let previous = Dictionary(uniqueKeysWithValues: seen.map { ($0.id, $0) })
         return try await RegistryDiff.compute(
             current: Dictionary(uniqueKeysWithValues: current.map { ($0.id, $0) }),
-            seen: previous.mapValues { SnapshotDigest($0.canonicalJSON) },
+            seen: previous.mapValues { SnapshotDigest($0.canonicalJSON) }, frozen: complete ? [] : Set(seen.map(\.id)),
             previous: { ids in previous.filter { ids.contains($0.key) } },
-            announceAdditions: announce, registryComplete: complete, detectedAt: CaseFixtures.detectedAt)
+            announceAdditions: announce, detectedAt: CaseFixtures.detectedAt)
     }
 
     @Test("unchanged registry: nothing to write, no event")
@@ -35,7 +35,7 @@ struct RegistryDiffTests {
         #expect(result.events.isEmpty)
     }
 
-    @Test("a case gone from a complete registry is removed; from an incomplete one it stays")
+    @Test("a case gone from a source that was read is removed; one from a feed not read stays")
     func removal() async throws {
         let complete = try await diff(current: [], seen: [CaseFixtures.helsinki])
         #expect(complete.removals == ["moscow-helsinki-group-liquidation"])

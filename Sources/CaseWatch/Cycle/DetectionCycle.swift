@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 
 /// The first half of a cycle: read the registry, detect what changed, route and render the new events,
 /// and record all of it — snapshots, events and outbox entries — in one transaction.
@@ -31,18 +32,28 @@ public struct DetectionCycle: Sendable {
     /// - Throws: ``InputError`` when the registry has errors or a message cannot be built safely; then
     ///   nothing is recorded.
     public func run(now: Date, dryRun: Bool) async throws -> Report {
-        let load = await Registry(configuration: configuration).load()
+        let load = await Registry(configuration: configuration).load(validators: try await store.feedValidators())
         try load.problems.throwIfErrors()
         for warning in load.problems.warnings {
             logger.warning("\(warning)")
         }
+        var warnings = load.problems.warnings
+        for (feed, reason) in load.feedFailures.sorted(by: { $0.key < $1.key }) {
+            logger.error("registry feed failed; its cases stay as last seen", metadata: ["feed.url": "\(feed)", "reason": "\(reason)"])
+            warnings.append(InputProblem(file: feed, line: nil, field: nil,
+                                         message: "feed failed, its cases stay as last seen: \(reason)",
+                                         severity: .warning))
+        }
         let seen = try await store.seenDigests()
+        let frozen = try await store.caseIDs(fromFeeds: load.frozenFeeds)
         let hasSynced = try await store.hasSynced()
         let announce = configuration.registry.initialSync == .announce || hasSynced
         let store = store
-        let diff = try await RegistryDiff.compute(
-            current: load.cases, seen: seen, previous: { try await store.snapshots(ids: $0) },
-            announceAdditions: announce, registryComplete: load.isComplete, detectedAt: now)
+        var diff = try await RegistryDiff.compute(
+            current: load.cases, seen: seen, frozen: frozen, previous: { try await store.snapshots(ids: $0) },
+            announceAdditions: announce, detectedAt: now)
+        for index in diff.upserts.indices { diff.upserts[index].feed = load.feedOfCase[diff.upserts[index].id] }
+        diff.events += HearingReminders.due(cases: load.cases.values, offsets: configuration.schedule.reminders, now: now)
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
         let drafts: [OutboxDraft]
@@ -56,16 +67,18 @@ public struct DetectionCycle: Sendable {
         }
         if dryRun {
             return Report(registrySize: load.cases.count, events: fresh, deliveries: drafts,
-                          warnings: load.problems.warnings)
+                          warnings: warnings)
         }
-        let recorded = try await store.record(diff, deliveries: drafts, registrySize: load.cases.count,
+        let recorded = try await store.record(diff, deliveries: drafts, feeds: load, registrySize: load.cases.count,
                                               startedAt: now, finishedAt: Date())
+        for event in recorded {
+            Counter(label: "casewatch_events_detected_total", dimensions: [("type", event.type.rawValue)]).increment()
+        }
         logger.info("cycle recorded", metadata: [
             "registry.cases": "\(load.cases.count)", "cycle.changed": "\(diff.upserts.count)",
             "cycle.removed": "\(diff.removals.count)", "cycle.events": "\(recorded.count)",
             "cycle.deliveries": "\(drafts.count)",
         ])
-        return Report(registrySize: load.cases.count, events: recorded, deliveries: drafts,
-                      warnings: load.problems.warnings)
+        return Report(registrySize: load.cases.count, events: recorded, deliveries: drafts, warnings: warnings)
     }
 }

@@ -25,6 +25,10 @@ public struct InputCheck: Sendable {
     public func run() async -> Report {
         let load = await Registry(configuration: configuration).load()
         var problems = load.problems
+        for (feed, reason) in load.feedFailures.sorted(by: { $0.key < $1.key }) {
+            problems.append(InputProblem(file: feed, line: nil, field: "registry.sources",
+                                         message: "feed failed: \(reason)", severity: .warning))
+        }
         let (inputs, inputProblems) = await PipelineInputs.loadCollecting(
             configuration: configuration, environment: environment)
         problems += inputProblems

@@ -49,7 +49,7 @@ public struct PipelineInputs: Sendable {
     }
 
     /// `http.token_secret_env` when set; otherwise a random secret generated once and kept in the store.
-    static func tokenSecret(_ configuration: Configuration, _ store: StateStore, _ environment: [String: String])
+    public static func tokenSecret(_ configuration: Configuration, _ store: StateStore, _ environment: [String: String])
         async throws -> String
     {
         if let name = configuration.http.tokenSecretEnv, let value = environment[name], !value.isEmpty {

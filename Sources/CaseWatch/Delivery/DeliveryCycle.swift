@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 
 /// The second half of a cycle: send every outbox entry that is due, with `delivery.concurrency` lanes,
 /// and write the outcomes back in batches.
@@ -14,17 +15,21 @@ public struct DeliveryCycle: Sendable {
     public let logger: Logger
     let clock: @Sendable () -> Date
     let jitter: @Sendable () -> Double
+    /// Asked before each new transfer; true stops the cycle (the daemon is shutting down).
+    let shouldStop: @Sendable () -> Bool
 
     public init(
         store: StateStore, settings: DeliverySettings, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() },
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
+        shouldStop: @escaping @Sendable () -> Bool = { Task.isCancelled }
     ) {
         self.store = store
         self.settings = settings
         self.logger = logger
         self.clock = clock
         self.jitter = jitter
+        self.shouldStop = shouldStop
     }
 
     /// What a delivery cycle did.
@@ -41,18 +46,21 @@ public struct DeliveryCycle: Sendable {
     static let recordSize = 32
 
     /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
+    ///
+    /// When `shouldStop` says so (the daemon stops), no new transfer starts: the ones in flight finish
+    /// and are recorded, and entries claimed but not started go back to pending.
     public func run() async throws -> Report {
         let cutoff = clock()
         let workers = (0..<max(1, settings.concurrency)).map { DeliveryWorker(index: $0, settings: settings) }
         let recorder = AttemptRecorder(store: store, batchSize: Self.recordSize)
-        while true {
+        while !shouldStop() {
             let jobs = try await store.claimDue(now: cutoff, limit: Self.claimSize)
             if jobs.isEmpty { break }
             let lanes = JobQueue(jobs)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in workers {
                     group.addTask {
-                        while let job = lanes.next() {
+                        while !self.shouldStop(), let job = lanes.next() {
                             try await recorder.add(await self.attempt(job, on: worker))
                         }
                     }
@@ -60,6 +68,12 @@ public struct DeliveryCycle: Sendable {
                 try await group.waitForAll()
             }
             try await recorder.flush()
+            let unstarted = lanes.remaining()
+            if !unstarted.isEmpty {
+                try await store.release(outboxIDs: unstarted.map(\.outboxID))
+                logger.notice("stopping: deliveries not started go back to the queue",
+                              metadata: ["outbox.released": "\(unstarted.count)"])
+            }
         }
         return await recorder.report
     }
@@ -68,6 +82,11 @@ public struct DeliveryCycle: Sendable {
         let (result, started, duration) = await worker.attempt(job, clock: clock)
         let transition = OutboxTransition.after(
             result.outcome, attempts: job.attempts + 1, policy: settings.retry, now: started, jitter: jitter())
+        let channel = job.draft.channel.rawValue
+        Counter(label: "casewatch_deliveries_total", dimensions: [("channel", channel), ("outcome", result.outcome.label)])
+            .increment()
+        Timer(label: "casewatch_delivery_attempt_seconds", dimensions: [("channel", channel)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(duration * 1_000_000_000))
         var metadata: Logger.Metadata = [
             "outbox.id": "\(job.outboxID)", "event.id": "\(job.draft.eventID)",
             "subscriber.id": "\(job.draft.subscriberID)", "channel": "\(job.draft.channel.rawValue)",
@@ -99,6 +118,15 @@ final class JobQueue: @unchecked Sendable {
 
     func next() -> DeliveryJob? {
         lock.withLock { iterator.next() }
+    }
+
+    /// Takes every job not handed out yet.
+    func remaining() -> [DeliveryJob] {
+        lock.withLock {
+            var rest: [DeliveryJob] = []
+            while let job = iterator.next() { rest.append(job) }
+            return rest
+        }
     }
 }
 

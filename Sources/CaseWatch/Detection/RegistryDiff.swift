@@ -18,11 +18,12 @@ public struct RegistryDiff: Sendable {
     ///   - seen: the digest of every case's last-seen snapshot.
     ///   - previous: loads last-seen snapshots by id (only called for changed and removed cases).
     ///   - announceAdditions: false on a silent first sync.
-    ///   - registryComplete: false when a source failed to load; then nothing counts as removed.
+    ///   - frozen: cases whose source was not read this time (an unchanged or failing feed): they keep
+    ///     their snapshots and none counts as removed.
     public static func compute(
-        current: [String: LegalCase], seen: [String: SnapshotDigest],
+        current: [String: LegalCase], seen: [String: SnapshotDigest], frozen: Set<String> = [],
         previous: ([String]) async throws -> [String: LegalCase],
-        announceAdditions: Bool, registryComplete: Bool, detectedAt: Date
+        announceAdditions: Bool, detectedAt: Date
     ) async rethrows -> RegistryDiff {
         var diff = RegistryDiff()
         var changed: [(id: String, row: SnapshotRow)] = []
@@ -32,7 +33,7 @@ public struct RegistryDiff: Sendable {
             guard seen[id] != digest else { continue }
             changed.append((id, SnapshotRow(id: id, digest: digest, json: json)))
         }
-        let removed = registryComplete ? seen.keys.filter { current[$0] == nil } : []
+        let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
         let earlier = try await previous(changed.map(\.id).filter { seen[$0] != nil } + removed)
 
         for (id, row) in changed.sorted(by: { $0.id < $1.id }) {
@@ -53,4 +54,6 @@ public struct SnapshotRow: Sendable {
     public let id: String
     public let digest: SnapshotDigest
     public let json: [UInt8]
+    /// The feed it came from; nil for cases from folders.
+    public var feed: String?
 }

@@ -55,6 +55,18 @@ public struct DispatcherStatus: Sendable, Codable, Equatable {
         }
     }
 
+    public struct Feed: Sendable, Codable, Equatable {
+        public var url: String
+        public var lastGoodFetch: String?
+        public var lastError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case url
+            case lastGoodFetch = "last_good_fetch"
+            case lastError = "last_error"
+        }
+    }
+
     public var registrySize: Int
     public var events: Int
     public var lastCycle: Cycle?
@@ -63,6 +75,7 @@ public struct DispatcherStatus: Sendable, Codable, Equatable {
     public var delivered: Int
     public var disabledEndpoints: [Suppression]
     public var unsubscribed: Int
+    public var feeds: [Feed] = []
 
     enum CodingKeys: String, CodingKey {
         case registrySize = "registry_size"
@@ -73,5 +86,6 @@ public struct DispatcherStatus: Sendable, Codable, Equatable {
         case delivered
         case disabledEndpoints = "disabled_endpoints"
         case unsubscribed
+        case feeds
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A day on the calendar (`2023-01-25`), as courts and registries date their acts: no time, no zone.
 public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int
@@ -27,6 +29,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// The day `date` falls on in `timeZone`.
+    public init(_ date: Date, in timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
     public var description: String {

@@ -1,23 +1,46 @@
 import Foundation
 
 /// Reads every source that the configuration names into one set of cases.
+///
+/// Folders are operators' own files: a problem in them is bad input (exit 65). Feeds are someone
+/// else's: a feed that fails, times out or sends garbage is reported, and its cases stay as last seen.
 public struct Registry: Sendable {
     public let folders: [RegistryFolder]
+    public let feeds: [RegistryFeed]
 
     public init(configuration: Configuration) {
         folders = configuration.registry.sources.compactMap { source in
             guard case .folder(let path) = source else { return nil }
             return RegistryFolder(displayPath: path, url: configuration.resolve(path))
         }
+        feeds = configuration.registry.sources.compactMap { source in
+            guard case .feed(let url) = source else { return nil }
+            return RegistryFeed(url: url)
+        }
     }
 
     /// Loads all sources, off the cooperative pool; problems are collected, not thrown.
-    public func load() async -> RegistryLoad {
+    ///
+    /// - Parameter validators: each feed's ETag / Last-Modified from its last good fetch.
+    public func load(validators: [String: RegistryFeed.Validators] = [:]) async -> RegistryLoad {
         let folders = folders
+        let feeds = feeds
         return await Blocking.run {
             var load = RegistryLoad()
             for folder in folders {
                 load.merge(folder.load())
+            }
+            for feed in feeds {
+                switch feed.fetch(previous: validators[feed.url]) {
+                case .unchanged:
+                    load.frozenFeeds.insert(feed.url)
+                case .failed(let reason):
+                    load.frozenFeeds.insert(feed.url)
+                    load.feedFailures[feed.url] = reason
+                case .fresh(let feedLoad, let fresh):
+                    load.merge(feedLoad, feed: feed.url)
+                    load.feedValidators[feed.url] = fresh
+                }
             }
             return load
         }

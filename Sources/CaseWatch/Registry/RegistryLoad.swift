@@ -5,12 +5,17 @@ public struct RegistryLoad: Sendable {
     /// Where each case was read, for duplicate-id messages.
     private var origins: [String: (file: String, line: Int?)] = [:]
     public var problems: [InputProblem] = []
-    /// Sources that could not be read this time; while any is listed, no case counts as removed.
-    public var unavailableSources: [String] = []
+    /// The feed each case came from (cases from folders are not listed).
+    public var feedOfCase: [String: String] = [:]
+    /// Feeds not read this time (unchanged, or failed): their cases keep their last-seen snapshots, and
+    /// none of them counts as removed.
+    public var frozenFeeds: Set<String> = []
+    /// Why each failed feed failed, for the operator.
+    public var feedFailures: [String: String] = [:]
+    /// The validators of the feeds read afresh, to keep for the next conditional GET.
+    public var feedValidators: [String: RegistryFeed.Validators] = [:]
 
     public init() {}
-
-    public var isComplete: Bool { unavailableSources.isEmpty }
 
     mutating func add(_ legalCase: LegalCase, file: String, line: Int?) {
         if let first = origins[legalCase.id] {
@@ -23,12 +28,13 @@ public struct RegistryLoad: Sendable {
         cases[legalCase.id] = legalCase
     }
 
-    mutating func merge(_ other: RegistryLoad) {
+    /// Adds `other`'s cases and problems; `feed` names the feed they came from, if any.
+    mutating func merge(_ other: RegistryLoad, feed: String? = nil) {
         problems += other.problems
-        unavailableSources += other.unavailableSources
         for (id, legalCase) in other.cases {
             let origin = other.origins[id]
             add(legalCase, file: origin?.file ?? "", line: origin?.line)
+            if let feed { feedOfCase[id] = feed }
         }
     }
 }

@@ -39,6 +39,32 @@ public struct AlertRenderer: Sendable {
             summary: Self.oneLine(render(.summary)))
     }
 
+    /// One digest message holding `events`, for the period from `start` to `end`.
+    public func renderDigest(
+        _ events: [CaseEvent], for subscriber: Subscriber, unsubscribeURL: String?, start: Date, end: Date
+    ) -> RenderedAlert {
+        func render(_ part: TemplateSet.Part) -> String {
+            guard let (template, language) = templates.template("digest", part, subscriber.language) else { return "" }
+            let labels = templates.labels(language)
+            // Only these keys at the top: an item's missing key would otherwise be found here.
+            let context: [String: Any] = [
+                "event_count": String(events.count),
+                "events": events.map { event -> [String: Any] in
+                    var item = AlertContext(event: event, language: language, labels: labels).values
+                    item["summary"] = summary(event, language: language)
+                    return item
+                },
+                "period_start": AlertContext.value(labels.date(CalendarDate(start, in: subscriber.timeZone))),
+                "period_end": AlertContext.value(labels.date(CalendarDate(end, in: subscriber.timeZone))),
+                "subscriber_name": subscriber.name,
+                "unsubscribe_url": AlertContext.value(unsubscribeURL),
+            ]
+            return template.render(context)
+        }
+        return RenderedAlert(subject: Self.oneLine(render(.emailSubject)), text: render(.emailText),
+                             html: render(.emailHTML), summary: "")
+    }
+
     /// The summary line alone (webhook payloads, the feed).
     public func summary(_ event: CaseEvent, language: Language) -> String {
         guard let (template, used) = templates.template(event.type.rawValue, .summary, language) else { return "" }

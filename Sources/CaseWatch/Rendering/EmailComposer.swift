@@ -29,24 +29,36 @@ public struct EmailComposer: Sendable {
         "case.\(caseID)@\(domain)"
     }
 
-    /// The whole message. Throws when a value would reach a header with CR, LF or NUL in it.
+    /// The whole message of one event's alert. Throws when a value would reach a header with CR, LF or NUL.
     public func compose(
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
         unsubscribeURL: String?, generation: Int, date: Date
     ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
         let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
-        let root = threadRoot(caseID: event.caseID)
+        let bytes = try compose(alert, subscriber: subscriber, to: address, messageID: id,
+                                threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
+                                unsubscribeURL: unsubscribeURL, date: date)
+        return (id, bytes)
+    }
+
+    /// The whole message; `threadRoot` threads it under a case, `tag` names what it carries.
+    public func compose(
+        _ alert: RenderedAlert, subscriber: Subscriber, to address: String, messageID: String, threadRoot: String?,
+        tag: String, unsubscribeURL: String?, date: Date
+    ) throws(MessageError) -> [UInt8] {
         var message = EmailMessage(
             from: from, to: [try MailAddress(address: address, displayName: subscriber.name)], subject: alert.subject,
-            date: date, messageID: id, textBody: alert.text, htmlBody: alert.html.isEmpty ? nil : alert.html)
-        message.inReplyTo = root
-        message.references = [root]
+            date: date, messageID: messageID, textBody: alert.text, htmlBody: alert.html.isEmpty ? nil : alert.html)
+        if let threadRoot {
+            message.inReplyTo = threadRoot
+            message.references = [threadRoot]
+        }
         message.listUnsubscribe = unsubscribeURL
         message.extraHeaders = [
             ("Auto-Submitted", "auto-generated"),
             ("Content-Language", subscriber.language.rawValue),
-            ("X-CaseWatch-Event", "\(event.type.rawValue) \(event.id)"),
+            ("X-CaseWatch", tag),
         ]
-        return (id, try message.encoded(boundarySeed: id))
+        return try message.encoded(boundarySeed: messageID)
     }
 }

@@ -12,8 +12,12 @@ public struct TemplateSet: Sendable {
         case emailText = "email.txt"
         case emailHTML = "email.html"
         case summary
+        /// `pages/unsubscribe`: the confirmation page a one-click link opens (GET).
+        case unsubscribePage = "unsubscribe"
+        /// `pages/unsubscribed`: the page after the unsubscribe is done (POST).
+        case unsubscribedPage = "unsubscribed"
 
-        var isHTML: Bool { self == .emailHTML }
+        var isHTML: Bool { self == .emailHTML || self == .unsubscribePage || self == .unsubscribedPage }
     }
 
     /// Template key: folder (event type or `digest`), part, language.
@@ -26,8 +30,11 @@ public struct TemplateSet: Sendable {
     let templates: [Key: (template: MustacheTemplate, file: String)]
     let labels: [Language: Labels]
 
-    /// The folders CaseWatch renders from: one per event type, plus the digest.
-    static let folders: [String] = EventType.allCases.map(\.rawValue) + ["digest"]
+    /// The folders CaseWatch renders from and the parts of each: one per event type, the digest, and the
+    /// pages the daemon serves.
+    static let folders: [(name: String, parts: [Part])] =
+        EventType.allCases.map { ($0.rawValue, [.emailSubject, .emailText, .emailHTML, .summary]) }
+        + [("digest", [.emailSubject, .emailText, .emailHTML]), ("pages", [.unsubscribePage, .unsubscribedPage])]
 
     /// Loads and parses every template; problems (with file and line) are collected, not thrown.
     public static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
@@ -38,8 +45,8 @@ public struct TemplateSet: Sendable {
             problems.append(InputProblem(file: displayPath, line: nil, field: "templates",
                                          message: "the templates folder does not exist"))
         }
-        for folder in folders {
-            for part in Part.allCases where !(folder == "digest" && part == .summary) {
+        for (folder, parts) in folders {
+            for part in parts {
                 for language in Language.allCases {
                     let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
                     let url = directory.appendingPathComponent(name)
@@ -82,6 +89,11 @@ public struct TemplateSet: Sendable {
     func template(_ folder: String, _ part: Part, _ language: Language) -> (MustacheTemplate, Language)? {
         if let found = templates[Key(folder: folder, part: part, language: language)] { return (found.template, language) }
         return templates[Key(folder: folder, part: part, language: .en)].map { ($0.template, .en) }
+    }
+
+    /// Renders a page the daemon serves (`pages/<name>.<lang>.mustache`), in `language` or English.
+    public func renderPage(_ part: Part, language: Language, values: [String: String]) -> String {
+        template("pages", part, language)?.0.render(values) ?? ""
     }
 
     func labels(_ language: Language) -> Labels {

@@ -3,7 +3,8 @@ import Foundation
 /// Routing and rendering together: for each new event, the outbox entries of every subscriber who
 /// should get it, rendered and ready to send.
 ///
-/// Digest subscribers get nothing here; their events wait for their digest slot.
+/// The e-mail of a digest subscriber waits for their digest slot (`digestDraft`); their webhook, for
+/// machines, is sent at once.
 public struct AlertPlanner: Sendable {
     public let subscribers: [Subscriber]
     public let renderer: AlertRenderer
@@ -24,10 +25,11 @@ public struct AlertPlanner: Sendable {
     public func drafts(for events: [CaseEvent], suppressions: Suppressions, generation: Int = 0, now: Date) throws
         -> [OutboxDraft]
     {
-        let immediate = subscribers.filter { $0.delivery == .immediate }
         var drafts: [OutboxDraft] = []
         for event in events {
-            for route in Router.routes(for: event, subscribers: immediate, suppressions: suppressions) {
+            for var route in Router.routes(for: event, subscribers: subscribers, suppressions: suppressions) {
+                if route.subscriber.delivery == .digest { route.channels.removeAll { $0 == .email } }
+                guard !route.channels.isEmpty else { continue }
                 drafts += try self.drafts(for: event, route: route, generation: generation, now: now)
             }
         }
@@ -63,5 +65,22 @@ public struct AlertPlanner: Sendable {
             }
         }
         return drafts
+    }
+
+    /// The digest e-mail of `subscriber` for the slot at `slot`, holding `events` since `start`.
+    public func digestDraft(for subscriber: Subscriber, events: [CaseEvent], start: Date, slot: Date) throws
+        -> OutboxDraft?
+    {
+        guard let address = subscriber.email, !events.isEmpty else { return nil }
+        let unsubscribeURL = unsubscribe.url(baseURL: baseURL, subscriberID: subscriber.id)
+        let alert = renderer.renderDigest(events, for: subscriber, unsubscribeURL: unsubscribeURL, start: start, end: slot)
+        let stamp = Timestamp.iso8601(slot)
+        let slotTag = stamp.filter { $0.isNumber }
+        let messageID = "digest.\(slotTag).\(subscriber.id)@\(composer.domain)"
+        let bytes = try composer.compose(
+            alert, subscriber: subscriber, to: address, messageID: messageID, threadRoot: nil,
+            tag: "digest \(stamp) \(events.count)", unsubscribeURL: unsubscribeURL, date: slot)
+        return OutboxDraft(eventID: "digest:\(stamp)", subscriberID: subscriber.id, channel: .email, recipient: address,
+                           messageID: messageID, payload: bytes)
     }
 }

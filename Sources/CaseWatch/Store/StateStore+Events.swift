@@ -45,4 +45,13 @@ extension StateStore {
             return known
         }
     }
+
+    /// The newest events, newest first (the Atom feed).
+    public func recentEvents(limit: Int) async throws -> [CaseEvent] {
+        try await pool.read { db in
+            let decoder = JSONDecoder.caseWatch
+            return try Data.fetchAll(db, sql: "SELECT json FROM event ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                .map { try decoder.decode(CaseEvent.self, from: $0) }
+        }
+    }
 }

@@ -58,7 +58,8 @@ extension StateStore {
     }
 
     public func status() async throws -> DispatcherStatus {
-        try await pool.read { db in
+        let feeds = try await feedStates()
+        return try await pool.read { db in
             let counts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
                 SELECT state, COUNT(*) AS n FROM outbox GROUP BY state
                 """).map { (row: Row) -> (String, Int) in (row["state"], row["n"]) })
@@ -82,7 +83,8 @@ extension StateStore {
                 queueDepth: (counts["pending"] ?? 0) + (counts["retrying"] ?? 0) + (counts["sending"] ?? 0),
                 deadLetters: counts["dead"] ?? 0, delivered: counts["delivered"] ?? 0,
                 disabledEndpoints: disabled,
-                unsubscribed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM suppression WHERE channel = 'email'") ?? 0)
+                unsubscribed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM suppression WHERE channel = 'email'") ?? 0,
+                feeds: feeds)
         }
     }
 }

@@ -36,6 +36,14 @@ extension StateStore {
         }
     }
 
+    /// Puts claimed entries that were never attempted back to pending (a graceful stop).
+    public func release(outboxIDs: [Int64]) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'")
+            for id in outboxIDs { try statement.execute(arguments: [id]) }
+        }
+    }
+
     /// Claims up to `limit` entries that are due, marking them `sending` in the same transaction.
     public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
         try await pool.write { db in

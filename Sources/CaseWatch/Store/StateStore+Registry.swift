@@ -48,6 +48,23 @@ extension StateStore {
         }
     }
 
+    /// Every last-seen case as a JSON array of their canonical JSON, ordered by id (`GET /cases.json`).
+    public func casesJSON() async throws -> [UInt8] {
+        try await pool.read { db in
+            var bytes: [UInt8] = [UInt8(ascii: "[")]
+            let rows = try Row.fetchCursor(db, sql: "SELECT json FROM case_snapshot ORDER BY id")
+            var first = true
+            while let row = try rows.next() {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                let json: Data = row[0]
+                bytes.append(contentsOf: json)
+            }
+            bytes.append(UInt8(ascii: "]"))
+            return bytes
+        }
+    }
+
     /// Whether a registry sync has ever been recorded (the first one may be silent).
     public func hasSynced() async throws -> Bool {
         try await setting("first_sync_at") != nil
@@ -60,20 +77,22 @@ extension StateStore {
     /// so detecting a change twice records it once. Returns the events that were new.
     @discardableResult
     public func record(
-        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], registrySize: Int, startedAt: Date, finishedAt: Date
+        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], feeds: RegistryLoad? = nil, registrySize: Int,
+        startedAt: Date, finishedAt: Date
     ) async throws -> [CaseEvent] {
         let encoder = JSONEncoder.caseWatch
         let encoded = try diff.events.map { (event: $0, json: try encoder.encode($0)) }
         let now = Timestamp.iso8601(finishedAt)
         return try await pool.write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO case_snapshot (id, digest, json, recorded_at) VALUES (?, ?, ?, ?)
+                INSERT INTO case_snapshot (id, digest, json, recorded_at, feed) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
-                recorded_at = excluded.recorded_at
+                recorded_at = excluded.recorded_at, feed = excluded.feed
                 """)
             for row in diff.upserts {
-                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now])
+                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.feed])
             }
+            if let feeds { try Self.recordFeeds(feeds, now: finishedAt, in: db) }
             let delete = try db.cachedStatement(sql: "DELETE FROM case_snapshot WHERE id = ?")
             for id in diff.removals {
                 try delete.execute(arguments: [id])

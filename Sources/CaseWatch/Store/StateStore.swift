@@ -65,6 +65,8 @@ public final class StateStore: Sendable {
                 """)
         }
         registerOutboxMigration(&migrator)
+        registerDigestMigration(&migrator)
+        registerFeedMigration(&migrator)
         return migrator
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Someone who receives alerts: a person by e-mail, an organisation's system by webhook, or both.
 public struct Subscriber: Sendable, Hashable {
     public enum Delivery: String, Sendable, CaseIterable {
@@ -36,6 +38,11 @@ public struct Subscriber: Sendable, Hashable {
         self.timezone = timezone
         self.file = file
     }
+}
+
+extension Subscriber {
+    /// The subscriber's time zone (validated on load; UTC if it ever were not known).
+    public var timeZone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
 }
 
 /// Where an organisation's system receives webhooks, and where the signing secrets are.

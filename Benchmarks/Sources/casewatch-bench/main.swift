@@ -1,0 +1,2 @@
+// The benchmark driver; see Benchmarks/run.sh.
+print("casewatch-bench: not built yet")

@@ -1,0 +1,72 @@
+import CaseWatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon's heartbeat: a full cycle every `schedule.interval`.
+///
+/// On a graceful shutdown (SIGTERM, SIGINT) no new delivery starts; the transfers in flight finish and
+/// are recorded, the rest stay queued for the next start, and the service returns.
+struct CycleService: Service {
+    let live: LiveInputs
+    let environment: [String: String]
+    let logger: Logger
+    /// Called after each cycle, to refresh the gauges.
+    let afterCycle: @Sendable (StateStore) async -> Void
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            let (configuration, inputs) = await live.snapshot()
+            await runCycle(configuration: configuration, inputs: inputs)
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: .seconds(configuration.schedule.interval))
+                }
+            } catch {
+                break
+            }
+        }
+        logger.notice("cycle service stopped")
+    }
+
+    private func runCycle(configuration: Configuration, inputs: PipelineInputs) async {
+        let runner = CycleRunner(configuration: configuration, environment: environment, logger: logger,
+                                 shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
+        do {
+            let report = try await runner.runOnce(dryRun: false, inputs: inputs)
+            logger.info("cycle done", metadata: [
+                "cycle.events": "\(report.detection.events.count)",
+                "cycle.delivered": "\(report.delivery?.delivered ?? 0)",
+                "cycle.retrying": "\(report.delivery?.retrying ?? 0)", "cycle.dead": "\(report.delivery?.dead ?? 0)",
+            ])
+            if let store = try? StateStore(path: configuration.resolve(configuration.statePath).path) {
+                await afterCycle(store)
+            }
+        } catch let error as RunLock.Busy {
+            logger.warning("cycle skipped: \(error)")
+        } catch let error as InputError {
+            logger.error("cycle refused bad input; nothing recorded or sent", metadata: ["problems": "\(error)"])
+        } catch {
+            logger.error("cycle failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// SIGHUP: reload configuration, subscribers and templates; keep the running ones if anything is wrong.
+struct ReloadService: Service {
+    let live: LiveInputs
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            let problems = await live.reload()
+            if problems.isEmpty {
+                logger.notice("configuration, subscribers and templates reloaded")
+            } else {
+                logger.error("reload refused; the running configuration stays",
+                             metadata: ["problems": "\(problems.map(\.description).joined(separator: "; "))"])
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CaseWatch
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `casewatch serve`: the cycle every `schedule.interval`, the HTTP endpoints, and SIGHUP reloads,
+/// composed as one `ServiceGroup`. SIGTERM or SIGINT stops it gracefully.
+public enum Daemon {
+    /// Runs until a stop signal.
+    ///
+    /// - Throws: ``InputError`` when the configuration, subscribers or templates are bad at start.
+    public static func run(configurationPath: String, environment: [String: String], logger: Logger,
+                           metrics: PrometheusCollectorRegistry) async throws {
+        let live = try await LiveInputs(configurationPath: configurationPath, environment: environment)
+        let configuration = await live.configuration
+        let store = try StateStore(path: configuration.resolve(configuration.statePath).path)
+        let gauges = Gauges()
+        let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,
+                                      refreshGauges: gauges.refresh)
+        let (host, port) = try listenAddress(configuration.http.listen, file: configuration.file)
+        let application = Application(
+            router: endpoints.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "CaseWatch"),
+            logger: logger)
+        let cycles = CycleService(live: live, environment: environment, logger: logger, afterCycle: gauges.refresh)
+        let reloads = ReloadService(live: live, logger: logger)
+        // Stopped in reverse order: reloads first, then the cycle (its deliveries finish), then HTTP.
+        let group = ServiceGroup(configuration: .init(
+            services: [application, cycles, reloads], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.notice("casewatch serve started", metadata: ["http.listen": "\(configuration.http.listen)"])
+        try await group.run()
+        logger.notice("casewatch serve stopped")
+    }
+
+    static func listenAddress(_ text: String, file: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else {
+            throw InputError([InputProblem(file: file, line: nil, field: "http.listen",
+                                           message: "\"\(text)\" is not host:port")])
+        }
+        return (String(text[..<colon]).trimmingCharacters(in: ["[", "]"]), port)
+    }
+}
+
+/// The queue gauges of `/metrics`, read from the store after each cycle and on each scrape.
+struct Gauges: Sendable {
+    let queueDepth = Gauge(label: "casewatch_outbox_queue_depth")
+    let deadLetters = Gauge(label: "casewatch_outbox_dead_letters")
+    let disabledWebhooks = Gauge(label: "casewatch_disabled_webhooks")
+    let registrySize = Gauge(label: "casewatch_registry_cases")
+
+    func refresh(_ store: StateStore) async {
+        guard let status = try? await store.status() else { return }
+        queueDepth.record(status.queueDepth)
+        deadLetters.record(status.deadLetters)
+        disabledWebhooks.record(status.disabledEndpoints.count)
+        registrySize.record(status.registrySize)
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import CaseWatch
+import CaseWatchDaemon
+import Foundation
+import Metrics
+import Prometheus
+
+/// `casewatch serve`: the daemon.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the cycle every schedule.interval and serve the HTTP endpoints, until SIGTERM or SIGINT.",
+        discussion: "SIGHUP reloads configuration, subscribers and templates after validating them."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        _ = try options.loadConfiguration()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        try await Output.guarding {
+            try await Daemon.run(configurationPath: options.config, environment: ProcessInfo.processInfo.environment,
+                                 logger: options.makeLogger(level: .info), metrics: registry)
+        }
+    }
+}
