@@ -72,6 +72,6 @@ let package = Package(
         .testTarget(name: "InternetMessageTests", dependencies: ["InternetMessage"]),
         .testTarget(name: "CaseWatchTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
-        .testTarget(name: "DaemonTests", dependencies: ["CaseWatchDaemon", "CaseWatchTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["CaseWatchDaemon", "CaseWatchTesting", "Curl"]),
     ]
 )

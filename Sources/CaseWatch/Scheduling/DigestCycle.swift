@@ -31,7 +31,7 @@ public struct DigestCycle: Sendable {
             let draft = try planner.digestDraft(for: subscriber, events: events, start: state.lastSlotAt, slot: slot)
             let next = DigestState(subscriberID: subscriber.id, lastSlotAt: slot,
                                    lastEventSeq: recorded.last?.seq ?? state.lastEventSeq)
-            try await store.advanceDigest(to: next, delivery: draft, now: now)
+            try await store.advanceDigest(to: next, delivery: draft, now: Date())
             if draft != nil { enqueued += 1 }
             logger.info("digest slot", metadata: [
                 "subscriber.id": "\(subscriber.id)", "digest.slot": "\(Timestamp.iso8601(slot))",

@@ -1,0 +1,131 @@
+import CaseWatch
+import CaseWatchTesting
+import Foundation
+import Logging
+import Testing
+
+/// Digests and hearing reminders, driven by a manual clock through whole cycles, with the store closed
+/// and opened again between cycles as a restart does.
+@Suite("Digests and hearing reminders")
+struct SchedulingTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory("casewatch-scheduling")
+        try RepositoryFiles.copy(["templates"], into: directory)
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}]}
+            email: {transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}
+            webhooks: {transport: file, directory: var/webhooks}
+            schedule: {reminders: [7d, 1d]}
+
+            """)
+        try writeCase(status: "claim_filed")
+        try directory.write("subscribers/digest.yaml", """
+            id: research-desk
+            name: Research desk
+            email: desk@example.org
+            delivery: digest
+            digest: "0 8 * * 1-5"
+            timezone: Europe/London
+
+            """)
+        try directory.write("subscribers/reminders.yaml", """
+            id: counsel
+            name: Counsel
+            email: counsel@example.org
+            filter: {events: [case.hearing_reminder]}
+
+            """)
+    }
+
+    func writeCase(status: String, hearing: String = "null") throws {
+        try directory.write("registry/sova.yaml", """
+            id: sova-center-liquidation
+            subject: {kind: organisation, name: {en: SOVA Center, ru: Центр «СОВА»}}
+            country: RU
+            type: liquidation
+            status: \(status)
+            court: Moscow City Court
+            next_hearing: \(hearing)
+            sources: [https://example.org/sova]
+
+            """)
+    }
+
+    func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    /// One `run --once` at `now`, as a fresh process would do it (the store is opened anew).
+    @discardableResult
+    func cycle(_ now: String) async throws -> CycleRunner.Report {
+        let configuration = try Configuration.load(path: directory.url.appendingPathComponent("casewatch.yml").path)
+        let runner = CycleRunner(configuration: configuration, environment: [:], logger: Logger(label: "test"))
+        return try await runner.runOnce(dryRun: false, now: at(now))
+    }
+
+    func mails(to address: String) throws -> [String] {
+        let folder = directory.url.appendingPathComponent("var/mail")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return try names.sorted().map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+            .filter { $0.contains("<\(address)>") }
+    }
+
+    @Test("one digest per slot with events, none when nothing happened, none twice, none lost in an outage")
+    func digests() async throws {
+        try await cycle("2026-11-30T07:00:00Z")  // Monday: first sync, silent
+        try writeCase(status: "hearing_scheduled")
+        try await cycle("2026-11-30T07:30:00Z")
+        #expect(try mails(to: "desk@example.org").isEmpty)  // before the 08:00 slot
+
+        try await cycle("2026-11-30T08:05:00Z")
+        let first = try mails(to: "desk@example.org")
+        #expect(first.count == 1)
+        #expect(first.first?.contains("X-CaseWatch: digest 2026-11-30T08:00:00Z 1") == true)
+
+        try await cycle("2026-11-30T08:10:00Z")  // a restart within the same slot
+        try await cycle("2026-12-01T08:01:00Z")  // Tuesday's slot, nothing happened
+        #expect(try mails(to: "desk@example.org").count == 1)
+
+        try writeCase(status: "ruling_issued")
+        try await cycle("2026-12-01T09:00:00Z")
+        // Down from Tuesday 09:00 to Friday 10:00: Wednesday's and Thursday's slots pass unseen.
+        try await cycle("2026-12-04T10:00:00Z")
+        let all = try mails(to: "desk@example.org")
+        #expect(all.count == 2)
+        #expect(all.contains { $0.contains("X-CaseWatch: digest 2026-12-04T08:00:00Z 1") })
+        try await cycle("2026-12-04T10:05:00Z")
+        #expect(try mails(to: "desk@example.org").count == 2)
+    }
+
+    @Test("a reminder at each offset before the hearing, once each, the closest one only, none after")
+    func reminders() async throws {
+        try writeCase(status: "hearing_scheduled",
+                      hearing: "{date: 2026-12-10, time: \"10:00\", court: Moscow City Court}")
+        try await cycle("2026-12-01T10:00:00Z")  // nine days ahead: nothing yet
+        try await cycle("2026-12-02T09:00:00Z")
+        #expect(try mails(to: "counsel@example.org").isEmpty)
+
+        try await cycle("2026-12-03T10:30:00Z")  // inside seven days
+        try await cycle("2026-12-03T11:00:00Z")  // again: already sent
+        #expect(try mails(to: "counsel@example.org").count == 1)
+
+        try await cycle("2026-12-09T11:00:00Z")  // inside one day
+        try await cycle("2026-12-10T11:00:00Z")  // after the hearing
+        let store = try StateStore(path: directory.url.appendingPathComponent("var/casewatch.sqlite").path)
+        let reminders = try await store.events().filter { $0.type == .hearingReminder }
+        #expect(reminders.map(\.change.daysBefore) == [7, 1])
+        #expect(try mails(to: "counsel@example.org").count == 2)
+    }
+
+    @Test("a hearing first seen three days ahead gets the one-day reminder, never a late seven-day one")
+    func lateHearing() {
+        var legalCase = CaseFixtures.helsinki
+        legalCase.nextHearing = Hearing(date: CalendarDate("2026-12-10")!, time: "10:00")
+        let now = at("2026-12-07T10:00:00Z")
+        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: now)
+            .map(\.change.daysBefore) == [7])
+        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: at("2026-12-09T10:00:00Z"))
+            .map(\.change.daysBefore) == [1])
+    }
+}

@@ -1,0 +1,176 @@
+import CaseWatch
+import CaseWatchTesting
+import Curl
+import Foundation
+import Testing
+
+/// `casewatch serve` as operators run it: the real binary, its HTTP endpoints, its signals.
+@Suite("casewatch serve", .serialized)
+struct ServeTests {
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    /// A serve set-up: sample registry and templates, one e-mail subscriber (file transport) and one
+    /// webhook subscriber pointing at `receiver`.
+    struct Daemon {
+        let directory: TemporaryDirectory
+        let port: Int
+        let process: Process
+        let logs: URL
+        let casewatch: CommandRunner
+
+        init(receiver: HTTPReceiver, interval: String = "1s") throws {
+            directory = try TemporaryDirectory("casewatch-serve")
+            try RepositoryFiles.copy(["registry", "templates"], into: directory)
+            port = FreePort.next()
+            try directory.write("casewatch.yml", """
+                state: var/casewatch.sqlite
+                registry:
+                  sources: [{path: registry/}]
+                email: {transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}
+                webhooks: {transport: http, timeout: 10s}
+                delivery: {concurrency: 2, retry: [1s, 1s]}
+                schedule: {interval: \(interval), reminders: [7d, 1d]}
+                http:
+                  listen: 127.0.0.1:\(port)
+                  base_url: https://alerts.example.org
+                  token_secret_env: CASEWATCH_TOKEN_SECRET
+
+                """)
+            try directory.write("subscribers/ru-journalist.yaml",
+                                "id: ru-journalist\nname: Анна\nlanguage: ru\nemail: anna@example.org\n")
+            try directory.write("subscribers/coe.yaml",
+                                "id: coe\nname: CoE\nlanguage: fr\nwebhook: {url: \"\(receiver.url)/hook\", secret_env: HOOK}\n")
+            casewatch = CommandRunner(directory: directory.url,
+                                      environment: ["HOOK": ServeTests.secret, "CASEWATCH_TOKEN_SECRET": "serve-test-token"])
+            logs = directory.url.appendingPathComponent("serve.log")
+            process = try casewatch.start(["serve"], stdout: directory.url.appendingPathComponent("serve.out"), stderr: logs)
+            let deadline = Date().addingTimeInterval(20)
+            while (try? get("/healthz"))?.status != 200, Date() < deadline, process.isRunning { usleep(50_000) }
+        }
+
+        func get(_ path: String) throws -> HTTPResponse {
+            try EasyHandle().perform(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)\(path)", timeout: 5))
+        }
+
+        func post(_ path: String) throws -> HTTPResponse {
+            try EasyHandle().perform(HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)\(path)", timeout: 5))
+        }
+
+        func log() -> String { (try? String(contentsOf: logs, encoding: .utf8)) ?? "" }
+
+        func setStatus(_ status: String, case id: String = "sova-center-liquidation") throws {
+            let path = "registry/\(id).yaml"
+            let lines = try directory.read(path).split(separator: "\n", omittingEmptySubsequences: false).map {
+                $0.hasPrefix("status: ") ? "status: \(status)" : String($0)
+            }
+            try directory.write(path, lines.joined(separator: "\n"))
+        }
+
+        /// Waits (bounded) until `condition` holds.
+        func wait(_ seconds: Double = 20, until condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try condition() { return true }
+                usleep(100_000)
+            }
+            return try condition()
+        }
+
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning, Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    @Test("health, metrics and the cases; SIGTERM with a delivery in flight finishes it and exits 0")
+    func gracefulStop() throws {
+        let receiver = try HTTPReceiver(script: ["204 sleep=3"])
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        #expect(try daemon.get("/healthz").status == 200)
+        let cases = try JSONSerialization.jsonObject(with: Data(try daemon.get("/cases.json").body)) as? [[String: Any]]
+        #expect(cases?.count == 11)
+
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try !receiver.requests().isEmpty })  // the webhook is now in flight, answered in 3 s
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(daemon.log().contains("casewatch serve stopped"))
+        let outbox = try daemon.casewatch.run(["outbox", "list", "--json"]).stdout
+        #expect(outbox.contains(#""channel":"webhook""#) && outbox.contains(#""state":"delivered""#))
+        #expect(!outbox.contains(#""state":"sending""#))
+        for secret in [ServeTests.secret, "serve-test-token"] { #expect(!daemon.log().contains(secret)) }
+    }
+
+    @Test("/metrics shows events, deliveries by channel and outcome, latency and the queue")
+    func metrics() throws {
+        let receiver = try HTTPReceiver()
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        #expect(try daemon.wait {
+            String(decoding: try daemon.get("/metrics").body, as: UTF8.self)
+                .contains(#"casewatch_deliveries_total{channel="webhook",outcome="delivered"} 1"#)
+        })
+        let text = String(decoding: try daemon.get("/metrics").body, as: UTF8.self)
+        #expect(text.contains(#"casewatch_events_detected_total{type="case.status_changed"} 1"#))
+        #expect(text.contains(#"casewatch_deliveries_total{channel="email",outcome="delivered"} 1"#))
+        #expect(text.contains("casewatch_delivery_attempt_seconds_bucket"))
+        #expect(text.contains("casewatch_outbox_queue_depth 0"))
+        #expect(text.contains("casewatch_registry_cases 11"))
+    }
+
+    @Test("one-click unsubscribe: a page on GET, done on POST, honoured at once; forged tokens get 403")
+    func unsubscribe() throws {
+        let receiver = try HTTPReceiver()
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        let token = UnsubscribeToken(secret: "serve-test-token").token(for: "ru-journalist")
+        let page = try daemon.get("/unsubscribe?token=\(token)")
+        #expect(page.status == 200)
+        #expect(String(decoding: page.body, as: UTF8.self).contains("Отписаться"))
+        #expect(try daemon.casewatch.run(["status", "--json"]).stdout.contains(#""unsubscribed":0"#))
+
+        #expect(try daemon.post("/unsubscribe?token=\(token.dropLast())x").status == 403)
+        #expect(try daemon.post("/unsubscribe?token=coe.\(token.split(separator: ".")[1])").status == 403)
+        #expect(try daemon.get("/unsubscribe?token=").status == 403)
+        #expect(try daemon.post("/unsubscribe?token=\(token)").status == 200)
+        #expect(try daemon.casewatch.run(["status", "--json"]).stdout.contains(#""unsubscribed":1"#))
+
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        let outbox = try daemon.casewatch.run(["outbox", "list", "--json"]).stdout
+        #expect(!outbox.contains(#""subscriber_id":"ru-journalist""#))
+    }
+
+    @Test("SIGHUP with a broken template keeps the running templates; a fixed one is taken")
+    func reload() throws {
+        let receiver = try HTTPReceiver()
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        let file = "templates/case.status_changed/summary.fr.mustache"
+        try daemon.directory.write(file, "Résumé {{#case_name}} sans fin\n")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try daemon.wait { daemon.log().contains("reload refused") })
+        #expect(daemon.log().contains("summary.fr.mustache:2: Mustache"))  // the section never closes
+
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        let summary = try #require(try JSONSerialization.jsonObject(
+            with: Data(try receiver.requests()[0].body.utf8)) as? [String: Any])["summary"] as? String
+        #expect(summary?.isEmpty == false)
+        #expect(summary?.contains("sans fin") == false)
+
+        try daemon.directory.write(file, "Nouveau résumé : {{case_name}}\n")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try daemon.wait { daemon.log().contains("templates reloaded") })
+        try daemon.setStatus("in_force")
+        #expect(try daemon.wait { try receiver.requests().count == 2 })
+        #expect(try receiver.requests()[1].body.contains("Nouveau résumé"))
+    }
+}
