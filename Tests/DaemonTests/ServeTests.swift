@@ -46,6 +46,12 @@ struct ServeTests {
             process = try casewatch.start(["serve"], stdout: directory.url.appendingPathComponent("serve.out"), stderr: logs)
             let deadline = Date().addingTimeInterval(20)
             while (try? get("/healthz"))?.status != 200, Date() < deadline, process.isRunning { usleep(50_000) }
+            // The first cycle is the silent first sync; changes made before it would go unannounced.
+            while try casewatch.run(["status", "--json"]).stdout.contains(#""last_cycle":{"#) == false,
+                  Date() < deadline, process.isRunning
+            {
+                usleep(50_000)
+            }
         }
 
         func get(_ path: String) throws -> HTTPResponse {
@@ -91,8 +97,11 @@ struct ServeTests {
         let daemon = try Daemon(receiver: receiver)
         defer { daemon.stop() }
         #expect(try daemon.get("/healthz").status == 200)
-        let cases = try JSONSerialization.jsonObject(with: Data(try daemon.get("/cases.json").body)) as? [[String: Any]]
-        #expect(cases?.count == 11)
+        // The first cycle records the registry shortly after the server is up.
+        #expect(try daemon.wait {
+            let cases = try JSONSerialization.jsonObject(with: Data(try daemon.get("/cases.json").body)) as? [[String: Any]]
+            return cases?.count == 11
+        })
 
         try daemon.setStatus("closed")
         #expect(try daemon.wait { try !receiver.requests().isEmpty })  // the webhook is now in flight, answered in 3 s
