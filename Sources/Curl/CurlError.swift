@@ -14,6 +14,9 @@ public struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The transfer gave up waiting: connect or total timeout.
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
 
+    /// The server refused the credentials.
+    public var isLoginDenied: Bool { code == Int(CURLE_LOGIN_DENIED.rawValue) }
+
     /// No connection could be made at all (refused, unresolvable, unreachable).
     public var isConnectFailure: Bool {
         code == Int(CURLE_COULDNT_CONNECT.rawValue) || code == Int(CURLE_COULDNT_RESOLVE_HOST.rawValue)

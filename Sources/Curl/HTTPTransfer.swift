@@ -36,6 +36,8 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let headers: [(name: String, value: String)]
     public let body: [UInt8]
+    /// The body was longer than the request's `responseLimit`; `body` holds only its beginning.
+    public let truncated: Bool
 
     /// The first header of that name, compared without case.
     public func header(_ name: String) -> String? {
@@ -70,7 +72,8 @@ extension EasyHandle {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
             return (String(line[..<colon]), value)
         }
-        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headers: Array(parsed), body: buffers.body)
+        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headers: Array(parsed), body: buffers.body,
+                            truncated: buffers.truncated)
     }
 }
 

@@ -10,6 +10,8 @@ final class TransferBuffers {
     private var uploadOffset = 0
     private(set) var body: [UInt8] = []
     private(set) var headerLines: [String] = []
+    /// More body came than `bodyLimit` allowed.
+    private(set) var truncated = false
     let bodyLimit: Int
 
     init(upload: [UInt8] = [], bodyLimit: Int = 64 * 1024) {
@@ -30,6 +32,7 @@ final class TransferBuffers {
 
     func write(_ buffer: UnsafeMutablePointer<CChar>, count: Int) {
         let room = bodyLimit - body.count
+        if count > room { truncated = true }
         guard room > 0 else { return }  // keep reading so the connection stays reusable, drop the rest
         let kept = min(room, count)
         UnsafeRawBufferPointer(start: buffer, count: kept).withMemoryRebound(to: UInt8.self) {

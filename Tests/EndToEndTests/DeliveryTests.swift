@@ -145,4 +145,34 @@ struct DeliveryTests {
         #expect(run.status == 65)
         #expect(run.stderr.contains("email.tls: tls: none is only allowed towards a loopback host"))
     }
+
+    @Test("an entry queued before an unsubscribe is not sent, and says why")
+    func unsubscribedWhileQueued() async throws {
+        let smtp = try SMTPServer(script: ["451"])
+        let workspace = try DeliveryWorkspace(smtp: smtp, retry: "[100ms]")
+        try workspace.addEmailSubscriber("lawyer", address: "lawyer@example.org")
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("retrying 1"))
+        let store = try StateStore(path: workspace.directory.url.appendingPathComponent("var/casewatch.sqlite").path)
+        try await store.suppress(subscriberID: "lawyer", channel: .email, reason: "one-click unsubscribe")
+        usleep(200_000)
+        #expect(try workspace.run().stdout.contains("sent 0, retrying 0, dead 0"))
+        let entry = try #require(try workspace.outbox().first)
+        #expect(entry["state"] as? String == "dead")
+        #expect(entry["last_error"] as? String == "not sent: one-click unsubscribe")
+        #expect(try smtp.messages().isEmpty)
+    }
+
+    @Test("a refused SMTP login is the relay's problem: retried, not a dead letter")
+    func loginRefused() throws {
+        let smtp = try SMTPServer(auth: "alerts:another-password")
+        let workspace = try DeliveryWorkspace(smtp: smtp)
+        try workspace.addEmailSubscriber("lawyer", address: "lawyer@example.org")
+        try workspace.run()
+        try workspace.moveCase()
+        let run = try workspace.run()
+        #expect(run.stdout.contains("sent 0, retrying 1, dead 0"), "\(run.stdout)")
+        for secret in DeliveryWorkspace.secretMaterial { #expect(!run.output.contains(secret)) }
+    }
 }

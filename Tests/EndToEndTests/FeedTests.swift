@@ -105,4 +105,38 @@ struct FeedTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("2 case(s) read"))
     }
+
+    @Test("a feed reusing an id from the local registry fails as a feed; the run goes on")
+    func clashingID() throws {
+        try directory.write("registry/org-a.yaml", """
+            id: org-a
+            subject: {kind: organisation, name: {en: Local Org A}}
+            country: RU
+            type: foreign_agent
+            status: designated
+
+            """)
+        let receiver = try HTTPReceiver(extra: ["--feed", feedFile.path, "--etag", "auto"])
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
+            email: {transport: file, directory: var/mail}
+
+            """)
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("1 case(s) read"))
+        #expect(run.stderr.contains(#"already used by another source, such as "org-a""#))
+    }
+
+    @Test("an empty feed body is a failed feed, not a retraction of every case")
+    func emptyFeed() throws {
+        let receiver = try HTTPReceiver(extra: ["--feed", feedFile.path, "--etag", "auto"])
+        try configure(receiver)
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try Data().write(to: feedFile)
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 0 && run.stderr.contains("the feed is empty"))
+        #expect(try events().isEmpty)
+    }
 }

@@ -128,4 +128,14 @@ struct RunOnceTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
     }
+
+    @Test("an empty case file (caught mid-write) is refused, not read as the removal of its cases")
+    func emptyFile() throws {
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try workspace.write("registry/meduza-undesirable.yaml", "")
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("registry/meduza-undesirable.yaml: the file is empty"))
+        #expect(try eventLines().isEmpty)
+    }
 }

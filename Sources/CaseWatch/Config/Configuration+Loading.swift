@@ -93,6 +93,12 @@ extension Configuration.Email {
             fields.log.error("is required with transport: smtp", field: fields.fieldPath("url"), line: fields.line)
             return
         }
+        if let parsed = URLComponents(string: url), parsed.user != nil || parsed.password != nil {
+            // Never echo it: the address itself carries a secret.
+            fields.log.error("must not carry credentials: give username and password_env instead",
+                             field: fields.fieldPath("url"), line: fields.node("url")?.line)
+            return
+        }
         guard let parsed = URLComponents(string: url), ["smtp", "smtps"].contains(parsed.scheme ?? ""),
               let host = parsed.host, !host.isEmpty
         else {
@@ -110,7 +116,7 @@ extension Configuration.Email {
 extension Configuration.Webhooks {
     fileprivate mutating func read(_ fields: inout MapReader) {
         if let value = fields.value("transport", as: Transport.self, noun: "a webhook transport") { transport = value }
-        if let value = fields.duration("timeout") { timeout = value }
+        if let value = fields.duration("timeout", in: 1...600) { timeout = value }
         directory = fields.string("directory") ?? directory
     }
 }
@@ -125,14 +131,14 @@ extension Configuration.Delivery {
                                  line: fields.node("concurrency")?.line)
             }
         }
-        if let value = fields.durations("retry") { retry = value }
+        if let value = fields.durations("retry", in: 0.1...(30 * 86400)) { retry = value }
     }
 }
 
 extension Configuration.Schedule {
     fileprivate mutating func read(_ fields: inout MapReader) {
-        if let value = fields.duration("interval") { interval = value }
-        if let value = fields.durations("reminders") { reminders = value }
+        if let value = fields.duration("interval", in: 1...86400) { interval = value }
+        if let value = fields.durations("reminders", in: 60...(365 * 86400)) { reminders = value }
     }
 }
 
@@ -149,9 +155,18 @@ extension Configuration.HTTP {
     }
 }
 
-/// Hosts that never leave the machine.
+/// Hosts that never leave the machine: `localhost`, 127.0.0.0/8 and ::1, as addresses, not prefixes
+/// (`127.mail.example.org` is a remote name).
 enum LoopbackHost {
     static func contains(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        let bare = host.trimmingCharacters(in: ["[", "]"])
+        if bare == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, bare, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, bare, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
+        }
+        return false
     }
 }

@@ -53,7 +53,10 @@ public struct DetectionCycle: Sendable {
             current: load.cases, seen: seen, frozen: frozen, previous: { try await store.snapshots(ids: $0) },
             announceAdditions: announce, detectedAt: now)
         for index in diff.upserts.indices { diff.upserts[index].feed = load.feedOfCase[diff.upserts[index].id] }
-        diff.events += HearingReminders.due(cases: load.cases.values, offsets: configuration.schedule.reminders, now: now)
+        // Cases of feeds not read this time still have hearings: their reminders come from the store.
+        let frozenWithHearing = try await store.casesWithHearing(fromFeeds: load.frozenFeeds)
+        diff.events += HearingReminders.due(cases: Array(load.cases.values) + frozenWithHearing,
+                                            offsets: configuration.schedule.reminders, now: now)
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
         let drafts: [OutboxDraft]

@@ -47,34 +47,33 @@ public struct DeliveryCycle: Sendable {
 
     /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
     ///
-    /// When `shouldStop` says so (the daemon stops), no new transfer starts: the ones in flight finish
-    /// and are recorded, and entries claimed but not started go back to pending.
+    /// The lanes pull from one queue that claims the next batch as soon as it runs dry, so a slow
+    /// receiver holds up only its own lane. When `shouldStop` says so (the daemon stops), no new
+    /// transfer starts: the ones in flight finish and are recorded, and entries claimed but not started
+    /// go back to pending.
     public func run() async throws -> Report {
-        let cutoff = clock()
         let workers = (0..<max(1, settings.concurrency)).map { DeliveryWorker(index: $0, settings: settings) }
+        let queue = ClaimQueue(store: store, cutoff: clock(), batchSize: Self.claimSize)
         let recorder = AttemptRecorder(store: store, batchSize: Self.recordSize)
-        while !shouldStop() {
-            let jobs = try await store.claimDue(now: cutoff, limit: Self.claimSize)
-            if jobs.isEmpty { break }
-            let lanes = JobQueue(jobs)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in workers {
-                    group.addTask {
-                        while !self.shouldStop(), let job = lanes.next() {
-                            try await recorder.add(await self.attempt(job, on: worker))
-                        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in workers {
+                group.addTask {
+                    while !self.shouldStop(), let job = try await queue.next() {
+                        try await recorder.add(await self.attempt(job, on: worker))
                     }
                 }
-                try await group.waitForAll()
             }
-            try await recorder.flush()
-            let unstarted = lanes.remaining()
-            if !unstarted.isEmpty {
-                try await store.release(outboxIDs: unstarted.map(\.outboxID))
-                logger.notice("stopping: deliveries not started go back to the queue",
-                              metadata: ["outbox.released": "\(unstarted.count)"])
-            }
+            try await group.waitForAll()
         }
+        try await recorder.flush()
+        let unstarted = await queue.drain()
+        if !unstarted.isEmpty {
+            try await store.release(outboxIDs: unstarted.map(\.outboxID))
+            logger.notice("stopping: deliveries not started go back to the queue",
+                          metadata: ["outbox.released": "\(unstarted.count)"])
+        }
+        // Closing a handle may wait for the server's goodbye (SMTP QUIT): done on each lane's own queue.
+        for worker in workers { await worker.close() }
         return await recorder.report
     }
 
@@ -107,26 +106,55 @@ public struct DeliveryCycle: Sendable {
     }
 }
 
-/// Hands a batch of jobs to the lanes, one at a time.
-final class JobQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var iterator: IndexingIterator<[DeliveryJob]>
+/// Hands due entries to the lanes one at a time, claiming the next batch from the store when it runs
+/// dry; only entries due when the cycle began are claimed, so a retry never comes round twice in a cycle.
+actor ClaimQueue {
+    private let store: StateStore
+    private let cutoff: Date
+    private let batchSize: Int
+    private var buffer: [DeliveryJob] = []
+    private var position = 0
+    private var exhausted = false
 
-    init(_ jobs: [DeliveryJob]) {
-        iterator = jobs.makeIterator()
+    init(store: StateStore, cutoff: Date, batchSize: Int) {
+        self.store = store
+        self.cutoff = cutoff
+        self.batchSize = batchSize
     }
 
-    func next() -> DeliveryJob? {
-        lock.withLock { iterator.next() }
-    }
-
-    /// Takes every job not handed out yet.
-    func remaining() -> [DeliveryJob] {
-        lock.withLock {
-            var rest: [DeliveryJob] = []
-            while let job = iterator.next() { rest.append(job) }
-            return rest
+    func next() async throws -> DeliveryJob? {
+        while true {
+            if position < buffer.count {
+                position += 1
+                return buffer[position - 1]
+            }
+            if exhausted { return nil }
+            // One claim at a time: lanes that find the buffer empty while a claim is running wait for
+            // that claim, which installs its batch before any of them resumes.
+            try await (pendingClaim ?? startClaim()).value
         }
+    }
+
+    private var pendingClaim: Task<Void, Error>?
+
+    private func startClaim() -> Task<Void, Error> {
+        let task = Task { try await self.refill() }
+        pendingClaim = task
+        return task
+    }
+
+    private func refill() async throws {
+        defer { pendingClaim = nil }
+        let jobs = try await store.claimDue(now: cutoff, limit: batchSize)
+        buffer = jobs
+        position = 0
+        if jobs.isEmpty { exhausted = true }
+    }
+
+    /// Takes every claimed entry not handed out yet.
+    func drain() -> [DeliveryJob] {
+        defer { position = buffer.count }
+        return Array(buffer[position...])
     }
 }
 

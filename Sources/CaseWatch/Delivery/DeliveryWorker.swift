@@ -26,6 +26,16 @@ final class DeliveryWorker: @unchecked Sendable {
         }
     }
 
+    /// Releases this lane's senders (and their connections) on the lane's own thread.
+    func close() async {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.senders.removeAll()
+                continuation.resume()
+            }
+        }
+    }
+
     private func sender(for channel: Channel) -> DeliverySender {
         if let sender = senders[channel] { return sender }
         let sender: DeliverySender

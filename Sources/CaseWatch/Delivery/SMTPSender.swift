@@ -3,6 +3,16 @@ import Foundation
 
 /// E-mail over SMTP through libcurl; one connection per worker, reused across the cycle's messages.
 final class SMTPSender: DeliverySender {
+    /// A 5xx about this message or its recipient (RCPT, DATA) is final for it. A 5xx anywhere else — a
+    /// refused login, a relay that wants STARTTLS, a refused sender — is the relay's or the
+    /// configuration's problem, not the alert's: it is retried, so fixing it delivers everything.
+    static func refusesRecipient(_ failure: SMTPFailure) -> Bool {
+        guard (500..<600).contains(failure.replyCode), !failure.error.isLoginDenied else { return false }
+        let detail = failure.error.detail
+        return !(detail.hasPrefix("MAIL failed") || detail.contains("STARTTLS") || detail.contains("AUTH")
+            || detail.contains("Got unexpected smtp-server response") || detail.contains("Weird server reply"))
+    }
+
     private let settings: SMTPSettings
     private var handle: EasyHandle?
 
@@ -24,10 +34,9 @@ final class SMTPSender: DeliverySender {
             // A failed session may be half-open: start the next message on a fresh connection.
             handle = nil
             let code = failure.replyCode
-            switch code {
-            case 500..<600: return SendResult(outcome: .permanent(reason: failure.description), code: code)
-            default: return SendResult(outcome: .retryable(reason: failure.description), code: code > 0 ? code : nil)
-            }
+            let outcome: DeliveryOutcome = Self.refusesRecipient(failure)
+                ? .permanent(reason: failure.description) : .retryable(reason: failure.description)
+            return SendResult(outcome: outcome, code: code > 0 ? code : nil)
         } catch {
             handle = nil
             return SendResult(outcome: .retryable(reason: "\(error)"), code: nil)

@@ -2,6 +2,8 @@
 final class ProblemLog {
     let file: String
     private(set) var problems: [InputProblem] = []
+    /// Errors logged so far; decoders compare it before and after a record, once per record.
+    private(set) var errorCount = 0
 
     init(file: String) {
         self.file = file
@@ -9,13 +11,14 @@ final class ProblemLog {
 
     func error(_ message: String, field: String?, line: Int?) {
         problems.append(InputProblem(file: file, line: line, field: field, message: message))
+        errorCount += 1
     }
 
     func warning(_ message: String, field: String?, line: Int?) {
         problems.append(InputProblem(file: file, line: line, field: field, message: message, severity: .warning))
     }
 
-    var hasErrors: Bool { problems.contains { $0.severity == .error } }
+    var hasErrors: Bool { errorCount > 0 }
 }
 
 @available(*, unavailable)

@@ -8,7 +8,7 @@ struct CaseDecoder {
     func decode(_ node: SourceNode, path: String = "") -> LegalCase? {
         guard var fields = MapReader(node, path: path, log: log) else { return nil }
         defer { fields.finish() }
-        let before = log.problems.errors.count
+        let before = log.errorCount
 
         let id = fields.string("id", required: true)
         if let id, !Self.isSlug(id) {
@@ -36,7 +36,7 @@ struct CaseDecoder {
                       line: fields.node("tags")?.line)
         }
 
-        guard log.problems.errors.count == before, let id, let subject, let country, let type, let status else {
+        guard log.errorCount == before, let id, let subject, let country, let type, let status else {
             return nil
         }
         return LegalCase(

@@ -38,8 +38,17 @@ public struct Registry: Sendable {
                     load.frozenFeeds.insert(feed.url)
                     load.feedFailures[feed.url] = reason
                 case .fresh(let feedLoad, let fresh):
-                    load.merge(feedLoad, feed: feed.url)
-                    load.feedValidators[feed.url] = fresh
+                    // Someone else's feed must not be able to stop the dispatcher: an id that another
+                    // source already uses fails this feed, not the run.
+                    let clashes = feedLoad.cases.keys.filter { load.cases[$0] != nil }.sorted()
+                    if let first = clashes.first {
+                        load.frozenFeeds.insert(feed.url)
+                        load.feedFailures[feed.url] = "\(clashes.count) case id(s) already used by another source, "
+                            + "such as \"\(first)\""
+                    } else {
+                        load.merge(feedLoad, feed: feed.url)
+                        load.feedValidators[feed.url] = fresh
+                    }
                 }
             }
             return load

@@ -6,6 +6,8 @@ import Foundation
 public struct RegistryFeed: Sendable {
     public let url: String
     public var timeout: TimeInterval = 30
+    /// A feed larger than this is refused rather than parsed (or silently cut short).
+    static let sizeLimit = 64 * 1_048_576
 
     public init(url: String) {
         self.url = url
@@ -40,7 +42,7 @@ public struct RegistryFeed: Sendable {
         do {
             response = try EasyHandle().perform(HTTPRequest(
                 method: .get, url: url, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
-                responseLimit: 256 * 1024 * 1024))
+                responseLimit: Self.sizeLimit))
         } catch {
             return .failed("\(error)")
         }
@@ -48,6 +50,12 @@ public struct RegistryFeed: Sendable {
         case 304:
             return .unchanged
         case 200:
+            if response.truncated {
+                return .failed("the feed is larger than \(Self.sizeLimit / 1_048_576) MiB")
+            }
+            guard response.body.contains(where: { !Character(Unicode.Scalar($0)).isWhitespace }) else {
+                return .failed("the feed is empty")
+            }
             let load = parse(response.body, contentType: response.header("content-type") ?? "")
             let errors = load.problems.errors
             guard errors.isEmpty else {
@@ -71,6 +79,9 @@ public struct RegistryFeed: Sendable {
         }
         let (nodes, problems) = CSVCases.nodes(text, file: url)
         load.problems = problems
+        if nodes.isEmpty {
+            load.problems.append(InputProblem(file: url, line: nil, field: nil, message: "no case rows under the header"))
+        }
         let log = ProblemLog(file: url)
         for node in nodes {
             if let legalCase = CaseDecoder(log: log).decode(node) { load.add(legalCase, file: url, line: node.line) }

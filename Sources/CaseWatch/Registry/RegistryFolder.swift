@@ -93,7 +93,9 @@ enum CaseFile {
                 }
             }
         case .null:
-            log.warning("the file holds no case", field: nil, line: nil)
+            // A file truncated mid-write looks like this; counting its cases as removed would send
+            // retractions, so an empty file is refused until it holds its cases again.
+            log.error("the file is empty; a case file holds one case or a list of cases", field: nil, line: nil)
         default:
             if let legalCase = decoder.decode(root) { load.add(legalCase, file: display, line: root.line) }
         }

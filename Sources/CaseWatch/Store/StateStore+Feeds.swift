@@ -24,6 +24,22 @@ extension StateStore {
         }
     }
 
+    /// The last-seen cases of `feeds` that have a next hearing (for reminders while a feed is unchanged).
+    public func casesWithHearing(fromFeeds feeds: Set<String>) async throws -> [LegalCase] {
+        guard !feeds.isEmpty else { return [] }
+        return try await pool.read { db in
+            let decoder = JSONDecoder()
+            var cases: [LegalCase] = []
+            for feed in feeds {
+                let rows = try Data.fetchAll(db, sql: """
+                    SELECT json FROM case_snapshot WHERE feed = ? AND instr(CAST(json AS TEXT), '"next_hearing":{') > 0
+                    """, arguments: [feed])
+                cases += try rows.map { try decoder.decode(LegalCase.self, from: $0) }
+            }
+            return cases
+        }
+    }
+
     /// Each feed's validators from its last good fetch.
     public func feedValidators() async throws -> [String: RegistryFeed.Validators] {
         try await pool.read { db in
@@ -53,6 +69,9 @@ extension StateStore {
                 ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
                 fetched_at = excluded.fetched_at, last_error = NULL
                 """, arguments: [feed, validators.etag, validators.lastModified, stamp])
+        }
+        for feed in load.frozenFeeds where load.feedFailures[feed] == nil {  // answered 304: healthy
+            try db.execute(sql: "UPDATE source_state SET last_error = NULL WHERE source = ?", arguments: [feed])
         }
         for (feed, reason) in load.feedFailures {
             try db.execute(sql: """

@@ -45,8 +45,18 @@ extension StateStore {
     }
 
     /// Claims up to `limit` entries that are due, marking them `sending` in the same transaction.
+    ///
+    /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering
+    /// 410) are settled first: kept as dead letters with the reason, never sent.
     public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
         try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = 'dead', updated_at = ?,
+                    last_error = 'not sent: ' || (SELECT reason FROM suppression s
+                        WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
+                WHERE state IN ('pending', 'retrying') AND EXISTS (SELECT 1 FROM suppression s
+                    WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
+                """, arguments: [Timestamp.iso8601(now)])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, event_id, subscriber_id, channel, generation, recipient, message_id, payload, secret_env,
                     attempts

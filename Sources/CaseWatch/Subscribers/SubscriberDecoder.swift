@@ -1,4 +1,5 @@
 import Foundation
+import InternetMessage
 
 /// Turns one parsed subscriber file into a ``Subscriber``, logging every problem with its field and line.
 struct SubscriberDecoder {
@@ -9,7 +10,7 @@ struct SubscriberDecoder {
     func decode(_ node: SourceNode) -> Subscriber? {
         guard var fields = MapReader(node, path: "", log: log) else { return nil }
         defer { fields.finish() }
-        let before = log.problems.errors.count
+        let before = log.errorCount
 
         let id = fields.string("id", required: true)
         if let id, !CaseDecoder.isSlug(id) {
@@ -19,8 +20,15 @@ struct SubscriberDecoder {
         let name = headerSafe(&fields, "name", required: true)
         let language = fields.value("language", as: Language.self, noun: "a language") ?? .en
         let email = headerSafe(&fields, "email")
-        if let email, !EmailAddressSyntax.isValid(email) {
-            log.error("\"\(email)\" is not an e-mail address", field: "email", line: fields.node("email")?.line)
+        if let email {
+            // The very check the message builder makes, so an address accepted here is never refused
+            // later, in the middle of a cycle.
+            do {
+                _ = try MailAddress(address: email, displayName: name)
+            } catch {
+                let field = error.field == "display name" ? "name" : "email"
+                log.error(error.reason, field: field, line: fields.node(field)?.line)
+            }
         }
         let webhook = fields.map("webhook").flatMap(decodeWebhook)
         if email == nil, fields.node("webhook") == nil {
@@ -34,6 +42,8 @@ struct SubscriberDecoder {
                 if let problem = CronSchedule.problem(in: digest) {
                     log.error("\"\(digest)\" is not a cron expression: \(problem)", field: "digest",
                               line: fields.node("digest")?.line)
+                } else if CronSchedule(digest)?.nextSlot(after: Date(), in: .gmt) == nil {
+                    log.error("\"\(digest)\" never comes (no such day)", field: "digest", line: fields.node("digest")?.line)
                 }
             } else {
                 log.error("is required with delivery: digest", field: "digest", line: fields.line)
@@ -44,7 +54,7 @@ struct SubscriberDecoder {
             log.error("\"\(timezone)\" is not a time zone of the tz database (like Europe/Paris)", field: "timezone",
                       line: fields.node("timezone")?.line)
         }
-        guard log.problems.errors.count == before, let id, let name else { return nil }
+        guard log.errorCount == before, let id, let name else { return nil }
         return Subscriber(id: id, name: name, language: language, email: email, webhook: webhook, filter: filter,
                           delivery: delivery, digest: digest, timezone: timezone, file: log.file)
     }
@@ -123,16 +133,5 @@ struct SubscriberDecoder {
             return nil
         }
         return text
-    }
-}
-
-/// The addr-spec shape CaseWatch accepts for subscribers: `local@domain`, nothing a header could abuse.
-enum EmailAddressSyntax {
-    static func isValid(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") || parts[1] == "localhost",
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), address.utf8.count <= 254
-        else { return false }
-        return address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\"\\".unicodeScalars.contains($0) }
     }
 }
