@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "CaseWatchTesting", dependencies: ["CaseWatch"]),
         .executableTarget(
             name: "casewatch-bench",
-            dependencies: ["CaseWatch", "CaseWatchTesting"],
+            dependencies: ["CaseWatch", "CaseWatchTesting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/Sources/casewatch-bench"
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CaseWatchTesting"]),

@@ -1,0 +1,118 @@
+import CaseWatch
+import CaseWatchTesting
+import Foundation
+import Logging
+
+/// `deliver-webhooks` and `deliver-emails`: a real outbox in a real SQLite file, filled with `count`
+/// rendered deliveries, then one `DeliveryCycle.run()` timed end to end — claims, transfers over
+/// libcurl, the attempt log and the state transitions all included.
+enum DeliverBenchmark {
+    static let secretEnv = "CASEWATCH_BENCH_WEBHOOK_SECRET"
+
+    static func webhooks(_ options: Options) async throws {
+        let count = try options.int("count")
+        let url = try options.string("url")
+        let concurrency = try options.int("concurrency", default: 8)
+        let environment = Fixtures.ensureWebhookSecret(secretEnv)
+        let now = Date()
+        let event = Fixtures.rulingEvent(now: now)
+        let templates = try Fixtures.templates(try options.string("templates", default: "templates"))
+        let renderer = AlertRenderer(templates: templates)
+
+        // One delivery per subscriber, as the planner makes them: the payload of WebhookPayload, the
+        // webhook-id of WebhookSignature, the secret named, not stored.
+        let summaries = Dictionary(uniqueKeysWithValues: Language.allCases.map {
+            ($0, renderer.summary(event, language: $0))
+        })
+        let drafts = (0..<count).map { n -> OutboxDraft in
+            let subscriber = Fixtures.subscriber(n, channels: [.webhook], secretEnv: secretEnv, webhookURL: url)
+            return OutboxDraft(
+                eventID: event.id, subscriberID: subscriber.id, channel: .webhook, recipient: url,
+                messageID: WebhookSignature.messageID(eventID: event.id, subscriberID: subscriber.id),
+                payload: WebhookPayload.body(event: event, subscriber: subscriber,
+                                             summary: summaries[subscriber.language]!),
+                secretEnv: secretEnv)
+        }
+        if let sample = options.optional("sample-out") {
+            try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
+        }
+        try await run(kind: "deliver-webhooks", drafts: drafts, concurrency: concurrency, environment: environment,
+                      email: nil, extra: ["target": url])
+    }
+
+    static func emails(_ options: Options) async throws {
+        let count = try options.int("count")
+        let smtp = try options.string("smtp")
+        let concurrency = try options.int("concurrency", default: 8)
+        let templates = try Fixtures.templates(try options.string("templates", default: "templates"))
+        let now = Date()
+        let event = Fixtures.rulingEvent(now: now)
+        let composer = try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "bench")
+        let planner = AlertPlanner(
+            subscribers: [], renderer: AlertRenderer(templates: templates), composer: composer,
+            unsubscribe: UnsubscribeToken(secret: "bench-token-secret"), baseURL: "https://alerts.example.org")
+        // Each alert rendered by the planner (templates in the subscriber's language, RFC 5322 message),
+        // exactly as a cycle enqueues it.
+        var drafts: [OutboxDraft] = []
+        drafts.reserveCapacity(count)
+        for n in 0..<count {
+            let subscriber = Fixtures.subscriber(n, channels: [.email], secretEnv: secretEnv, webhookURL: "")
+            let route = Route(subscriber: subscriber, channels: [.email], reasons: [])
+            drafts += try planner.drafts(for: event, route: route, generation: 0, now: now)
+        }
+        if let sample = options.optional("sample-out") {
+            try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
+        }
+        let settings = SMTPSettings(url: smtp, requireTLS: false, username: nil, password: nil, caFile: nil,
+                                    envelopeFrom: composer.from.address)
+        try await run(kind: "deliver-emails", drafts: drafts, concurrency: concurrency,
+                      environment: ProcessInfo.processInfo.environment, email: settings, extra: ["target": smtp])
+    }
+
+    private static func run(
+        kind: String, drafts: [OutboxDraft], concurrency: Int, environment: [String: String], email: SMTPSettings?,
+        extra: [String: String]
+    ) async throws {
+        let folder = try TemporaryDirectory("casewatch-bench-outbox")
+        let store = try StateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
+        let (_, enqueueSeconds) = try await Measure.time { try await store.enqueue(drafts) }
+        let payloadBytes = drafts.reduce(0) { $0 + $1.payload.count }
+        let count = drafts.count
+        let settings = DeliverySettings(
+            email: email.map { .smtp($0) } ?? .file(folder.url.appendingPathComponent("mail")),
+            webhooks: .http(timeout: 15), concurrency: concurrency,
+            retry: RetryPolicy(schedule: [5, 300, 1800, 7200, 18000, 36000, 36000]), environment: environment)
+        // The log level of `casewatch run` (notice): a failed delivery is still logged, a delivered one not.
+        var logger = Logger(label: "casewatch-bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .notice
+        let rssBefore = Measure.currentRSS()
+        let setupPeak = Measure.peakRSS()
+        Measure.resetPeakRSS()
+        let (report, seconds) = try await Measure.time {
+            try await DeliveryCycle(store: store, settings: settings, logger: logger).run()
+        }
+        let status = try await store.status()
+        var line = ResultLine(kind)
+        line.add("deliveries", report.delivered)
+        line.add("retrying", report.retrying)
+        line.add("dead", report.dead)
+        line.add("seconds", seconds)
+        line.add("per_second", Double(report.delivered) / seconds, digits: 1)
+        let cyclePeak = Measure.peakRSS()
+        // The whole process (rendering the drafts included) and the delivery cycle alone.
+        line.add("peak_rss_mb", max(setupPeak, cyclePeak), digits: 1)
+        line.add("cycle_peak_rss_mb", cyclePeak, digits: 1)
+        line.add("rss_before_cycle_mb", rssBefore, digits: 1)
+        line.add("concurrency", concurrency)
+        line.add("enqueue_seconds", enqueueSeconds)
+        line.add("payload_bytes_avg", payloadBytes / max(1, count))
+        line.add("outbox_delivered", status.delivered)
+        line.add("outbox_queue_depth", status.queueDepth)
+        for (key, value) in extra.sorted(by: { $0.key < $1.key }) { line.add(key, value) }
+        line.print()
+        guard report.delivered == count, status.delivered == count else {
+            throw BenchError.failed("\(kind): \(report.delivered) of \(count) delivered "
+                                    + "(\(report.retrying) retrying, \(report.dead) dead)")
+        }
+    }
+}

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# CaseWatch's benchmark suite, one command: installs what it needs (Debian: nginx, wrk, postfix for
+# smtp-sink/smtp-source, hyperfine; PyPI: Apprise in a venv under /tmp), builds the release binaries,
+# runs every benchmark beside its peer on this machine, and writes BENCHMARKS.md.
+#
+#   Benchmarks/run.sh                          # everything (about 5 minutes once built)
+#   BENCH_QUICK=1 Benchmarks/run.sh            # smaller counts, to try the harness (figures not comparable)
+#   BENCH_RESULTS=/some/dir Benchmarks/run.sh  # also keep the raw results there
+#                                              # (python3 Benchmarks/tools/report.py DIR BENCHMARKS.md redoes the page)
+#
+# Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+venv=${CASEWATCH_BENCH_VENV:-/tmp/casewatch-bench-venv}
+webhook_count=20000 email_count=5000 fanout_count=100000 registry_sizes="1000 10000 100000" peer_seconds=10
+repeats=3 hyperfine_runs=30
+if [ -n "${BENCH_QUICK:-}" ]; then
+  webhook_count=2000 email_count=500 fanout_count=10000 registry_sizes="1000 10000" peer_seconds=3
+  repeats=1 hyperfine_runs=10
+fi
+
+work=$(mktemp -d /tmp/casewatch-bench.XXXXXX)
+results="$work/results"
+mkdir -p "$results"
+pids=()
+cleanup() {
+  local pid
+  if [ -n "${BENCH_RESULTS:-}" ] && [ -d "$results" ]; then
+    mkdir -p "$BENCH_RESULTS" && cp -r "$results/." "$BENCH_RESULTS/"
+  fi
+  for pid in "${pids[@]}"; do
+    stop "$pid"
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------------
+log "installing what the benchmarks need"
+scripts/install-deps.sh
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv time)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Postfix only for its smtp-sink and smtp-source tools: no mail system is configured.
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+apprise_version=2.3.0   # pinned so that runs stay comparable; raise it deliberately
+if ! "$venv/bin/python" -c "import apprise, sys; sys.exit(apprise.__version__ != '$apprise_version')" 2>/dev/null; then
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "apprise==$apprise_version"
+fi
+
+log "building (release)"
+swift build -c release --product casewatch-bench
+swift build -c release --product casewatch
+bin=$(swift build -c release --show-bin-path)
+bench="$bin/casewatch-bench"
+casewatch="$bin/casewatch"
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+wait_for_port() {
+  local tries
+  for tries in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+# Stops one process started here, by its PID (TERM, then KILL after 5 s), and forgets it.
+stop() {
+  kill "$1" 2>/dev/null || true
+  local tries
+  for tries in $(seq 50); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local kept=() pid
+  for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+  pids=("${kept[@]+"${kept[@]}"}")
+}
+
+# ---------------------------------------------------------------------------------------------------
+log "machine"
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "memory=$(free -m | awk '/^Mem:/ {print $2 " MiB"}')"
+  echo "kernel=$(uname -r)"
+  echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "swift=$(swift --version 2>&1 | head -1)"
+  echo "nginx=$(nginx -v 2>&1 | sed 's/.*: //')"
+  echo "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $1 " " $2}')"
+  echo "postfix=$(dpkg-query -W -f='${Version}' postfix)"
+  echo "hyperfine=$(hyperfine --version)"
+  echo "apprise=$("$venv/bin/python" -c 'import apprise; print(apprise.__version__)')"
+  echo "python=$("$venv/bin/python" --version 2>&1)"
+  echo "libcurl=$(dpkg-query -W -f='${Version}' libcurl4)"
+  echo "sqlite=$(dpkg-query -W -f='${Version}' libsqlite3-0)"
+} > "$results/machine.txt"
+cat "$results/machine.txt" >&2
+
+# ---------------------------------------------------------------------------------------------------
+log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk and Apprise json://"
+http_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    server {
+        listen 127.0.0.1:$http_port;
+        location = /hook { return 204; }
+        location / { return 404; }
+    }
+}
+EOF
+nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+wait_for_port "$http_port"
+hook="http://127.0.0.1:$http_port/hook"
+
+for run in $(seq "$repeats"); do
+  timeout 300 "$bench" deliver-webhooks --count "$webhook_count" --url "$hook" --concurrency 8 \
+    --templates "$repo/templates" --sample-out "$work/webhook-body.json" >> "$results/webhooks.jsonl"
+done
+timeout 60 wrk -t2 -c8 -d"${peer_seconds}s" -s "$repo/Benchmarks/tools/wrk-post.lua" "$hook" \
+  -- "$work/webhook-body.json" | grep '^{' > "$results/wrk.jsonl"
+timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "json://127.0.0.1:$http_port/hook" \
+  "$peer_seconds" "$work/webhook-body.json" > "$results/apprise-json.jsonl"
+stop "$nginx_pid"
+
+# ---------------------------------------------------------------------------------------------------
+log "2. e-mail: $email_count alerts to smtp-sink on loopback, beside smtp-source and Apprise mailto://"
+smtp_port=$(free_port)
+/usr/sbin/smtp-sink -u nobody "127.0.0.1:$smtp_port" 1000 > "$work/smtp-sink.log" 2>&1 &
+sink_pid=$!
+pids+=("$sink_pid")
+wait_for_port "$smtp_port"
+
+for run in $(seq "$repeats"); do
+  timeout 300 "$bench" deliver-emails --count "$email_count" --smtp "smtp://127.0.0.1:$smtp_port" --concurrency 8 \
+    --templates "$repo/templates" --sample-out "$work/alert.eml" >> "$results/emails.jsonl"
+done
+# smtp-source sends the very message CaseWatch sends (it adds the CRLFs itself), 8 sessions, each kept open.
+tr -d '\r' < "$work/alert.eml" > "$work/alert.lf.eml"
+start=$(date +%s.%N)
+timeout 120 /usr/sbin/smtp-source -d -s 8 -m "$email_count" -F "$work/alert.lf.eml" -M localhost \
+  -f alerts@example.org -t subscriber@example.org "127.0.0.1:$smtp_port"
+end=$(date +%s.%N)
+/usr/bin/python3 -c "import json, sys; n, s = int(sys.argv[1]), float(sys.argv[3]) - float(sys.argv[2]); \
+print(json.dumps({'benchmark': 'smtp-source', 'messages': n, 'seconds': round(s, 4), 'per_second': round(n / s, 1), \
+'message_bytes': int(sys.argv[4]), 'sessions': 8}))" "$email_count" "$start" "$end" "$(wc -c < "$work/alert.eml")" \
+  > "$results/smtp-source.jsonl"
+# Apprise as a user gets it (its e-mail plugin waits 5.5 s between messages), then with that pause removed.
+text_body="$work/alert-text.txt"
+/usr/bin/python3 - "$work/alert.eml" "$text_body" <<'EOF'
+import email, sys
+message = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for part in message.walk():
+    if part.get_content_type() == "text/plain":
+        open(sys.argv[2], "w", encoding="utf-8").write(part.get_payload(decode=True).decode("utf-8"))
+        break
+EOF
+mailto="mailto://127.0.0.1:$smtp_port?from=alerts@example.org&to=subscriber@example.org&mode=insecure"
+timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "$mailto" 12 "$text_body" \
+  > "$results/apprise-mailto-default.jsonl"
+timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" --no-throttle "$mailto" "$peer_seconds" \
+  "$text_body" > "$results/apprise-mailto.jsonl"
+stop "$sink_pid"
+
+# ---------------------------------------------------------------------------------------------------
+log "3. registry scale: $registry_sizes generated cases"
+for size in $registry_sizes; do
+  timeout 300 "$bench" registry --cases "$size" >> "$results/registry.jsonl"
+done
+largest=${registry_sizes##* }
+setup="$work/scale"
+mkdir -p "$setup/subscribers"
+cp -r "$repo/templates" "$setup/templates"
+"$bench" make-registry --cases "$largest" --out "$setup/registry" > /dev/null
+cat > "$setup/casewatch.yml" <<'EOF'
+state: var/casewatch.sqlite
+registry:
+  sources:
+    - path: registry/
+  initial_sync: silent
+templates: templates/
+subscribers: subscribers/
+email:
+  transport: file
+  from: "CaseWatch <alerts@example.org>"
+  directory: var/mail
+webhooks:
+  transport: file
+  directory: var/webhooks
+http:
+  token_secret_env: CASEWATCH_BENCH_TOKEN_SECRET
+EOF
+export CASEWATCH_BENCH_TOKEN_SECRET=bench-token-secret
+for pass in first second; do
+  timeout 300 /usr/bin/time -v -o "$results/run-once-$pass.time" \
+    "$casewatch" run --once --config "$setup/casewatch.yml" > "$results/run-once-$pass.out" 2>&1
+done
+echo "$largest" > "$results/run-once-cases.txt"
+
+# ---------------------------------------------------------------------------------------------------
+log "4. fan-out: one event to $fanout_count subscribers"
+timeout 300 "$bench" fanout --subscribers "$fanout_count" --templates "$repo/templates" > "$results/fanout.jsonl"
+
+# ---------------------------------------------------------------------------------------------------
+log "5. idle cron tick: run --once on the sample set-up with nothing new, beside an empty Swift program"
+idle="$work/idle"
+mkdir -p "$idle"
+cp -r "$repo/casewatch.yml" "$repo/registry" "$repo/subscribers" "$repo/templates" "$idle/"
+COE_WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+export COE_WEBHOOK_SECRET
+"$casewatch" run --once --config "$idle/casewatch.yml" > "$results/idle-first.out" 2>&1
+"$casewatch" run --once --config "$idle/casewatch.yml" > "$results/idle-second.out" 2>&1
+printf 'print("")\n' > "$work/empty.swift"
+swiftc -O "$work/empty.swift" -o "$work/empty-swift" 2>/dev/null
+timeout 300 hyperfine -N --warmup 3 --runs "$hyperfine_runs" --export-json "$results/hyperfine.json" \
+  -n "casewatch run --once (idle)" "$casewatch run --once --config $idle/casewatch.yml" \
+  -n "empty Swift executable" "$work/empty-swift" > "$results/hyperfine.out" 2>&1
+
+# ---------------------------------------------------------------------------------------------------
+log "writing BENCHMARKS.md"
+/usr/bin/python3 "$repo/Benchmarks/tools/report.py" "$results" "$repo/BENCHMARKS.md" ${BENCH_QUICK:+--quick}
+echo "BENCHMARKS.md written" >&2
