@@ -55,6 +55,23 @@ struct RegistryLoadingTests {
         #expect(load.cases["sova-center-liquidation"]?.status == .rulingIssued)
     }
 
+    @Test("JSON problems name their line too: syntax, and fields of the Nth case")
+    func jsonLines() throws {
+        let broken = "[\n  {\"id\": \"a\",\n   \"country\": \"RU\"\n  ,}\n]"
+        #expect(try messages(["feed.json": broken]) == ["registry/feed.json:4: JSON syntax: expected a quoted key"])
+        let json = """
+            [{"id": "a", "subject": {"kind": "organisation", "name": {"en": "A \\u00e9\\ud83d\\ude00"}},
+              "country": "RU", "type": "liquidation", "status": "claim_filed"},
+             {"id": "b", "subject": {"kind": "organisation", "name": {"en": "B"}},
+              "country": "RU", "type": "liquidation",
+              "status": "desginated"}]
+            """
+        let load = try load(["feed.json": json])
+        #expect(load.cases["a"]?.subject.name["en"] == "A é😀")
+        #expect(load.problems.map(\.description)
+            == [#"registry/feed.json:5: [1].status: "desginated" is not a status (did you mean "designated"?)"#])
+    }
+
     @Test("an unknown status names file, line, field and the likely intent")
     func unknownStatus() throws {
         let text = Self.valid.replacingOccurrences(of: "status: ruling_issued\n", with: "status: ruling_isued\n")

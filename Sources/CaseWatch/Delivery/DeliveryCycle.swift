@@ -86,20 +86,22 @@ public struct DeliveryCycle: Sendable {
             .increment()
         Timer(label: "casewatch_delivery_attempt_seconds", dimensions: [("channel", channel)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(duration * 1_000_000_000))
-        var metadata: Logger.Metadata = [
-            "outbox.id": "\(job.outboxID)", "event.id": "\(job.draft.eventID)",
-            "subscriber.id": "\(job.draft.subscriberID)", "channel": "\(job.draft.channel.rawValue)",
-            "outcome": "\(result.outcome.label)", "attempt": "\(job.attempts + 1)",
-        ]
+        func metadata() -> Logger.Metadata {
+            [
+                "outbox.id": "\(job.outboxID)", "event.id": "\(job.draft.eventID)",
+                "subscriber.id": "\(job.draft.subscriberID)", "channel": "\(job.draft.channel.rawValue)",
+                "outcome": "\(result.outcome.label)", "attempt": "\(job.attempts + 1)",
+                "reason": "\(result.outcome.detail)",
+            ]
+        }
         switch transition.state {
         case .delivered:
-            logger.debug("delivered", metadata: metadata)
+            // Built only when debug lines are on: this runs for every delivery.
+            if logger.logLevel <= .debug { logger.debug("delivered", metadata: metadata()) }
         case .retrying:
-            metadata["reason"] = "\(result.outcome.detail)"
-            logger.warning("delivery failed, will retry", metadata: metadata)
+            logger.warning("delivery failed, will retry", metadata: metadata())
         default:
-            metadata["reason"] = "\(result.outcome.detail)"
-            logger.error("delivery failed for good, kept as a dead letter", metadata: metadata)
+            logger.error("delivery failed for good, kept as a dead letter", metadata: metadata())
         }
         return AttemptRecord(job: job, outcome: result.outcome, transition: transition, startedAt: started,
                              duration: duration, code: result.code)

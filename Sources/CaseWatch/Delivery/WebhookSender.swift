@@ -6,6 +6,8 @@ final class WebhookSender: DeliverySender {
     private let timeout: TimeInterval
     private let environment: [String: String]
     private var handle: EasyHandle?
+    /// Secrets parsed once per variable for the lane's life (a cycle).
+    private var secrets: [String: [WebhookSecret]] = [:]
 
     init(timeout: TimeInterval, environment: [String: String]) {
         self.timeout = timeout
@@ -13,7 +15,7 @@ final class WebhookSender: DeliverySender {
     }
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
-        let secrets = job.draft.secretEnv.map { WebhookSecret.all(in: environment[$0] ?? "") } ?? []
+        let secrets = job.draft.secretEnv.map(secrets(in:)) ?? []
         guard !secrets.isEmpty else {
             return SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(job.draft.secretEnv ?? "?")"),
                               code: nil)
@@ -31,6 +33,13 @@ final class WebhookSender: DeliverySender {
             handle = nil
             return SendResult(outcome: .retryable(reason: "\(error)"), code: nil)
         }
+    }
+
+    private func secrets(in name: String) -> [WebhookSecret] {
+        if let known = secrets[name] { return known }
+        let parsed = WebhookSecret.all(in: environment[name] ?? "")
+        secrets[name] = parsed
+        return parsed
     }
 
     /// SPEC's reading of a receiver's answer: 2xx delivered, 410 gone, 429/503 with `Retry-After`,

@@ -6,7 +6,9 @@ struct MapReader {
     let path: String
     let line: Int?
     private let entries: [(key: String, value: SourceNode)]
-    private var read: Set<String> = []
+    /// Which entries a reader asked for, by position (maps past 64 keys fall back to the set).
+    private var readMask: UInt64 = 0
+    private var readBeyond: Set<Int> = []
     let log: ProblemLog
 
     /// Returns nil (and logs why) when `node` is not a map.
@@ -19,9 +21,8 @@ struct MapReader {
         self.line = line
         self.path = path
         self.log = log
-        var seen: Set<String> = []
-        for entry in entries where !seen.insert(entry.key).inserted {
-            log.error("appears twice", field: fieldPath(entry.key), line: entry.value.line)
+        for index in entries.indices.dropFirst() where entries[..<index].contains(where: { $0.key == entries[index].key }) {
+            log.error("appears twice", field: fieldPath(entries[index].key), line: entries[index].value.line)
         }
     }
 
@@ -34,8 +35,11 @@ struct MapReader {
 
     /// The node under `key`, nil when absent or null; logs a missing required field.
     mutating func node(_ key: String, required: Bool = false) -> SourceNode? {
-        read.insert(key)
-        let value = entries.first { $0.key == key }?.value
+        let position = entries.firstIndex { $0.key == key }
+        if let position {
+            if position < 64 { readMask |= 1 << UInt64(position) } else { readBeyond.insert(position) }
+        }
+        let value = position.map { entries[$0].value }
         switch value {
         case nil, .null?:
             if required { log.error("is required", field: fieldPath(key), line: value?.line ?? line) }
@@ -109,8 +113,9 @@ struct MapReader {
 
     /// Warns about every key that no reader asked for.
     func finish() {
-        for entry in entries where !read.contains(entry.key) {
-            log.warning("unknown field, ignored", field: fieldPath(entry.key), line: entry.value.line)
+        for (position, entry) in entries.enumerated() {
+            let wasRead = position < 64 ? readMask & (1 << UInt64(position)) != 0 : readBeyond.contains(position)
+            if !wasRead { log.warning("unknown field, ignored", field: fieldPath(entry.key), line: entry.value.line) }
         }
     }
 

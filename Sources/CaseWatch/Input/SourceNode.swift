@@ -41,14 +41,12 @@ extension SourceNode {
         }
     }
 
-    /// Parses JSON bytes.
+    /// Parses JSON bytes; a syntax error becomes a problem with its line.
     public static func parseJSON(_ data: Data, file: String) throws(InputError) -> SourceNode {
         do {
-            let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return SourceNode(json: object)
+            return try JSONSource.parse(data)
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "not valid JSON"
-            throw InputError([InputProblem(file: file, line: nil, field: nil, message: detail)])
+            throw InputError([InputProblem(file: file, line: error.line, field: nil, message: "JSON syntax: \(error.message)")])
         }
     }
 
@@ -67,26 +65,6 @@ extension SourceNode {
             self = .map(mapping.map { (key: $0.key.string ?? "\($0.key)", value: SourceNode($0.value)) }, line: line)
         case .alias:
             self = .null(line: line)
-        }
-    }
-
-    init(json: Any) {
-        switch json {
-        case let string as String:
-            self = .scalar(string, line: nil)
-        case let number as NSNumber:
-            if ["c", "B"].contains(String(cString: number.objCType)) {
-                self = .scalar(number.boolValue ? "true" : "false", line: nil)
-            } else {
-                self = .scalar(number.stringValue, line: nil)
-            }
-        case let array as [Any]:
-            self = .list(array.map(SourceNode.init(json:)), line: nil)
-        case let dictionary as [String: Any]:
-            self = .map(dictionary.sorted { $0.key < $1.key }.map { (key: $0.key, value: SourceNode(json: $0.value)) },
-                        line: nil)
-        default:
-            self = .null(line: nil)
         }
     }
 }

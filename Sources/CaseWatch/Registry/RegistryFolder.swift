@@ -45,7 +45,7 @@ public struct RegistryFolder: Sendable {
             return load
         }
         for file in files {
-            load.merge(CaseFile.load(display: file.display, url: file.url))
+            CaseFile.load(display: file.display, url: file.url, into: &load)
         }
         return load
     }
@@ -53,38 +53,53 @@ public struct RegistryFolder: Sendable {
 
 /// One file of cases.
 enum CaseFile {
-    static func load(display: String, url: URL) -> RegistryLoad {
-        var load = RegistryLoad()
+    static func load(display: String, url: URL, into load: inout RegistryLoad) {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
             load.problems.append(InputProblem(file: display, line: nil, field: nil,
                                               message: "cannot read: \(error.localizedDescription)"))
-            return load
+            return
         }
-        return parse(data, display: display, isJSON: url.pathExtension == "json")
+        parse(data, display: display, isJSON: url.pathExtension == "json", into: &load)
     }
 
     static func parse(_ data: Data, display: String, isJSON: Bool) -> RegistryLoad {
         var load = RegistryLoad()
-        let root: SourceNode
-        do {
-            if isJSON {
-                root = try SourceNode.parseJSON(data, file: display)
-            } else {
-                guard let text = String(data: data, encoding: .utf8) else {
-                    load.problems.append(InputProblem(file: display, line: nil, field: nil, message: "not UTF-8 text"))
-                    return load
-                }
-                root = try SourceNode.parseYAML(text, file: display)
-            }
-        } catch {
-            load.problems += error.problems
-            return load
-        }
+        parse(data, display: display, isJSON: isJSON, into: &load)
+        return load
+    }
+
+    /// Decodes every case of a file into `load`. A JSON array is decoded element by element as it is
+    /// read, so a large file is never held as one tree.
+    static func parse(_ data: Data, display: String, isJSON: Bool, into load: inout RegistryLoad) {
         let log = ProblemLog(file: display)
         let decoder = CaseDecoder(log: log)
+        defer { load.problems += log.problems }
+        if isJSON {
+            do {
+                try JSONSource.forEachElement(data) { node, index in
+                    if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
+                        load.add(legalCase, file: display, line: node.line)
+                    }
+                }
+            } catch {
+                log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
+            }
+            return
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            log.error("not UTF-8 text", field: nil, line: nil)
+            return
+        }
+        let root: SourceNode
+        do {
+            root = try SourceNode.parseYAML(text, file: display)
+        } catch {
+            load.problems += error.problems
+            return
+        }
         switch root {
         case .list(let items, _):
             for (index, item) in items.enumerated() {
@@ -99,7 +114,5 @@ enum CaseFile {
         default:
             if let legalCase = decoder.decode(root) { load.add(legalCase, file: display, line: root.line) }
         }
-        load.problems += log.problems
-        return load
     }
 }

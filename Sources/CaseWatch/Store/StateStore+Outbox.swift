@@ -7,16 +7,19 @@ extension StateStore {
     static func enqueue(_ drafts: [OutboxDraft], now: Date, in db: Database) throws {
         guard !drafts.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO outbox (event_id, subscriber_id, channel, generation, recipient, message_id, payload,
+            INSERT OR IGNORE INTO outbox (event_id, subscriber_id, channel, generation, recipient, message_id,
                 secret_env, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
             """)
+        let payload = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload) VALUES (?, ?)")
         let stamp = Timestamp.iso8601(now)
         for draft in drafts {
             try statement.execute(arguments: [
                 draft.eventID, draft.subscriberID, draft.channel.rawValue, draft.generation, draft.recipient,
-                draft.messageID, Data(draft.payload), draft.secretEnv, now.timeIntervalSince1970, stamp, stamp,
+                draft.messageID, draft.secretEnv, now.timeIntervalSince1970, stamp, stamp,
             ])
+            guard db.changesCount > 0 else { continue }  // enqueued before: its payload is there already
+            try payload.execute(arguments: [db.lastInsertedRowID, Data(draft.payload)])
         }
     }
 
@@ -58,15 +61,18 @@ extension StateStore {
                     WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
                 """, arguments: [Timestamp.iso8601(now)])
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, event_id, subscriber_id, channel, generation, recipient, message_id, payload, secret_env,
-                    attempts
-                FROM outbox WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
-                ORDER BY next_attempt_at, id LIMIT ?
+                SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
+                    p.payload, o.secret_env, o.attempts
+                FROM outbox o JOIN outbox_payload p ON p.outbox_id = o.id
+                WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
+                ORDER BY o.next_attempt_at, o.id LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit])
-            let mark = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending' WHERE id = ?")
-            return try rows.compactMap { row -> DeliveryJob? in
+            if !rows.isEmpty {
+                let ids = rows.map { (row: Row) -> Int64 in row["id"] }
+                try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+            }
+            return rows.compactMap { row -> DeliveryJob? in
                 let id: Int64 = row["id"]
-                try mark.execute(arguments: [id])
                 guard let channel = Channel(rawValue: row["channel"]) else { return nil }
                 let payload: Data = row["payload"]
                 let draft = OutboxDraft(

@@ -67,6 +67,7 @@ public final class StateStore: Sendable {
         registerOutboxMigration(&migrator)
         registerDigestMigration(&migrator)
         registerFeedMigration(&migrator)
+        registerPayloadMigration(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,227 @@
+import Foundation
+
+/// A JSON reader that builds ``SourceNode`` trees straight from UTF-8 bytes, with the line of every
+/// value, so JSON case files and feeds get the same `file:line: field:` messages as YAML.
+///
+/// Written for the registry's scale: no Foundation objects in between, and a top-level array is handed
+/// over one element at a time (``forEachElement``), so a 100,000-case file is never held as one tree.
+struct JSONSource {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private(set) var line = 1
+
+    struct SyntaxError: Error {
+        let line: Int
+        let message: String
+    }
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Parses a whole document.
+    static func parse(_ data: Data) throws(SyntaxError) -> SourceNode {
+        var root: SourceNode = .null(line: 1)
+        try forEachElement(data, topLevelArray: false) { node, _ in root = node }
+        return root
+    }
+
+    /// Calls `body` with each element of a top-level array and its index, or once with the document and
+    /// no index when it is not an array (`topLevelArray` false: always once with the whole document).
+    static func forEachElement(_ data: Data, topLevelArray: Bool = true, _ body: (SourceNode, Int?) -> Void)
+        throws(SyntaxError)
+    {
+        let result: Result<Void, SyntaxError> = data.withUnsafeBytes { raw in
+            var reader = JSONSource(raw.bindMemory(to: UInt8.self))
+            do throws(SyntaxError) {
+                reader.skipWhitespace()
+                if topLevelArray, reader.peek == UInt8(ascii: "[") {
+                    let arrayLine = reader.line
+                    reader.index += 1
+                    reader.skipWhitespace()
+                    if reader.peek == UInt8(ascii: "]") {
+                        reader.index += 1
+                    } else {
+                        var index = 0
+                        while true {
+                            body(try reader.value(), index)
+                            index += 1
+                            reader.skipWhitespace()
+                            guard let next = reader.take() else { throw reader.error("the array opened on line \(arrayLine) never closes") }
+                            if next == UInt8(ascii: "]") { break }
+                            guard next == UInt8(ascii: ",") else { throw reader.error("expected , or ] between elements") }
+                        }
+                    }
+                } else {
+                    body(try reader.value(), nil)
+                }
+                reader.skipWhitespace()
+                guard reader.index == reader.bytes.count else { throw reader.error("unexpected text after the JSON value") }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func take() -> UInt8? {
+        guard index < bytes.count else { return nil }
+        defer { index += 1 }
+        return bytes[index]
+    }
+
+    private func error(_ message: String) -> SyntaxError {
+        SyntaxError(line: line, message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\n"): line += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            default: return
+            }
+            index += 1
+        }
+    }
+
+    private mutating func value() throws(SyntaxError) -> SourceNode {
+        skipWhitespace()
+        let start = line
+        switch peek {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .scalar(try string(), line: start)
+        case UInt8(ascii: "t"): try literal("true"); return .scalar("true", line: start)
+        case UInt8(ascii: "f"): try literal("false"); return .scalar("false", line: start)
+        case UInt8(ascii: "n"): try literal("null"); return .null(line: start)
+        case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte):
+            return .scalar(number(), line: start)
+        case nil: throw error("the document ends where a value was expected")
+        default: throw error("unexpected character where a value was expected")
+        }
+    }
+
+    private mutating func object() throws(SyntaxError) -> SourceNode {
+        let start = line
+        index += 1
+        var entries: [(key: String, value: SourceNode)] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return .map(entries, line: start)
+        }
+        while true {
+            skipWhitespace()
+            guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            let key = try string()
+            skipWhitespace()
+            guard take() == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
+            entries.append((key, try value()))
+            skipWhitespace()
+            switch take() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"): return .map(entries, line: start)
+            default: throw error("expected , or } after the value of \"\(key)\"")
+            }
+        }
+    }
+
+    private mutating func array() throws(SyntaxError) -> SourceNode {
+        let start = line
+        index += 1
+        var items: [SourceNode] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return .list(items, line: start)
+        }
+        while true {
+            items.append(try value())
+            skipWhitespace()
+            switch take() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "]"): return .list(items, line: start)
+            default: throw error("expected , or ] in the list opened on line \(start)")
+            }
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(SyntaxError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0
+        else { throw error("unexpected word where a value was expected") }
+        index += count
+    }
+
+    private mutating func number() -> String {
+        let start = index
+        while let byte = peek, byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        {
+            index += 1
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    private mutating func string() throws(SyntaxError) -> String {
+        index += 1  // the opening quote
+        let start = index
+        // Fast path: no escapes, the bytes are the string.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("a control character inside a string (write \\n, \\t…)") }
+            index += 1
+        }
+        var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while let byte = take() {
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: scalars, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let escape = take() else { break }
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800..<0xDC00).contains(code), take() == UInt8(ascii: "\\"), take() == UInt8(ascii: "u") {
+                        let low = try hex4()
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    scalars.append(contentsOf: Array(String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8))
+                default: throw error("unknown escape \\\(Character(Unicode.Scalar(escape)))")
+                }
+            case 0..<0x20:
+                throw error("a control character inside a string (write \\n, \\t…)")
+            default:
+                scalars.append(byte)
+            }
+        }
+        throw error("a string never closes")
+    }
+
+    private mutating func hex4() throws(SyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = take(), let digit = Int(String(Unicode.Scalar(byte)), radix: 16) else {
+                throw error("\\u needs four hexadecimal digits")
+            }
+            value = value * 16 + UInt32(digit)
+        }
+        return value
+    }
+}
