@@ -40,7 +40,8 @@ struct RunCommand: AsyncParsableCommand {
                             + "delivery(ies) would be made; nothing recorded or sent")
                 return
             }
-            var line = "\(detection.registrySize) case(s) read, \(detection.events.count) new event(s) recorded, "
+            var line = "\(detection.registrySize) case(s) in the registry (\(detection.casesRead) read anew), "
+                + "\(detection.events.count) new event(s) recorded, "
                 + "\(detection.deliveries.count) delivery(ies) queued"
             if let delivery = report.delivery {
                 line += "; sent \(delivery.delivered), retrying \(delivery.retrying), dead \(delivery.dead)"

@@ -46,7 +46,7 @@ struct FeedTests {
         try configure(receiver)
         let first = try casewatch.run(["run", "--once"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.hasPrefix("2 case(s) read"))
+        #expect(first.stdout.hasPrefix("2 case(s) in the registry"))
 
         let second = try casewatch.run(["run", "--once"])
         #expect(second.status == 0)
@@ -103,7 +103,7 @@ struct FeedTests {
             """)
         let run = try casewatch.run(["run", "--once"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.hasPrefix("2 case(s) read"))
+        #expect(run.stdout.hasPrefix("2 case(s) in the registry"))
     }
 
     @Test("a feed reusing an id from the local registry fails as a feed; the run goes on")
@@ -125,7 +125,7 @@ struct FeedTests {
             """)
         let run = try casewatch.run(["run", "--once"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.hasPrefix("1 case(s) read"))
+        #expect(run.stdout.hasPrefix("1 case(s) in the registry"))
         #expect(run.stderr.contains(#"already used by another source, such as "org-a""#))
     }
 

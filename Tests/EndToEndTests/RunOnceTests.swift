@@ -138,4 +138,28 @@ struct RunOnceTests {
         #expect(run.stderr.contains("registry/meduza-undesirable.yaml: the file is empty"))
         #expect(try eventLines().isEmpty)
     }
+
+    @Test("an unchanged file is not read again; a case moved to another file unchanged stays, silently")
+    func unchangedFiles() throws {
+        #expect(try casewatch.run(["run", "--once"]).stdout.contains("11 case(s) in the registry (11 read anew)"))
+        #expect(try casewatch.run(["run", "--once"]).stdout.contains("11 case(s) in the registry (0 read anew)"))
+        // Move one case into a file of its own name: same content, another file.
+        let text = try workspace.read("registry/sova-center-liquidation.yaml")
+        try FileManager.default.removeItem(at: workspace.url.appendingPathComponent("registry/sova-center-liquidation.yaml"))
+        try workspace.write("registry/zz-moved.yaml", text)
+        let moved = try casewatch.run(["run", "--once"])
+        #expect(moved.stdout.contains("11 case(s) in the registry (1 read anew), 0 new event(s)"), "\(moved.stdout)")
+        let again = try casewatch.run(["run", "--once"])
+        #expect(again.stdout.contains("11 case(s) in the registry (0 read anew), 0 new event(s)"), "\(again.stdout)")
+        #expect(try eventLines().isEmpty)
+    }
+
+    @Test("an id in a changed file that an unchanged file holds is a duplicate")
+    func duplicateAgainstUnchangedFile() throws {
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try workspace.write("registry/zz-copy.yaml", try workspace.read("registry/meduza-undesirable.yaml"))
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains(#"registry/zz-copy.yaml: id: "meduza-undesirable" is already used by registry/meduza-undesirable.yaml"#))
+    }
 }

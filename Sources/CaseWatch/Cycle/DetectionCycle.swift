@@ -20,6 +20,8 @@ public struct DetectionCycle: Sendable {
     /// What a detection found.
     public struct Report: Sendable {
         public var registrySize: Int
+        /// Cases read anew (files changed since the last run, feeds that sent new content).
+        public var casesRead: Int
         /// Events that are new (a dry run: that would be new).
         public var events: [CaseEvent]
         /// Outbox entries made for them (a dry run: that would be made).
@@ -32,7 +34,16 @@ public struct DetectionCycle: Sendable {
     /// - Throws: ``InputError`` when the registry has errors or a message cannot be built safely; then
     ///   nothing is recorded.
     public func run(now: Date, dryRun: Bool) async throws -> Report {
-        let load = await Registry(configuration: configuration).load(validators: try await store.feedValidators())
+        var load = await Registry(configuration: configuration).load(
+            validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
+        // Cases of sources not read this time stay as recorded; an id in a source read anew that such a
+        // source holds is a duplicate across files, as if both had been read.
+        let frozen = try await store.caseIDs(fromSources: load.frozenSources)
+        for (id, owner) in frozen.sorted(by: { $0.key < $1.key }) {
+            guard let source = load.sourceOfCase[id], source != owner else { continue }
+            load.problems.append(InputProblem(file: source, line: nil, field: "id",
+                                              message: "\"\(id)\" is already used by \(owner)"))
+        }
         try load.problems.throwIfErrors()
         for warning in load.problems.warnings {
             logger.warning("\(warning)")
@@ -44,19 +55,26 @@ public struct DetectionCycle: Sendable {
                                          message: "feed failed, its cases stay as last seen: \(reason)",
                                          severity: .warning))
         }
-        let seen = try await store.seenDigests()
-        let frozen = try await store.caseIDs(fromFeeds: load.frozenFeeds)
+        // The unchanged tick: nothing read anew and every recorded source still there and unchanged.
+        let recordedSources = try await store.snapshotSources()
+        let untouched = load.cases.isEmpty && recordedSources.isSubset(of: load.frozenSources)
+        let (seen, seenSources) = untouched ? ([:], [:]) : try await store.seenSnapshots()
         let hasSynced = try await store.hasSynced()
         let announce = configuration.registry.initialSync == .announce || hasSynced
         let store = store
         var diff = try await RegistryDiff.compute(
-            current: load.cases, seen: seen, frozen: frozen, previous: { try await store.snapshots(ids: $0) },
+            current: load.cases, seen: seen, frozen: Set(frozen.keys), previous: { try await store.snapshots(ids: $0) },
             announceAdditions: announce, detectedAt: now)
-        for index in diff.upserts.indices { diff.upserts[index].feed = load.feedOfCase[diff.upserts[index].id] }
-        // Cases of feeds not read this time still have hearings: their reminders come from the store.
-        let frozenWithHearing = try await store.casesWithHearing(fromFeeds: load.frozenFeeds)
+        for index in diff.upserts.indices { diff.upserts[index].source = load.sourceOfCase[diff.upserts[index].id] }
+        // A case that moved to another file (or feed) unchanged keeps its snapshot, under its new source.
+        let upserted = Set(diff.upserts.map(\.id))
+        diff.retags = load.sourceOfCase.filter { id, source in seenSources[id] != source && seen[id] != nil
+            && !upserted.contains(id) }.map { (id: $0.key, source: $0.value) }
+        // Cases of sources not read this time still have hearings: their reminders come from the store.
+        let frozenWithHearing = try await store.casesWithHearing(fromSources: load.frozenSources)
         diff.events += HearingReminders.due(cases: Array(load.cases.values) + frozenWithHearing,
                                             offsets: configuration.schedule.reminders, now: now)
+        let registrySize = load.cases.count + frozen.count
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
         let drafts: [OutboxDraft]
@@ -69,19 +87,20 @@ public struct DetectionCycle: Sendable {
                                            message: "an alert could not be built safely: \(error)")])
         }
         if dryRun {
-            return Report(registrySize: load.cases.count, events: fresh, deliveries: drafts,
+            return Report(registrySize: registrySize, casesRead: load.cases.count, events: fresh, deliveries: drafts,
                           warnings: warnings)
         }
-        let recorded = try await store.record(diff, deliveries: drafts, feeds: load, registrySize: load.cases.count,
+        let recorded = try await store.record(diff, deliveries: drafts, sources: load, registrySize: registrySize,
                                               startedAt: now, finishedAt: Date())
         for event in recorded {
             Counter(label: "casewatch_events_detected_total", dimensions: [("type", event.type.rawValue)]).increment()
         }
         logger.info("cycle recorded", metadata: [
-            "registry.cases": "\(load.cases.count)", "cycle.changed": "\(diff.upserts.count)",
+            "registry.cases": "\(registrySize)", "cycle.read": "\(load.cases.count)", "cycle.changed": "\(diff.upserts.count)",
             "cycle.removed": "\(diff.removals.count)", "cycle.events": "\(recorded.count)",
             "cycle.deliveries": "\(drafts.count)",
         ])
-        return Report(registrySize: load.cases.count, events: recorded, deliveries: drafts, warnings: warnings)
+        return Report(registrySize: registrySize, casesRead: load.cases.count, events: recorded, deliveries: drafts,
+                      warnings: warnings)
     }
 }

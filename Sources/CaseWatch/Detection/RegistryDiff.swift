@@ -10,6 +10,8 @@ public struct RegistryDiff: Sendable {
     /// Cases gone from every source.
     public var removals: [String] = []
     public var events: [CaseEvent] = []
+    /// Unchanged cases now read from another source than recorded: only their source is rewritten.
+    public var retags: [(id: String, source: String)] = []
 
     public init() {}
 
@@ -54,6 +56,6 @@ public struct SnapshotRow: Sendable {
     public let id: String
     public let digest: SnapshotDigest
     public let json: [UInt8]
-    /// The feed it came from; nil for cases from folders.
-    public var feed: String?
+    /// The file or feed it came from.
+    public var source: String?
 }

@@ -21,32 +21,37 @@ public struct Registry: Sendable {
 
     /// Loads all sources, off the cooperative pool; problems are collected, not thrown.
     ///
-    /// - Parameter validators: each feed's ETag / Last-Modified from its last good fetch.
-    public func load(validators: [String: RegistryFeed.Validators] = [:]) async -> RegistryLoad {
+    /// - Parameters:
+    ///   - validators: each feed's ETag / Last-Modified from its last good fetch.
+    ///   - signatures: each case file's stat signature from the last recorded run; a file that still has
+    ///     it is not read again (none given, as for `check`: every file is read).
+    public func load(validators: [String: RegistryFeed.Validators] = [:], signatures: [String: String] = [:]) async
+        -> RegistryLoad
+    {
         let folders = folders
         let feeds = feeds
         return await Blocking.run {
             var load = RegistryLoad()
             for folder in folders {
-                load.merge(folder.load())
+                folder.load(into: &load, signatures: signatures)
             }
             for feed in feeds {
                 switch feed.fetch(previous: validators[feed.url]) {
                 case .unchanged:
-                    load.frozenFeeds.insert(feed.url)
+                    load.frozenSources.insert(feed.url)
                 case .failed(let reason):
-                    load.frozenFeeds.insert(feed.url)
+                    load.frozenSources.insert(feed.url)
                     load.feedFailures[feed.url] = reason
                 case .fresh(let feedLoad, let fresh):
                     // Someone else's feed must not be able to stop the dispatcher: an id that another
                     // source already uses fails this feed, not the run.
                     let clashes = feedLoad.cases.keys.filter { load.cases[$0] != nil }.sorted()
                     if let first = clashes.first {
-                        load.frozenFeeds.insert(feed.url)
+                        load.frozenSources.insert(feed.url)
                         load.feedFailures[feed.url] = "\(clashes.count) case id(s) already used by another source, "
                             + "such as \"\(first)\""
                     } else {
-                        load.merge(feedLoad, feed: feed.url)
+                        load.merge(feedLoad)
                         load.feedValidators[feed.url] = fresh
                     }
                 }

@@ -36,18 +36,30 @@ public struct RegistryFolder: Sendable {
 
     /// Parses every file; problems are collected, not thrown, so one bad file does not hide another.
     func load() -> RegistryLoad {
-        var load = RegistryLoad()
+        var result = RegistryLoad()
+        load(into: &result, signatures: [:])
+        return result
+    }
+
+    /// Parses every file into `load`, except those whose stat signature is still the one in
+    /// `signatures`: their cases stay as last recorded (the unchanged cron tick costs a `stat` per file).
+    func load(into load: inout RegistryLoad, signatures: [String: String]) {
         let files: [(display: String, url: URL)]
         do {
             files = try self.files()
         } catch {
             load.problems += error.problems
-            return load
+            return
         }
         for file in files {
+            let signature = FileSignature.of(file.url)
+            if let signature, signatures[file.display] == signature {
+                load.frozenSources.insert(file.display)
+                continue
+            }
             CaseFile.load(display: file.display, url: file.url, into: &load)
+            if let signature { load.fileSignatures[file.display] = signature }
         }
-        return load
     }
 }
 

@@ -5,11 +5,13 @@ public struct RegistryLoad: Sendable {
     /// Where each case was read, for duplicate-id messages.
     private var origins: [String: (file: String, line: Int?)] = [:]
     public var problems: [InputProblem] = []
-    /// The feed each case came from (cases from folders are not listed).
-    public var feedOfCase: [String: String] = [:]
-    /// Feeds not read this time (unchanged, or failed): their cases keep their last-seen snapshots, and
-    /// none of them counts as removed.
-    public var frozenFeeds: Set<String> = []
+    /// The source each case came from: its file (as the operator names it) or its feed's address.
+    public var sourceOfCase: [String: String] = [:]
+    /// Sources not read this time (a file unchanged since the last run, a feed that answered 304 or
+    /// failed): their cases keep their last-seen snapshots, and none of them counts as removed.
+    public var frozenSources: Set<String> = []
+    /// The stat signature of each case file read afresh, to recognise it unchanged next time.
+    public var fileSignatures: [String: String] = [:]
     /// Why each failed feed failed, for the operator.
     public var feedFailures: [String: String] = [:]
     /// The validators of the feeds read afresh, to keep for the next conditional GET.
@@ -26,15 +28,20 @@ public struct RegistryLoad: Sendable {
         }
         origins[legalCase.id] = (file, line)
         cases[legalCase.id] = legalCase
+        sourceOfCase[legalCase.id] = file
     }
 
-    /// Adds `other`'s cases and problems; `feed` names the feed they came from, if any.
-    mutating func merge(_ other: RegistryLoad, feed: String? = nil) {
+    /// Adds `other`'s cases and problems.
+    mutating func merge(_ other: RegistryLoad) {
         problems += other.problems
         for (id, legalCase) in other.cases {
             let origin = other.origins[id]
             add(legalCase, file: origin?.file ?? "", line: origin?.line)
-            if let feed { feedOfCase[id] = feed }
         }
+    }
+
+    /// Where a case was read, for messages.
+    func origin(of id: String) -> String? {
+        origins[id].map { origin in origin.line.map { "\(origin.file):\($0)" } ?? origin.file }
     }
 }

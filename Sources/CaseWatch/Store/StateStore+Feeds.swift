@@ -12,31 +12,62 @@ extension StateStore {
         }
     }
 
-    /// The ids of the cases last seen from each of `feeds`.
-    public func caseIDs(fromFeeds feeds: Set<String>) async throws -> Set<String> {
-        guard !feeds.isEmpty else { return [] }
+    static func registerSourceMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-case-sources") { db in
+            try db.execute(sql: """
+                ALTER TABLE case_snapshot RENAME COLUMN feed TO source;
+                ALTER TABLE source_state ADD COLUMN signature TEXT;
+                """)
+        }
+    }
+
+    /// The cases last seen from each of `sources`, with their source.
+    public func caseIDs(fromSources sources: Set<String>) async throws -> [String: String] {
+        guard !sources.isEmpty else { return [:] }
         return try await pool.read { db in
-            var ids: Set<String> = []
-            for feed in feeds {
-                ids.formUnion(try String.fetchAll(db, sql: "SELECT id FROM case_snapshot WHERE feed = ?", arguments: [feed]))
+            var ids: [String: String] = [:]
+            for source in sources {
+                for id in try String.fetchAll(db, sql: "SELECT id FROM case_snapshot WHERE source = ?", arguments: [source]) {
+                    ids[id] = source
+                }
             }
             return ids
         }
     }
 
-    /// The last-seen cases of `feeds` that have a next hearing (for reminders while a feed is unchanged).
-    public func casesWithHearing(fromFeeds feeds: Set<String>) async throws -> [LegalCase] {
-        guard !feeds.isEmpty else { return [] }
+    /// The last-seen cases of `sources` that have a next hearing (their reminders, while not re-read).
+    public func casesWithHearing(fromSources sources: Set<String>) async throws -> [LegalCase] {
+        guard !sources.isEmpty else { return [] }
         return try await pool.read { db in
             let decoder = JSONDecoder()
             var cases: [LegalCase] = []
-            for feed in feeds {
+            for source in sources {
                 let rows = try Data.fetchAll(db, sql: """
-                    SELECT json FROM case_snapshot WHERE feed = ? AND instr(CAST(json AS TEXT), '"next_hearing":{') > 0
-                    """, arguments: [feed])
+                    SELECT json FROM case_snapshot WHERE source = ? AND instr(CAST(json AS TEXT), '"next_hearing":{') > 0
+                    """, arguments: [source])
                 cases += try rows.map { try decoder.decode(LegalCase.self, from: $0) }
             }
             return cases
+        }
+    }
+
+    /// The sources the recorded cases came from.
+    public func snapshotSources() async throws -> Set<String> {
+        try await pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT source FROM case_snapshot WHERE source IS NOT NULL"))
+                .union(try Bool.fetchOne(db, sql: "SELECT 1 FROM case_snapshot WHERE source IS NULL LIMIT 1") != nil
+                       ? [""] : [])
+        }
+    }
+
+    /// Each case file's stat signature from the last recorded run.
+    public func fileSignatures() async throws -> [String: String] {
+        try await pool.read { db in
+            var signatures: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, signature FROM source_state WHERE signature IS NOT NULL") {
+                signatures[row["source"]] = row["signature"]
+            }
+            return signatures
         }
     }
 
@@ -44,7 +75,7 @@ extension StateStore {
     public func feedValidators() async throws -> [String: RegistryFeed.Validators] {
         try await pool.read { db in
             var validators: [String: RegistryFeed.Validators] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT source, etag, last_modified FROM source_state") {
+            for row in try Row.fetchAll(db, sql: "SELECT source, etag, last_modified FROM source_state WHERE signature IS NULL") {
                 validators[row["source"]] = RegistryFeed.Validators(etag: row["etag"], lastModified: row["last_modified"])
             }
             return validators
@@ -54,15 +85,23 @@ extension StateStore {
     /// The state of every feed, for `status`.
     public func feedStates() async throws -> [DispatcherStatus.Feed] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT source, fetched_at, last_error FROM source_state ORDER BY source").map {
+            try Row.fetchAll(db, sql: """
+                SELECT source, fetched_at, last_error FROM source_state WHERE signature IS NULL ORDER BY source
+                """).map {
                 DispatcherStatus.Feed(url: $0["source"], lastGoodFetch: $0["fetched_at"], lastError: $0["last_error"])
             }
         }
     }
 
-    /// Writes what this run learnt about the feeds (inside the run's transaction).
-    static func recordFeeds(_ load: RegistryLoad, now: Date, in db: Database) throws {
+    /// Writes what this run learnt about its sources (inside the run's transaction).
+    static func recordSources(_ load: RegistryLoad, now: Date, in db: Database) throws {
         let stamp = Timestamp.iso8601(now)
+        for (file, signature) in load.fileSignatures {
+            try db.execute(sql: """
+                INSERT INTO source_state (source, signature, fetched_at) VALUES (?, ?, ?)
+                ON CONFLICT (source) DO UPDATE SET signature = excluded.signature, fetched_at = excluded.fetched_at
+                """, arguments: [file, signature, stamp])
+        }
         for (feed, validators) in load.feedValidators {
             try db.execute(sql: """
                 INSERT INTO source_state (source, etag, last_modified, fetched_at, last_error) VALUES (?, ?, ?, ?, NULL)
@@ -70,7 +109,7 @@ extension StateStore {
                 fetched_at = excluded.fetched_at, last_error = NULL
                 """, arguments: [feed, validators.etag, validators.lastModified, stamp])
         }
-        for feed in load.frozenFeeds where load.feedFailures[feed] == nil {  // answered 304: healthy
+        for feed in load.frozenSources where load.feedFailures[feed] == nil {  // unchanged: healthy
             try db.execute(sql: "UPDATE source_state SET last_error = NULL WHERE source = ?", arguments: [feed])
         }
         for (feed, reason) in load.feedFailures {

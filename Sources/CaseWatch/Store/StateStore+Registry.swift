@@ -15,6 +15,22 @@ extension StateStore {
         }
     }
 
+    /// The digest and the source of every case's last-seen snapshot, in one pass.
+    public func seenSnapshots() async throws -> (digests: [String: SnapshotDigest], sources: [String: String]) {
+        try await pool.read { db in
+            var digests: [String: SnapshotDigest] = [:]
+            var sources: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, digest, source FROM case_snapshot")
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let digest: Data = row[1]
+                digests[id] = SnapshotDigest(bytes: Array(digest))
+                if let source: String = row[2] { sources[id] = source }
+            }
+            return (digests, sources)
+        }
+    }
+
     /// The last-seen snapshots of the given cases.
     public func snapshots(ids: [String]) async throws -> [String: LegalCase] {
         guard !ids.isEmpty else { return [:] }
@@ -77,7 +93,7 @@ extension StateStore {
     /// so detecting a change twice records it once. Returns the events that were new.
     @discardableResult
     public func record(
-        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], feeds: RegistryLoad? = nil, registrySize: Int,
+        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], sources: RegistryLoad? = nil, registrySize: Int,
         startedAt: Date, finishedAt: Date
     ) async throws -> [CaseEvent] {
         let encoder = JSONEncoder.caseWatch
@@ -85,14 +101,18 @@ extension StateStore {
         let now = Timestamp.iso8601(finishedAt)
         return try await pool.write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO case_snapshot (id, digest, json, recorded_at, feed) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO case_snapshot (id, digest, json, recorded_at, source) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
-                recorded_at = excluded.recorded_at, feed = excluded.feed
+                recorded_at = excluded.recorded_at, source = excluded.source
                 """)
             for row in diff.upserts {
-                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.feed])
+                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.source])
             }
-            if let feeds { try Self.recordFeeds(feeds, now: finishedAt, in: db) }
+            let retag = try db.cachedStatement(sql: "UPDATE case_snapshot SET source = ? WHERE id = ?")
+            for (id, source) in diff.retags {
+                try retag.execute(arguments: [source, id])
+            }
+            if let sources { try Self.recordSources(sources, now: finishedAt, in: db) }
             let delete = try db.cachedStatement(sql: "DELETE FROM case_snapshot WHERE id = ?")
             for id in diff.removals {
                 try delete.execute(arguments: [id])

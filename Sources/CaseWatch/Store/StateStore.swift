@@ -68,6 +68,7 @@ public final class StateStore: Sendable {
         registerDigestMigration(&migrator)
         registerFeedMigration(&migrator)
         registerPayloadMigration(&migrator)
+        registerSourceMigration(&migrator)
         return migrator
     }
 }
