@@ -36,9 +36,12 @@ public struct DetectionCycle: Sendable {
     public func run(now: Date, dryRun: Bool) async throws -> Report {
         var load = await Registry(configuration: configuration).load(
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
+        // The unchanged tick: nothing read anew and every recorded source still there and unchanged.
+        let recordedSources = try await store.snapshotSources()
+        let untouched = load.cases.isEmpty && recordedSources.isSubset(of: load.frozenSources)
         // Cases of sources not read this time stay as recorded; an id in a source read anew that such a
         // source holds is a duplicate across files, as if both had been read.
-        let frozen = try await store.caseIDs(fromSources: load.frozenSources)
+        let frozen = untouched ? [:] : try await store.caseIDs(fromSources: load.frozenSources)
         for (id, owner) in frozen.sorted(by: { $0.key < $1.key }) {
             guard let source = load.sourceOfCase[id], source != owner else { continue }
             load.problems.append(InputProblem(file: source, line: nil, field: "id",
@@ -55,9 +58,6 @@ public struct DetectionCycle: Sendable {
                                          message: "feed failed, its cases stay as last seen: \(reason)",
                                          severity: .warning))
         }
-        // The unchanged tick: nothing read anew and every recorded source still there and unchanged.
-        let recordedSources = try await store.snapshotSources()
-        let untouched = load.cases.isEmpty && recordedSources.isSubset(of: load.frozenSources)
         let (seen, seenSources) = untouched ? ([:], [:]) : try await store.seenSnapshots()
         let hasSynced = try await store.hasSynced()
         let announce = configuration.registry.initialSync == .announce || hasSynced
@@ -74,7 +74,8 @@ public struct DetectionCycle: Sendable {
         let frozenWithHearing = try await store.casesWithHearing(fromSources: load.frozenSources)
         diff.events += HearingReminders.due(cases: Array(load.cases.values) + frozenWithHearing,
                                             offsets: configuration.schedule.reminders, now: now)
-        let registrySize = load.cases.count + frozen.count
+        let registrySize: Int
+        if untouched { registrySize = try await store.caseCount() } else { registrySize = load.cases.count + frozen.count }
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
         let drafts: [OutboxDraft]

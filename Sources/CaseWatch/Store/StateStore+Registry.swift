@@ -15,6 +15,11 @@ extension StateStore {
         }
     }
 
+    /// How many cases the store holds.
+    public func caseCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_snapshot") ?? 0 }
+    }
+
     /// The digest and the source of every case's last-seen snapshot, in one pass.
     public func seenSnapshots() async throws -> (digests: [String: SnapshotDigest], sources: [String: String]) {
         try await pool.read { db in
