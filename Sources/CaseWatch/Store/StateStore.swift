@@ -16,7 +16,11 @@ public final class StateStore: Sendable {
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
+            // WAL with NORMAL sync is durable across a process crash (what the outbox promises); the
+            // page cache and memory map spare the delivery loop a read system call per page.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
