@@ -47,38 +47,42 @@ public struct DeliveryCycle: Sendable {
 
     /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
     ///
-    /// The lanes pull from one queue that claims the next batch as soon as it runs dry, so a slow
-    /// receiver holds up only its own lane. When `shouldStop` says so (the daemon stops), no new
-    /// transfer starts: the ones in flight finish and are recorded, and entries claimed but not started
-    /// go back to pending.
+    /// Each lane is a thread of its own that loops: take an entry, send it, note the outcome. libcurl's
+    /// blocking transfers and the store's writes happen there, never on Swift's cooperative threads, and
+    /// a delivery costs no hop between threads. The lanes share one queue that claims the next batch when
+    /// it runs dry, so a slow receiver holds up only its own lane. When `shouldStop` says so (the daemon
+    /// stops), no new transfer starts: the ones in flight finish and are recorded, and entries claimed but
+    /// not started go back to pending.
     public func run() async throws -> Report {
-        let workers = (0..<max(1, settings.concurrency)).map { DeliveryWorker(index: $0, settings: settings) }
-        let queue = ClaimQueue(store: store, cutoff: clock(), batchSize: Self.claimSize)
-        let recorder = AttemptRecorder(store: store, batchSize: Self.recordSize)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in workers {
-                group.addTask {
-                    while !self.shouldStop(), let job = try await queue.next() {
-                        try await recorder.add(await self.attempt(job, on: worker))
-                    }
+        let shared = DeliveryLanes(
+            queue: ClaimQueue(store: store, cutoff: clock(), batchSize: Self.claimSize),
+            log: AttemptLog(store: store, batchSize: Self.recordSize))
+        let lanes = (0..<max(1, settings.concurrency)).map { DeliveryLane(index: $0, settings: settings) }
+        // `shouldStop` may read task-local state (a graceful shutdown), so it is asked here, in the task.
+        let watcher = Task {
+            while !shared.finished {
+                if shouldStop() {
+                    shared.requestStop()
+                    break
                 }
+                try? await Task.sleep(for: .milliseconds(50))
             }
-            try await group.waitForAll()
         }
-        try await recorder.flush()
-        let unstarted = await queue.drain()
+        defer { watcher.cancel() }
+        try await shared.run(lanes) { job, lane in self.attempt(job, on: lane) }
+        let unstarted = shared.queue.drain()
         if !unstarted.isEmpty {
             try await store.release(outboxIDs: unstarted.map(\.outboxID))
             logger.notice("stopping: deliveries not started go back to the queue",
                           metadata: ["outbox.released": "\(unstarted.count)"])
         }
-        // Closing a handle may wait for the server's goodbye (SMTP QUIT): done on each lane's own queue.
-        for worker in workers { await worker.close() }
-        return await recorder.report
+        return shared.log.report
     }
 
-    private func attempt(_ job: DeliveryJob, on worker: DeliveryWorker) async -> AttemptRecord {
-        let (result, started, duration) = await worker.attempt(job, clock: clock)
+    private func attempt(_ job: DeliveryJob, on lane: DeliveryLane) -> AttemptRecord {
+        let started = clock()
+        let result = lane.send(job, at: started)
+        let duration = clock().timeIntervalSince(started)
         let transition = OutboxTransition.after(
             result.outcome, attempts: job.attempts + 1, policy: settings.retry, now: started, jitter: jitter())
         let channel = job.draft.channel.rawValue
@@ -105,87 +109,5 @@ public struct DeliveryCycle: Sendable {
         }
         return AttemptRecord(job: job, outcome: result.outcome, transition: transition, startedAt: started,
                              duration: duration, code: result.code)
-    }
-}
-
-/// Hands due entries to the lanes one at a time, claiming the next batch from the store when it runs
-/// dry; only entries due when the cycle began are claimed, so a retry never comes round twice in a cycle.
-actor ClaimQueue {
-    private let store: StateStore
-    private let cutoff: Date
-    private let batchSize: Int
-    private var buffer: [DeliveryJob] = []
-    private var position = 0
-    private var exhausted = false
-
-    init(store: StateStore, cutoff: Date, batchSize: Int) {
-        self.store = store
-        self.cutoff = cutoff
-        self.batchSize = batchSize
-    }
-
-    func next() async throws -> DeliveryJob? {
-        while true {
-            if position < buffer.count {
-                position += 1
-                return buffer[position - 1]
-            }
-            if exhausted { return nil }
-            // One claim at a time: lanes that find the buffer empty while a claim is running wait for
-            // that claim, which installs its batch before any of them resumes.
-            try await (pendingClaim ?? startClaim()).value
-        }
-    }
-
-    private var pendingClaim: Task<Void, Error>?
-
-    private func startClaim() -> Task<Void, Error> {
-        let task = Task { try await self.refill() }
-        pendingClaim = task
-        return task
-    }
-
-    private func refill() async throws {
-        defer { pendingClaim = nil }
-        let jobs = try await store.claimDue(now: cutoff, limit: batchSize)
-        buffer = jobs
-        position = 0
-        if jobs.isEmpty { exhausted = true }
-    }
-
-    /// Takes every claimed entry not handed out yet.
-    func drain() -> [DeliveryJob] {
-        defer { position = buffer.count }
-        return Array(buffer[position...])
-    }
-}
-
-/// Buffers attempt records and writes them to the store in batches.
-actor AttemptRecorder {
-    private let store: StateStore
-    private let batchSize: Int
-    private var buffer: [AttemptRecord] = []
-    private(set) var report = DeliveryCycle.Report()
-
-    init(store: StateStore, batchSize: Int) {
-        self.store = store
-        self.batchSize = batchSize
-    }
-
-    func add(_ record: AttemptRecord) async throws {
-        buffer.append(record)
-        switch record.transition.state {
-        case .delivered: report.delivered += 1
-        case .retrying: report.retrying += 1
-        default: report.dead += 1
-        }
-        if buffer.count >= batchSize { try await flush() }
-    }
-
-    func flush() async throws {
-        guard !buffer.isEmpty else { return }
-        let batch = buffer
-        buffer.removeAll(keepingCapacity: true)
-        try await store.record(attempts: batch)
     }
 }

@@ -52,67 +52,82 @@ extension StateStore {
     /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering
     /// 410) are settled first: kept as dead letters with the reason, never sent.
     public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'dead', updated_at = ?,
-                    last_error = 'not sent: ' || (SELECT reason FROM suppression s
-                        WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
-                WHERE state IN ('pending', 'retrying') AND EXISTS (SELECT 1 FROM suppression s
+        try await pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    }
+
+    /// ``claimDue(now:limit:)`` for a delivery lane's own thread, which may block.
+    func claimDueBlocking(now: Date, limit: Int) throws -> [DeliveryJob] {
+        try pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    }
+
+    static func claimDue(now: Date, limit: Int, in db: Database) throws -> [DeliveryJob] {
+        try db.execute(sql: """
+            UPDATE outbox SET state = 'dead', updated_at = ?,
+                last_error = 'not sent: ' || (SELECT reason FROM suppression s
                     WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
-                """, arguments: [Timestamp.iso8601(now)])
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                    p.payload, o.secret_env, o.attempts
-                FROM outbox o JOIN outbox_payload p ON p.outbox_id = o.id
-                WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
-                ORDER BY o.next_attempt_at, o.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit])
-            if !rows.isEmpty {
-                let ids = rows.map { (row: Row) -> Int64 in row["id"] }
-                try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
-            }
-            return rows.compactMap { row -> DeliveryJob? in
-                let id: Int64 = row["id"]
-                guard let channel = Channel(rawValue: row["channel"]) else { return nil }
-                let payload: Data = row["payload"]
-                let draft = OutboxDraft(
-                    eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
-                    recipient: row["recipient"], messageID: row["message_id"], payload: Array(payload),
-                    secretEnv: row["secret_env"], generation: row["generation"])
-                return DeliveryJob(outboxID: id, draft: draft, attempts: row["attempts"])
-            }
+            WHERE state IN ('pending', 'retrying') AND EXISTS (SELECT 1 FROM suppression s
+                WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
+            """, arguments: [Timestamp.iso8601(now)])
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
+                p.payload, o.secret_env, o.attempts
+            FROM outbox o JOIN outbox_payload p ON p.outbox_id = o.id
+            WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
+            ORDER BY o.next_attempt_at, o.id LIMIT ?
+            """, arguments: [now.timeIntervalSince1970, limit])
+        if !rows.isEmpty {
+            let ids = rows.map { (row: Row) -> Int64 in row["id"] }
+            try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        return rows.compactMap { row -> DeliveryJob? in
+            let id: Int64 = row["id"]
+            guard let channel = Channel(rawValue: row["channel"]) else { return nil }
+            let payload: Data = row["payload"]
+            let draft = OutboxDraft(
+                eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
+                recipient: row["recipient"], messageID: row["message_id"], payload: Array(payload),
+                secretEnv: row["secret_env"], generation: row["generation"])
+            return DeliveryJob(outboxID: id, draft: draft, attempts: row["attempts"])
         }
     }
 
     /// Writes a batch of attempts and the transitions they caused, in one transaction.
     public func record(attempts: [AttemptRecord]) async throws {
         guard !attempts.isEmpty else { return }
-        try await pool.write { db in
-            let log = try db.cachedStatement(sql: """
-                INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            let update = try db.cachedStatement(sql: """
-                UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
-                WHERE id = ?
-                """)
-            let disable = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, 'webhook', ?, ?)
-                """)
-            for attempt in attempts {
-                let stamp = Timestamp.iso8601(attempt.startedAt)
-                try log.execute(arguments: [
-                    attempt.job.outboxID, stamp, Int(attempt.duration * 1000), attempt.outcome.label, attempt.code,
-                    attempt.outcome.detail,
-                ])
-                let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
-                try update.execute(arguments: [
-                    attempt.transition.state.rawValue,
-                    (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure,
-                    Timestamp.iso8601(Date()), attempt.job.outboxID,
-                ])
-                if attempt.transition.disablesWebhook {
-                    try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.outcome.detail, stamp])
-                }
+        try await pool.write { db in try Self.record(attempts: attempts, in: db) }
+    }
+
+    /// ``record(attempts:)`` for a delivery lane's own thread, which may block.
+    func recordBlocking(attempts: [AttemptRecord]) throws {
+        guard !attempts.isEmpty else { return }
+        try pool.write { db in try Self.record(attempts: attempts, in: db) }
+    }
+
+    static func record(attempts: [AttemptRecord], in db: Database) throws {
+        let log = try db.cachedStatement(sql: """
+            INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let update = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
+            WHERE id = ?
+            """)
+        let disable = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, 'webhook', ?, ?)
+            """)
+        for attempt in attempts {
+            let stamp = Timestamp.iso8601(attempt.startedAt)
+            try log.execute(arguments: [
+                attempt.job.outboxID, stamp, Int(attempt.duration * 1000), attempt.outcome.label, attempt.code,
+                attempt.outcome.detail,
+            ])
+            let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
+            try update.execute(arguments: [
+                attempt.transition.state.rawValue,
+                (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure,
+                Timestamp.iso8601(Date()), attempt.job.outboxID,
+            ])
+            if attempt.transition.disablesWebhook {
+                try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.outcome.detail, stamp])
             }
         }
     }
