@@ -8,15 +8,33 @@ extension EmailMessage {
     /// the same text (a retried delivery resends the same bytes). Fractions of a second are dropped; instants
     /// outside the years 1 to 9999, which the four-digit year cannot hold, are clamped to them.
     public static func rfc5322Date(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        appendRFC5322Date(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``rfc5322Date(_:)``'s text to `bytes`.
+    static func appendRFC5322Date(_ date: Date, to bytes: inout [UInt8]) {
         let clamped = Double.minimum(Double.maximum(date.timeIntervalSince1970, -62_135_596_800), 253_402_300_799)
         let seconds = Int(clamped.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSince1970: days)
         let weekday = ((days % 7) + 7 + 4) % 7  // 1 January 1970 was a Thursday.
-        let time = [secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60].map { padded($0, to: 2) }
-        return "\(weekdayNames[weekday]), \(padded(day, to: 2)) \(monthNames[month - 1]) \(padded(year, to: 4)) "
-            + time.joined(separator: ":") + " +0000"
+        bytes.append(contentsOf: weekdayNames[weekday].utf8)
+        bytes.append(contentsOf: ", ".utf8)
+        appendPadded(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: monthNames[month - 1].utf8)
+        bytes.append(UInt8(ascii: " "))
+        appendPadded(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        appendPadded(secondOfDay / 3600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, width: 2, to: &bytes)
+        bytes.append(contentsOf: " +0000".utf8)
     }
 
     private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
@@ -25,9 +43,18 @@ extension EmailMessage {
     ]
 
     /// A non-negative `value` in decimal, with leading zeros up to `width` digits.
-    private static func padded(_ value: Int, to width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    private static func appendPadded(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        var digits = 1
+        while value / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(width, digits) { bytes.append(UInt8(ascii: "0")) }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// The proleptic Gregorian date of a day count, by Howard Hinnant's `civil_from_days` (eras of 400 years,

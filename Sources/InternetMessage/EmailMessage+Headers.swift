@@ -1,44 +1,60 @@
 extension EmailMessage {
-    /// The header fields that do not depend on the body, in the order they are written, each ending in CRLF.
+    /// Writes the header fields that do not depend on the body, in order, each ending in CRLF.
     ///
     /// Every value is checked on the way in (see `EmailMessage+Validation.swift`); the first problem is thrown,
-    /// naming its header.
-    func headerFields() throws(MessageError) -> [String] {
+    /// naming its header, and a line past RFC 5322's 998 octets only once every value has been checked.
+    func writeHeaderFields(to header: inout HeaderWriter) throws(MessageError) {
         guard !to.isEmpty else { throw MessageError(field: "To", reason: "needs at least one recipient") }
         try from.validate(for: "From")
         for recipient in to { try recipient.validate(for: "To") }
         try FieldSyntax.refuseLineBreaks(in: subject, field: "Subject")
 
-        var fromField = HeaderField(name: "From")
-        fromField.appendMailboxes([from])
-        var toField = HeaderField(name: "To")
-        toField.appendMailboxes(to)
-        var subjectField = HeaderField(name: "Subject")
-        subjectField.appendText(subject)
-
-        var fields = [
-            HeaderField(name: "Date", words: [Self.rfc5322Date(date)]), fromField, toField, subjectField,
-            HeaderField(name: "Message-ID", words: [try Self.messageIDToken(messageID, field: "Message-ID")]),
-        ]
+        header.begin("Date")
+        header.append(wordOfLength: 31) { bytes in Self.appendRFC5322Date(date, to: &bytes) }
+        header.end()
+        header.begin("From")
+        header.appendMailbox(from, followedByComma: false)
+        header.end()
+        header.begin("To")
+        header.appendMailboxes(to)
+        header.end()
+        header.begin("Subject")
+        header.appendText(subject)
+        header.end()
+        try Self.validate(messageID: messageID, field: "Message-ID")
+        header.begin("Message-ID")
+        Self.appendMessageID(messageID, to: &header)
+        header.end()
         if let inReplyTo {
-            let token = try Self.messageIDToken(inReplyTo, field: "In-Reply-To")
-            fields.append(HeaderField(name: "In-Reply-To", words: [token]))
+            try Self.validate(messageID: inReplyTo, field: "In-Reply-To")
+            header.begin("In-Reply-To")
+            Self.appendMessageID(inReplyTo, to: &header)
+            header.end()
         }
         let thread = threadReferences
         if !thread.isEmpty {
-            let tokens = try thread.map { id throws(MessageError) in try Self.messageIDToken(id, field: "References") }
-            fields.append(HeaderField(name: "References", words: tokens))
+            for id in thread { try Self.validate(messageID: id, field: "References") }
+            header.begin("References")
+            for id in thread { Self.appendMessageID(id, to: &header) }
+            header.end()
         }
-        fields.append(HeaderField(name: "MIME-Version", words: ["1.0"]))
+        header.field("MIME-Version", words: "1.0")
         if let listUnsubscribe {
             try Self.validate(unsubscribeURL: listUnsubscribe)
-            fields.append(HeaderField(name: "List-Unsubscribe", words: ["<\(listUnsubscribe)>"]))
-            fields.append(HeaderField(name: "List-Unsubscribe-Post", words: ["List-Unsubscribe=One-Click"]))
+            let url = listUnsubscribe.utf8
+            header.begin("List-Unsubscribe")
+            header.append(wordOfLength: url.count + 2) { bytes in
+                bytes.append(UInt8(ascii: "<"))
+                bytes.append(contentsOf: url)
+                bytes.append(UInt8(ascii: ">"))
+            }
+            header.end()
+            header.field("List-Unsubscribe-Post", words: "List-Unsubscribe=One-Click")
         }
         for (name, value) in extraHeaders {
-            fields.append(try Self.extraField(name: name, value: value))
+            try Self.writeExtraField(name: name, value: value, to: &header)
         }
-        return try fields.map { field throws(MessageError) in try field.rendered() }
+        if let field = header.overlongField { throw HeaderWriter.overlongError(field) }
     }
 
     /// `references`, then `inReplyTo` if they do not hold it yet (RFC 5322 §3.6.4: the parent's references

@@ -9,6 +9,42 @@ enum FieldSyntax {
         }
     }
 
+    /// `atext` for one octet of UTF-8: only ASCII octets can be atext.
+    @inline(__always)
+    static func isAtext(_ octet: UInt8) -> Bool {
+        switch octet {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+             UInt8(ascii: "="), UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+             UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// `VCHAR` for one octet of UTF-8.
+    @inline(__always)
+    static func isVisible(_ octet: UInt8) -> Bool {
+        (0x21...0x7E).contains(octet)
+    }
+
+    /// `dot-atom-text` in octets: runs of atext joined by single dots, none of them empty.
+    static func isDotAtomText(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous = UInt8(ascii: ".")
+        for octet in text {
+            if octet == UInt8(ascii: ".") {
+                if previous == UInt8(ascii: ".") { return false }
+            } else if !isAtext(octet) {
+                return false
+            }
+            previous = octet
+        }
+        return previous != UInt8(ascii: ".")
+    }
+
     /// `VCHAR` (RFC 5234 appendix B.1): printable US-ASCII, without the space.
     static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
         (0x21...0x7E).contains(scalar.value)
@@ -28,6 +64,10 @@ enum FieldSyntax {
     /// is refused rather than cleaned, so whoever supplied it hears about it instead of a mail going out that
     /// nobody wrote.
     static func refuseLineBreaks(in value: String, field: String) throws(MessageError) {
+        let clean = value.withUTF8Bytes { octets in
+            !octets.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+        }
+        if clean { return }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\r": throw MessageError(field: field, reason: lineBreakReason("a carriage return (CR)"))

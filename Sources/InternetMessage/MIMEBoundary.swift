@@ -6,11 +6,16 @@
 /// alphabet and `=` only pads the end), so it cannot occur in the encoded parts whatever they say. FNV-1a and
 /// SplitMix64 are used because they are fixed algorithms: Swift's `Hasher` is seeded afresh in every process.
 enum MIMEBoundary {
-    static func derived(from seed: String) -> String {
+    /// `=_` and 32 lower-case hexadecimal digits.
+    static func derived(from seed: String) -> [UInt8] {
         var state = seed.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { hash, octet in
             (hash ^ UInt64(octet)) &* 0x0000_0100_0000_01B3
         }
-        return "=_" + hex(splitMix(&state)) + hex(splitMix(&state))
+        var boundary: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "_")]
+        boundary.reserveCapacity(34)
+        hex(splitMix(&state), into: &boundary)
+        hex(splitMix(&state), into: &boundary)
+        return boundary
     }
 
     /// One step of SplitMix64 (Steele, Lea and Flood, 2014): spreads every input bit over the whole output.
@@ -22,8 +27,11 @@ enum MIMEBoundary {
         return mixed ^ (mixed >> 31)
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// The 16 hexadecimal digits of `value`, leading zeros included.
+    private static func hex(_ value: UInt64, into bytes: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 }

@@ -6,39 +6,127 @@ import Foundation
 /// shorter; its lines are always 76 characters (RFC 2045 §6.8) whatever the text's own lines; and its alphabet
 /// cannot form the `=_` that starts every ``MIMEBoundary``.
 struct TextPart {
-    /// `plain` or `html`.
-    let subtype: String
-    let text: String
-
     /// `Content-Type` and `Content-Transfer-Encoding`, each ending in CRLF.
-    var headerFields: String {
-        "Content-Type: text/\(subtype); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n"
+    let headerFields: [UInt8]
+    /// Whole base64 lines taken from an earlier body that starts the same way (see ``BodyEncodingCache``).
+    private let reusedLines: ArraySlice<UInt8>
+    /// The text in canonical form (see ``canonicalOctets(of:)``), after the octets of `reusedLines`.
+    private let octets: [UInt8]
+
+    private static let plainFields = fields(subtype: "plain")
+    private static let htmlFields = fields(subtype: "html")
+
+    private static func fields(subtype: String) -> [UInt8] {
+        Array("Content-Type: text/\(subtype); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n".utf8)
     }
 
-    /// The base64 of the text in canonical form, in lines of 76 characters each ending in CRLF.
-    var encodedBody: String {
-        let encoded = Array(Data(Self.canonicalOctets(of: text)).base64EncodedString().utf8)
-        return stride(from: 0, to: encoded.count, by: 76).map { start in
-            String(decoding: encoded[start..<min(start + 76, encoded.count)], as: UTF8.self) + "\r\n"
-        }.joined()
+    /// `subtype` is `plain` or `html`; `cache`, when given, supplies the base64 this text shares with an earlier one.
+    init(subtype: String, text: String, cache: BodyEncodingCache? = nil) {
+        switch subtype {
+        case "plain": headerFields = Self.plainFields
+        case "html": headerFields = Self.htmlFields
+        default: headerFields = Self.fields(subtype: subtype)
+        }
+        if let cache, let (lines, rest) = cache.split(text, subtype: subtype) {
+            reusedLines = lines
+            octets = rest
+        } else {
+            reusedLines = []
+            octets = Self.canonicalOctets(of: text)
+        }
+    }
+
+    /// The length of ``writeBody(to:)``'s output.
+    var encodedBodyLength: Int { reusedLines.count + Base64.linesLength(ofOctets: octets.count) }
+
+    /// Writes the base64 of the text in lines of 76 characters each ending in CRLF; returns the bytes written.
+    func writeBody(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let reused = reusedLines.withUnsafeBufferPointer { lines in
+            if let base = lines.baseAddress { out.initialize(from: base, count: lines.count) }
+            return lines.count
+        }
+        return reused + octets.withUnsafeBufferPointer { Base64.encodeLines($0, to: out + reused) }
     }
 
     /// `text` in UTF-8 with every line ending (LF, CR or CRLF) made CRLF, the canonical form of text that RFC 2046
     /// §4.1.1 requires before a body is base64-encoded.
     static func canonicalOctets(of text: String) -> [UInt8] {
-        var octets: [UInt8] = []
-        octets.reserveCapacity(text.utf8.count)
-        var afterCR = false
-        for octet in text.utf8 {
-            if octet == UInt8(ascii: "\n") {
-                if !afterCR { octets += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
-            } else if octet == UInt8(ascii: "\r") {
-                octets += [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
-            } else {
-                octets.append(octet)
-            }
-            afterCR = octet == UInt8(ascii: "\r")
+        text.withUTF8Bytes { canonicalOctets($0, after: UnsafeBufferPointer(start: nil, count: 0)) }
+    }
+
+    /// `prefix` (already canonical), then the canonical form of `input`, which starts a line or follows an octet
+    /// other than CR.
+    static func canonicalOctets(_ input: UnsafeBufferPointer<UInt8>, after prefix: UnsafeBufferPointer<UInt8>)
+        -> [UInt8]
+    {
+        guard let base = input.baseAddress, !input.isEmpty else { return Array(prefix) }
+        if memchr(base, Int32(UInt8(ascii: "\r")), input.count) == nil {
+            return lineFeedsToCRLF(input, after: prefix)
         }
-        return octets
+        // Each line ending grows by one octet at most.
+        var lineEnds = 0
+        for octet in input where octet == UInt8(ascii: "\n") || octet == UInt8(ascii: "\r") { lineEnds += 1 }
+        return [UInt8](unsafeUninitializedCapacity: prefix.count + input.count + lineEnds) { out, written in
+            if let start = prefix.baseAddress { out.baseAddress!.initialize(from: start, count: prefix.count) }
+            var count = prefix.count
+            var afterCR = false
+            for octet in input {
+                if octet == UInt8(ascii: "\n") {
+                    if !afterCR {
+                        out[count] = UInt8(ascii: "\r")
+                        out[count + 1] = UInt8(ascii: "\n")
+                        count += 2
+                    }
+                } else if octet == UInt8(ascii: "\r") {
+                    out[count] = UInt8(ascii: "\r")
+                    out[count + 1] = UInt8(ascii: "\n")
+                    count += 2
+                } else {
+                    out[count] = octet
+                    count += 1
+                }
+                afterCR = octet == UInt8(ascii: "\r")
+            }
+            written = count
+        }
+    }
+
+    /// Text without CR: each LF becomes CRLF, the runs between them copied whole.
+    private static func lineFeedsToCRLF(_ input: UnsafeBufferPointer<UInt8>, after prefix: UnsafeBufferPointer<UInt8>)
+        -> [UInt8]
+    {
+        let base = input.baseAddress!
+        let end = base + input.count
+        var lineFeeds = 0
+        var position = base
+        while let found = nextLineFeed(from: position, end: end) {
+            lineFeeds += 1
+            position = found + 1
+        }
+        return [UInt8](unsafeUninitializedCapacity: prefix.count + input.count + lineFeeds) { out, written in
+            var target = out.baseAddress!
+            if let start = prefix.baseAddress {
+                target.initialize(from: start, count: prefix.count)
+                target += prefix.count
+            }
+            var position = base
+            while let found = nextLineFeed(from: position, end: end) {
+                target.initialize(from: position, count: found - position)
+                target += found - position
+                target[0] = UInt8(ascii: "\r")
+                target[1] = UInt8(ascii: "\n")
+                target += 2
+                position = found + 1
+            }
+            target.initialize(from: position, count: end - position)
+            target += end - position
+            written = target - out.baseAddress!
+        }
+    }
+
+    @inline(__always)
+    static func nextLineFeed(from start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        let found = memchr(start, Int32(UInt8(ascii: "\n")), end - start)
+        return found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
     }
 }

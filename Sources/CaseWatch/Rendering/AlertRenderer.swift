@@ -21,22 +21,31 @@ public struct AlertRenderer: Sendable {
     /// A part missing in the subscriber's language is rendered from the English template with English
     /// values, so a message never mixes languages within a part.
     public func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?) -> RenderedAlert {
+        let parts = renderParts(event, language: subscriber.language, subscriberName: subscriber.name,
+                                unsubscribeURL: unsubscribeURL)
+        return RenderedAlert(subject: Self.oneLine(parts.subject), text: parts.text, html: parts.html,
+                             summary: Self.oneLine(parts.summary))
+    }
+
+    /// The parts of `event`'s alert as the templates give them, the subject and summary not yet made one line.
+    func renderParts(_ event: CaseEvent, language: Language, subscriberName: String?, unsubscribeURL: String?)
+        -> RenderedAlert
+    {
         var contexts: [Language: [String: Any]] = [:]
         func render(_ part: TemplateSet.Part) -> String {
-            guard let (template, language) = templates.template(event.type.rawValue, part, subscriber.language) else {
+            guard let (template, used) = templates.template(event.type.rawValue, part, language) else {
                 return ""
             }
-            if contexts[language] == nil {
-                var context = AlertContext(event: event, language: language, labels: templates.labels(language))
-                context.set("subscriber_name", subscriber.name)
+            if contexts[used] == nil {
+                var context = AlertContext(event: event, language: used, labels: templates.labels(used))
+                context.set("subscriber_name", subscriberName)
                 context.set("unsubscribe_url", unsubscribeURL)
-                contexts[language] = context.values
+                contexts[used] = context.values
             }
-            return template.render(contexts[language]!)
+            return template.render(contexts[used]!)
         }
-        return RenderedAlert(
-            subject: Self.oneLine(render(.emailSubject)), text: render(.emailText), html: render(.emailHTML),
-            summary: Self.oneLine(render(.summary)))
+        return RenderedAlert(subject: render(.emailSubject), text: render(.emailText), html: render(.emailHTML),
+                             summary: render(.summary))
     }
 
     /// One digest message holding `events`, for the period from `start` to `end`.

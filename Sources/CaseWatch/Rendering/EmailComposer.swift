@@ -34,10 +34,20 @@ public struct EmailComposer: Sendable {
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
         unsubscribeURL: String?, generation: Int, date: Date
     ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
+        try compose(alert, event: event, subscriber: subscriber, to: address, unsubscribeURL: unsubscribeURL,
+                    generation: generation, date: date, bodies: nil)
+    }
+
+    /// The same message; `bodies` remembers the encoded bodies of alerts rendered from the same stencil, so that
+    /// only what differs between readers is encoded again (see `BodyEncodingCache`).
+    func compose(
+        _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
+        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache?
+    ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
         let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
         let bytes = try compose(alert, subscriber: subscriber, to: address, messageID: id,
                                 threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
-                                unsubscribeURL: unsubscribeURL, date: date)
+                                unsubscribeURL: unsubscribeURL, date: date, bodies: bodies)
         return (id, bytes)
     }
 
@@ -45,6 +55,14 @@ public struct EmailComposer: Sendable {
     public func compose(
         _ alert: RenderedAlert, subscriber: Subscriber, to address: String, messageID: String, threadRoot: String?,
         tag: String, unsubscribeURL: String?, date: Date
+    ) throws(MessageError) -> [UInt8] {
+        try compose(alert, subscriber: subscriber, to: address, messageID: messageID, threadRoot: threadRoot, tag: tag,
+                    unsubscribeURL: unsubscribeURL, date: date, bodies: nil)
+    }
+
+    private func compose(
+        _ alert: RenderedAlert, subscriber: Subscriber, to address: String, messageID: String, threadRoot: String?,
+        tag: String, unsubscribeURL: String?, date: Date, bodies: BodyEncodingCache?
     ) throws(MessageError) -> [UInt8] {
         var message = EmailMessage(
             from: from, to: [try MailAddress(address: address, displayName: subscriber.name)], subject: alert.subject,
@@ -59,6 +77,7 @@ public struct EmailComposer: Sendable {
             ("Content-Language", subscriber.language.rawValue),
             ("X-CaseWatch", tag),
         ]
+        if let bodies { return try message.encoded(boundarySeed: messageID, reusing: bodies) }
         return try message.encoded(boundarySeed: messageID)
     }
 }

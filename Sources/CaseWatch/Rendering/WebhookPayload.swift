@@ -6,9 +6,36 @@ public enum WebhookPayload {
     public static let version = 1
 
     public static func body(event: CaseEvent, subscriber: Subscriber, summary: String) -> [UInt8] {
+        body(sharedPrefix: sharedPrefix(event: event), subscriber: subscriber, summary: summary)
+    }
+
+    /// The body for `subscriber` from the event's ``sharedPrefix(event:)``, in an array of exactly its size.
+    static func body(sharedPrefix prefix: [UInt8], subscriber: Subscriber, summary: String) -> [UInt8] {
+        var tail = JSONWriter(capacity: 64 + subscriber.id.utf8.count + summary.utf8.count, afterValue: true)
+        tail.field("subscriber", subscriber.id)
+        tail.field("language", subscriber.language.rawValue)
+        tail.field("summary", summary)
+        let tailBytes = tail.bytes
+        return [UInt8](unsafeUninitializedCapacity: prefix.count + tailBytes.count + 1) { buffer, initialized in
+            var index = 0
+            for octets in [prefix, tailBytes] {
+                octets.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    (buffer.baseAddress! + index).initialize(from: base, count: source.count)
+                    index += source.count
+                }
+            }
+            buffer[index] = UInt8(ascii: "}")
+            initialized = index + 1
+        }
+    }
+
+    /// The part of the body that is the same for every subscriber of `event`: the opening brace and every key up
+    /// to `change`, whose value it ends with (the subscriber's keys follow it, then the closing brace).
+    static func sharedPrefix(event: CaseEvent) -> [UInt8] {
         var writer = JSONWriter(capacity: 1024)
         let legalCase = event.snapshot
-        writer.object { json in
+        writer.openObject { json in
             json.field("id", event.id)
             json.field("type", event.type.rawValue)
             json.key("version")
@@ -40,9 +67,6 @@ public enum WebhookPayload {
             }
             json.key("change")
             writeChange(event.change, into: &json)
-            json.field("subscriber", subscriber.id)
-            json.field("language", subscriber.language.rawValue)
-            json.field("summary", summary)
         }
         return writer.bytes
     }

@@ -11,12 +11,28 @@ struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer that continues after a value: what it writes first is preceded by a comma (the subscriber's keys
+    /// of a webhook body, after the part shared by every subscriber).
+    init(capacity: Int, afterValue: Bool) {
+        bytes.reserveCapacity(capacity)
+        needsComma = afterValue
+    }
+
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
         bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    /// An object left open: `{` and what `body` writes, without the closing brace.
+    mutating func openObject(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
         needsComma = true
     }
 
