@@ -33,16 +33,14 @@ struct RunCommand: AsyncParsableCommand {
             let detection = report.detection
             if dryRun {
                 for event in detection.events { Output.line(event.summaryLine) }
-                for draft in detection.deliveries {
-                    Output.line("  → \(draft.channel.rawValue) \(draft.subscriberID) (\(draft.eventID))")
-                }
-                Output.line("dry run: \(detection.events.count) event(s) and \(detection.deliveries.count) "
+                for line in detection.deliveryLines { Output.line(line) }
+                Output.line("dry run: \(detection.events.count) event(s) and \(detection.deliveries) "
                             + "delivery(ies) would be made; nothing recorded or sent")
                 return
             }
             var line = "\(detection.registrySize) case(s) in the registry (\(detection.casesRead) read anew), "
                 + "\(detection.events.count) new event(s) recorded, "
-                + "\(detection.deliveries.count) delivery(ies) queued"
+                + "\(detection.deliveries) delivery(ies) queued"
             if let delivery = report.delivery {
                 line += "; sent \(delivery.delivered), retrying \(delivery.retrying), dead \(delivery.dead)"
             }

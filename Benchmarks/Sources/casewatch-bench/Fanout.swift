@@ -4,8 +4,9 @@ import Foundation
 
 /// `fanout --subscribers N`: one ruling event to N subscribers held in memory (half e-mail, four in ten
 /// webhook, one in ten both; English, Russian and French in turn; filters that all let it through):
-/// routing and rendering (`AlertPlanner.drafts(for:suppressions:now:)` with the repository's templates),
-/// then enqueueing (`store.enqueue`) into a real SQLite outbox — timed apart, with the peak RSS.
+/// routing and rendering (`AlertPlanner.drafts(for:suppressions:now:chunkSize:_:)` with the repository's
+/// templates) streamed chunk by chunk into a real SQLite outbox in one transaction, as a cycle does it
+/// (`StateStore.enqueue(now:streaming:)`); the time spent writing chunks is summed apart from the rest.
 enum FanoutBenchmark {
     static func run(_ options: Options) async throws {
         let count = try options.int("subscribers")
@@ -32,35 +33,66 @@ enum FanoutBenchmark {
         let baseline = Measure.currentRSS()
         let setupPeak = Measure.peakRSS()
         Measure.resetPeakRSS()
-        let (drafts, planSeconds) = try await Measure.time {
-            try planner.drafts(for: [event], suppressions: suppressions, now: now)
+        let tally = Tally()
+        let (_, totalSeconds) = try await Measure.time {
+            try await store.enqueue(now: now, streaming: { enqueue in
+                try planner.drafts(for: [event], suppressions: suppressions, now: now, chunkSize: 1000) { chunk in
+                    let started = Date()
+                    try enqueue(chunk)
+                    tally.add(chunk, seconds: Date().timeIntervalSince(started))
+                }
+            })
         }
-        let planPeak = Measure.peakRSS()
-        let (_, enqueueSeconds) = try await Measure.time { try await store.enqueue(drafts, now: now) }
         let peak = Measure.peakRSS()
+        let planPeak = peak
         let status = try await store.status()
-
-        let emails = drafts.filter { $0.channel == .email }
-        let webhooks = drafts.count - emails.count
+        let (count: draftCount, emails: emailCount, emailBytes, payloadBytes, enqueueSeconds) = tally.totals
+        let planSeconds = totalSeconds - enqueueSeconds
+        let webhooks = draftCount - emailCount
         var line = ResultLine("fanout")
         line.add("subscribers", count)
-        line.add("drafts", drafts.count)
-        line.add("emails", emails.count)
+        line.add("drafts", draftCount)
+        line.add("emails", emailCount)
         line.add("webhooks", webhooks)
         line.add("plan_seconds", planSeconds)
         line.add("enqueue_seconds", enqueueSeconds)
         line.add("total_seconds", planSeconds + enqueueSeconds)
-        line.add("per_second", Double(drafts.count) / (planSeconds + enqueueSeconds), digits: 1)
+        line.add("per_second", Double(draftCount) / totalSeconds, digits: 1)
         line.add("baseline_rss_mb", baseline, digits: 1)
         line.add("setup_peak_rss_mb", setupPeak, digits: 1)
         line.add("plan_peak_rss_mb", planPeak, digits: 1)
         line.add("peak_rss_mb", max(setupPeak, peak), digits: 1)
-        line.add("payload_mb", Double(drafts.reduce(0) { $0 + $1.payload.count }) / 1_048_576, digits: 1)
-        line.add("email_bytes_avg", emails.reduce(0) { $0 + $1.payload.count } / max(1, emails.count))
+        line.add("payload_mb", Double(payloadBytes) / 1_048_576, digits: 1)
+        line.add("email_bytes_avg", emailBytes / max(1, emailCount))
         line.add("outbox_rows", status.queueDepth)
         line.print()
-        guard status.queueDepth == drafts.count, drafts.count == count + (count + 9) / 10 else {
-            throw BenchError.failed("fanout: \(drafts.count) drafts, \(status.queueDepth) outbox rows")
+        guard status.queueDepth == draftCount, draftCount == count + (count + 9) / 10 else {
+            throw BenchError.failed("fanout: \(draftCount) drafts, \(status.queueDepth) outbox rows")
         }
+    }
+}
+
+/// Counts what the stream of drafts carried, without keeping the drafts.
+private final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0, emails = 0, emailBytes = 0, payloadBytes = 0
+    private var enqueueSeconds = 0.0
+
+    func add(_ chunk: [OutboxDraft], seconds: Double) {
+        lock.withLock {
+            count += chunk.count
+            for draft in chunk {
+                payloadBytes += draft.payload.count
+                if draft.channel == .email {
+                    emails += 1
+                    emailBytes += draft.payload.count
+                }
+            }
+            enqueueSeconds += seconds
+        }
+    }
+
+    var totals: (count: Int, emails: Int, emailBytes: Int, payloadBytes: Int, enqueueSeconds: Double) {
+        lock.withLock { (count, emails, emailBytes, payloadBytes, enqueueSeconds) }
     }
 }

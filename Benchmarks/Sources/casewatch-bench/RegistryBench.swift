@@ -127,7 +127,7 @@ enum RegistryBenchmark {
         }
         phases.record = recordSeconds
         phases.recordPeak = Measure.peakRSS()
-        phases.events = recorded.count
+        phases.events = recorded.events.count
         return phases
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import InternetMessage
 import Logging
 import Metrics
 
@@ -24,8 +25,10 @@ public struct DetectionCycle: Sendable {
         public var casesRead: Int
         /// Events that are new (a dry run: that would be new).
         public var events: [CaseEvent]
-        /// Outbox entries made for them (a dry run: that would be made).
-        public var deliveries: [OutboxDraft]
+        /// How many outbox entries were made for them (a dry run: would be made).
+        public var deliveries: Int
+        /// A dry run's entries, one line each.
+        public var deliveryLines: [String]
         public var warnings: [InputProblem]
     }
 
@@ -78,30 +81,44 @@ public struct DetectionCycle: Sendable {
         if untouched { registrySize = try await store.caseCount() } else { registrySize = load.cases.count + frozen.count }
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
-        let drafts: [OutboxDraft]
-        do {
-            drafts = try planner.drafts(for: fresh, suppressions: try await store.suppressions(), now: now)
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw InputError([InputProblem(file: configuration.subscribersPath, line: nil, field: nil,
-                                           message: "an alert could not be built safely: \(error)")])
-        }
+        let suppressions = try await store.suppressions()
         if dryRun {
-            return Report(registrySize: registrySize, casesRead: load.cases.count, events: fresh, deliveries: drafts,
-                          warnings: warnings)
+            let planner = planner
+            let drafts = try await planSafely {
+                try await Blocking.run { try planner.drafts(for: fresh, suppressions: suppressions, now: now) }
+            }
+            return Report(registrySize: registrySize, casesRead: load.cases.count, events: fresh,
+                          deliveries: drafts.count, deliveryLines: drafts.map(\.summaryLine), warnings: warnings)
         }
-        let recorded = try await store.record(diff, deliveries: drafts, sources: load, registrySize: registrySize,
-                                              startedAt: now, finishedAt: Date())
+        let planner = planner
+        let (recorded, deliveries) = try await planSafely {
+            // Rendering streams into the transaction that records the events, chunk by chunk.
+            try await store.record(diff, plan: { events, enqueue in
+                try planner.drafts(for: events, suppressions: suppressions, now: now, chunkSize: 1000, enqueue)
+            }, sources: load, registrySize: registrySize, startedAt: now, finishedAt: Date())
+        }
         for event in recorded {
             Counter(label: "casewatch_events_detected_total", dimensions: [("type", event.type.rawValue)]).increment()
         }
         logger.info("cycle recorded", metadata: [
             "registry.cases": "\(registrySize)", "cycle.read": "\(load.cases.count)", "cycle.changed": "\(diff.upserts.count)",
             "cycle.removed": "\(diff.removals.count)", "cycle.events": "\(recorded.count)",
-            "cycle.deliveries": "\(drafts.count)",
+            "cycle.deliveries": "\(deliveries)",
         ])
-        return Report(registrySize: registrySize, casesRead: load.cases.count, events: recorded, deliveries: drafts,
-                      warnings: warnings)
+        return Report(registrySize: registrySize, casesRead: load.cases.count, events: recorded,
+                      deliveries: deliveries, deliveryLines: [], warnings: warnings)
+    }
+
+    /// A message that cannot be built safely (a header value with a line break) is bad input: nothing
+    /// is recorded, nothing sent, exit 65.
+    private func planSafely<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as InputError {
+            throw error
+        } catch let error as MessageError {
+            throw InputError([InputProblem(file: configuration.subscribersPath, line: nil, field: nil,
+                                           message: "an alert could not be built safely: \(error)")])
+        }
     }
 }

@@ -34,6 +34,11 @@ public struct OutboxDraft: Sendable, Equatable {
     }
 }
 
+extension OutboxDraft {
+    /// `→ email ru-journalist (evt_…)`, for a dry run.
+    public var summaryLine: String { "  → \(channel.rawValue) \(subscriberID) (\(eventID))" }
+}
+
 /// An entry claimed for delivery.
 public struct DeliveryJob: Sendable {
     public var outboxID: Int64

@@ -23,6 +23,26 @@ extension StateStore {
         }
     }
 
+    /// Enqueues entries as `produce` makes them, chunk by chunk, in one transaction: a large fan-out is
+    /// never held in memory whole, and an error anywhere (a message that cannot be built safely) rolls
+    /// the whole of it back. Returns how many entries were produced.
+    @discardableResult
+    public func enqueue(
+        now: Date = Date(), streaming produce: @escaping @Sendable (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void
+    ) async throws -> Int {
+        try await pool.write { db in try Self.enqueue(now: now, streaming: produce, in: db) }
+    }
+
+    static func enqueue(now: Date, streaming produce: (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void,
+                        in db: Database) throws -> Int {
+        var count = 0
+        try produce { chunk in
+            count += chunk.count
+            try enqueue(chunk, now: now, in: db)
+        }
+        return count
+    }
+
     /// Enqueues outside a detection (an operator's replay).
     public func enqueue(_ drafts: [OutboxDraft], now: Date = Date()) async throws {
         try await pool.write { db in try Self.enqueue(drafts, now: now, in: db) }

@@ -95,12 +95,17 @@ extension StateStore {
     /// entries and the cycle.
     ///
     /// A crash leaves either all of it or none. Events already recorded (same id) are kept as they are,
-    /// so detecting a change twice records it once. Returns the events that were new.
+    /// so detecting a change twice records it once. Returns the events that were new and how many
+    /// outbox entries were made for them.
+    ///
+    /// - Parameter plan: makes the outbox entries of the events that are new, handing them over chunk by
+    ///   chunk; it runs inside the transaction, so an entry that cannot be built rolls everything back.
     @discardableResult
     public func record(
-        _ diff: RegistryDiff, deliveries: [OutboxDraft] = [], sources: RegistryLoad? = nil, registrySize: Int,
-        startedAt: Date, finishedAt: Date
-    ) async throws -> [CaseEvent] {
+        _ diff: RegistryDiff,
+        plan: (@Sendable (_ events: [CaseEvent], _ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void)? = nil,
+        sources: RegistryLoad? = nil, registrySize: Int, startedAt: Date, finishedAt: Date
+    ) async throws -> (events: [CaseEvent], deliveries: Int) {
         let encoder = JSONEncoder.caseWatch
         let encoded = try diff.events.map { (event: $0, json: try encoder.encode($0)) }
         let now = Timestamp.iso8601(finishedAt)
@@ -132,12 +137,14 @@ extension StateStore {
                                                event.occurredOn?.description, Timestamp.iso8601(event.detectedAt), json])
                 if db.changesCount > 0 { recorded.append(event) }
             }
-            try Self.enqueue(deliveries, now: finishedAt, in: db)
+            let deliveries = try plan.map { plan in
+                try Self.enqueue(now: finishedAt, streaming: { enqueue in try plan(recorded, enqueue) }, in: db)
+            } ?? 0
             try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('first_sync_at', ?)",
                            arguments: [now])
             try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, cases, events) VALUES (?, ?, ?, ?)",
                            arguments: [Timestamp.iso8601(startedAt), now, registrySize, recorded.count])
-            return recorded
+            return (recorded, deliveries)
         }
     }
 }
