@@ -74,7 +74,8 @@ public struct DetectionCycle: Sendable {
         diff.retags = load.sourceOfCase.filter { id, source in seenSources[id] != source && seen[id] != nil
             && !upserted.contains(id) }.map { (id: $0.key, source: $0.value) }
         // Cases of sources not read this time still have hearings: their reminders come from the store.
-        let frozenWithHearing = try await store.casesWithHearing(fromSources: load.frozenSources)
+        let frozenWithHearing = try await store.casesWithHearing(
+            fromSources: load.frozenSources, now: now, horizon: configuration.schedule.reminders.max() ?? 0)
         diff.events += HearingReminders.due(cases: Array(load.cases.values) + frozenWithHearing,
                                             offsets: configuration.schedule.reminders, now: now)
         let registrySize: Int

@@ -33,7 +33,8 @@ public struct RegistryDiff: Sendable {
             let json = legalCase.canonicalJSON
             let digest = SnapshotDigest(json)
             guard seen[id] != digest else { continue }
-            changed.append((id, SnapshotRow(id: id, digest: digest, json: json)))
+            changed.append((id, SnapshotRow(id: id, digest: digest, json: json,
+                                            hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment))))
         }
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
         let earlier = try await previous(changed.map(\.id).filter { seen[$0] != nil } + removed)
@@ -58,4 +59,6 @@ public struct SnapshotRow: Sendable {
     public let json: [UInt8]
     /// The file or feed it came from.
     public var source: String?
+    /// When its next hearing is, if it has one (see ``HearingReminders/moment(of:)``).
+    public var hearingAt: Date?
 }

@@ -19,6 +19,17 @@ extension StateStore {
                 ALTER TABLE source_state ADD COLUMN signature TEXT;
                 """)
         }
+        // The moment of each case's next hearing, so the reminders of cases not read anew are found by
+        // an index instead of by decoding every snapshot with a hearing.
+        migrator.registerMigration("v7-hearing-moment") { db in
+            try db.execute(sql: """
+                ALTER TABLE case_snapshot ADD COLUMN hearing_at REAL;
+                UPDATE case_snapshot SET hearing_at = unixepoch(json_extract(json, '$.next_hearing.date') || ' '
+                    || coalesce(json_extract(json, '$.next_hearing.time'), '09:00'))
+                    WHERE json_extract(json, '$.next_hearing.date') IS NOT NULL;
+                CREATE INDEX case_snapshot_by_hearing ON case_snapshot (hearing_at) WHERE hearing_at IS NOT NULL;
+                """)
+        }
     }
 
     /// The cases last seen from each of `sources`, with their source.
@@ -35,19 +46,23 @@ extension StateStore {
         }
     }
 
-    /// The last-seen cases of `sources` that have a next hearing (their reminders, while not re-read).
-    public func casesWithHearing(fromSources sources: Set<String>) async throws -> [LegalCase] {
+    /// The last-seen cases of `sources` whose next hearing is between `now` and `now + horizon`: the only
+    /// ones a reminder can be due for, while their source is not read anew.
+    public func casesWithHearing(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
+        -> [LegalCase]
+    {
         guard !sources.isEmpty else { return [] }
+        let start = now.timeIntervalSince1970
         return try await pool.read { db in
             let decoder = JSONDecoder()
-            var cases: [LegalCase] = []
-            for source in sources {
-                let rows = try Data.fetchAll(db, sql: """
-                    SELECT json FROM case_snapshot WHERE source = ? AND instr(CAST(json AS TEXT), '"next_hearing":{') > 0
-                    """, arguments: [source])
-                cases += try rows.map { try decoder.decode(LegalCase.self, from: $0) }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT source, json FROM case_snapshot WHERE hearing_at > ? AND hearing_at <= ?
+                """, arguments: [start, start + horizon])
+            return try rows.compactMap { row in
+                guard let source: String = row[0], sources.contains(source) else { return nil }
+                let json: Data = row[1]
+                return try decoder.decode(LegalCase.self, from: json)
             }
-            return cases
         }
     }
 

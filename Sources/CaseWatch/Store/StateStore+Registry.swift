@@ -111,12 +111,13 @@ extension StateStore {
         let now = Timestamp.iso8601(finishedAt)
         return try await pool.write { db in
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO case_snapshot (id, digest, json, recorded_at, source) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO case_snapshot (id, digest, json, recorded_at, source, hearing_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
-                recorded_at = excluded.recorded_at, source = excluded.source
+                recorded_at = excluded.recorded_at, source = excluded.source, hearing_at = excluded.hearing_at
                 """)
             for row in diff.upserts {
-                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.source])
+                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.source,
+                                               row.hearingAt?.timeIntervalSince1970])
             }
             let retag = try db.cachedStatement(sql: "UPDATE case_snapshot SET source = ? WHERE id = ?")
             for (id, source) in diff.retags {
