@@ -37,14 +37,4 @@ static inline CURLcode casewatch_curl_getinfo_long(CURL *handle, CURLINFO info, 
     return curl_easy_getinfo(handle, info, value);
 }
 
-static inline CURLcode casewatch_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-/// The option that lets an SMTP transfer go on when some recipients are refused; libcurl 7.88 spells it
-/// with three Ls, later releases add the corrected name.
-static inline CURLoption casewatch_curlopt_mail_rcpt_allowfails(void) {
-    return CURLOPT_MAIL_RCPT_ALLLOWFAILS;
-}
-
 #endif

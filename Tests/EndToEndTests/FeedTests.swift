@@ -139,4 +139,28 @@ struct FeedTests {
         #expect(run.status == 0 && run.stderr.contains("the feed is empty"))
         #expect(try events().isEmpty)
     }
+
+    @Test("a feed down at the first sync has a silent first sync of its own when it comes back")
+    func lateFeedIsSilent() throws {
+        try directory.write("registry/local.yaml", """
+            id: local-case
+            subject: {kind: organisation, name: {en: Local}}
+            country: RU
+            type: liquidation
+            status: claim_filed
+
+            """)
+        let receiver = try HTTPReceiver(script: ["503"], extra: ["--feed", feedFile.path, "--etag", "auto"])
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
+            email: {transport: file, directory: var/mail}
+
+            """)
+        let down = try casewatch.run(["run", "--once"])
+        #expect(down.status == 0 && down.stderr.contains("feed failed"))
+        let back = try casewatch.run(["run", "--once"])
+        #expect(back.stdout.hasPrefix("3 case(s) in the registry"), "\(back.stdout)")
+        #expect(try events().isEmpty)  // recorded, not announced as new
+    }
 }

@@ -68,6 +68,15 @@ public struct DetectionCycle: Sendable {
         var diff = try await RegistryDiff.compute(
             current: load.cases, seen: seen, frozen: Set(frozen.keys), previous: { try await store.snapshots(ids: $0) },
             announceAdditions: announce, detectedAt: now)
+        if configuration.registry.initialSync == .silent, !load.feedValidators.isEmpty {
+            // A feed read for the first time (added to the configuration later, or down at the first
+            // sync) gets its own silent first sync: its cases are recorded, not announced as new.
+            let knownFeeds = try await store.syncedFeeds()
+            diff.events.removeAll { event in
+                guard event.type == .added, let source = load.sourceOfCase[event.caseID] else { return false }
+                return load.feedValidators[source] != nil && !knownFeeds.contains(source)
+            }
+        }
         for index in diff.upserts.indices { diff.upserts[index].source = load.sourceOfCase[diff.upserts[index].id] }
         // A case that moved to another file (or feed) unchanged keeps its snapshot, under its new source.
         let upserted = Set(diff.upserts.map(\.id))

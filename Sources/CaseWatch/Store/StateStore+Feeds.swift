@@ -86,6 +86,15 @@ extension StateStore {
         }
     }
 
+    /// The feeds that have had a good fetch recorded.
+    public func syncedFeeds() async throws -> Set<String> {
+        try await pool.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT source FROM source_state WHERE signature IS NULL AND fetched_at IS NOT NULL
+                """))
+        }
+    }
+
     /// Each feed's validators from its last good fetch.
     public func feedValidators() async throws -> [String: RegistryFeed.Validators] {
         try await pool.read { db in
