@@ -175,4 +175,45 @@ struct DeliveryTests {
         #expect(run.stdout.contains("sent 0, retrying 1, dead 0"), "\(run.stdout)")
         for secret in DeliveryWorkspace.secretMaterial { #expect(!run.output.contains(secret)) }
     }
+
+    @Test("a subscriber's own webhook template shapes the body, still signed; a broken one is caught by check")
+    func ownTemplate() throws {
+        let receiver = try HTTPReceiver()
+        let workspace = try DeliveryWorkspace(smtp: nil)
+        try workspace.directory.write("subscribers/chat.yaml", """
+            id: chat
+            name: Chat room
+            language: ru
+            webhook: {url: "\(receiver.url)/chat", secret_env: HOOK_SECRET, template: compact}
+
+            """)
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("sent 1"))
+        let request = try #require(try receiver.requests().first)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        #expect((body["text"] as? String)?.contains("Московская Хельсинкская группа") == true)
+        #expect(body["subscriber"] as? String == "chat" && body["language"] as? String == "ru")
+        #expect((body["case"] as? [String: Any])?["id"] as? String == "moscow-helsinki-group-liquidation")
+        let id = try #require(request.headers["webhook-id"])
+        let timestamp = try #require(request.headers["webhook-timestamp"].flatMap(Int.init))
+        let signature = WebhookSignature.sign(id: id, timestamp: timestamp, body: Array(request.body.utf8),
+                                              secret: WebhookSecret(DeliveryWorkspace.webhookSecret)!)
+        #expect(request.headers["webhook-signature"] == "v1,\(signature)")
+
+        try workspace.directory.write("templates/webhooks/compact.mustache", "{\"text\": {{summary}}}\n")
+        let check = try workspace.run(["check"])
+        #expect(check.status == 65)
+        #expect(check.stderr.contains("templates/webhooks/compact.mustache does not make JSON"), "\(check.stderr)")
+
+        try workspace.directory.write("subscribers/chat.yaml", """
+            id: chat
+            name: Chat room
+            webhook: {url: "\(receiver.url)/chat", secret_env: HOOK_SECRET, template: no-such-template}
+
+            """)
+        let missing = try workspace.run(["check"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("subscribers/chat.yaml: webhook.template: no template templates/webhooks/no-such-template.mustache"))
+    }
 }

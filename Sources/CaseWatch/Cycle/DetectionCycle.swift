@@ -129,6 +129,9 @@ public struct DetectionCycle: Sendable {
         } catch let error as MessageError {
             throw InputError([InputProblem(file: configuration.subscribersPath, line: nil, field: nil,
                                            message: "an alert could not be built safely: \(error)")])
+        } catch let error as TemplateBodyError {
+            throw InputError([InputProblem(file: configuration.templatesPath, line: nil, field: nil,
+                                           message: "\(error)")])
         }
     }
 }

@@ -28,6 +28,13 @@ public struct PipelineInputs: Sendable {
             let (templates, templateProblems) = TemplateSet.load(
                 directory: configuration.resolve(configuration.templatesPath), displayPath: configuration.templatesPath)
             problems += templateProblems
+            for subscriber in subscribers.subscribers {
+                if let name = subscriber.webhook?.template, templates.webhookTemplates[name] == nil {
+                    problems.append(InputProblem(
+                        file: subscriber.file, line: nil, field: "webhook.template",
+                        message: "no template \(configuration.templatesPath)webhooks/\(name).mustache"))
+                }
+            }
             var composer: EmailComposer?
             do throws(InputError) {
                 composer = try EmailComposer(from: configuration.email.from, file: configuration.file)

@@ -74,6 +74,31 @@ public struct AlertRenderer: Sendable {
                              html: render(.emailHTML), summary: "")
     }
 
+    /// The webhook body a subscriber's own template makes (`webhook.template`): the same values as the
+    /// e-mail templates see, plus `summary`, `subscriber_id` and `language`, escaped for JSON strings.
+    ///
+    /// - Throws: ``TemplateBodyError`` when there is no such template or the result is not JSON.
+    public func webhookBody(_ event: CaseEvent, for subscriber: Subscriber, template name: String, summary: String)
+        throws -> [UInt8]
+    {
+        guard let (template, file) = templates.webhookTemplates[name] else {
+            throw TemplateBodyError(message: "no template webhooks/\(name).mustache")
+        }
+        var context = AlertContext(event: event, language: subscriber.language,
+                                   labels: templates.labels(subscriber.language))
+        context.set("summary", summary)
+        context.set("subscriber_id", subscriber.id)
+        context.set("subscriber_name", subscriber.name)
+        context.set("language", subscriber.language.rawValue)
+        let body = Array(template.render(context.values).utf8)
+        do {
+            _ = try JSONSource.parse(Data(body))
+        } catch {
+            throw TemplateBodyError(message: "\(file) does not make JSON: line \(error.line): \(error.message)")
+        }
+        return body
+    }
+
     /// The summary line alone (webhook payloads, the feed).
     public func summary(_ event: CaseEvent, language: Language) -> String {
         guard let (template, used) = templates.template(event.type.rawValue, .summary, language) else { return "" }
@@ -84,4 +109,10 @@ public struct AlertRenderer: Sendable {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
     }
+}
+
+/// A subscriber's own webhook template that is missing or does not make JSON.
+public struct TemplateBodyError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

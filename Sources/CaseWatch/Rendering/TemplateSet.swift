@@ -29,6 +29,8 @@ public struct TemplateSet: Sendable {
 
     let templates: [Key: (template: MustacheTemplate, file: String)]
     let labels: [Language: Labels]
+    /// Webhook bodies that subscribers name (`templates/webhooks/<name>.mustache`), rendered as JSON.
+    let webhookTemplates: [String: (template: MustacheTemplate, file: String)]
 
     /// The folders CaseWatch renders from and the parts of each: one per event type, the digest, and the
     /// pages the daemon serves.
@@ -75,6 +77,8 @@ public struct TemplateSet: Sendable {
                 }
             }
         }
+        let (webhookTemplates, webhookProblems) = loadWebhookTemplates(directory: directory, base: base)
+        problems += webhookProblems
         var labels: [Language: Labels] = [:]
         for language in Language.allCases {
             let name = "labels/\(language.rawValue).yaml"
@@ -82,7 +86,37 @@ public struct TemplateSet: Sendable {
             problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
             labels[language] = loaded
         }
-        return (TemplateSet(templates: templates, labels: labels), problems)
+        return (TemplateSet(templates: templates, labels: labels, webhookTemplates: webhookTemplates), problems)
+    }
+
+    /// Every `webhooks/*.mustache`, parsed with JSON escaping of values.
+    private static func loadWebhookTemplates(directory: URL, base: String)
+        -> ([String: (template: MustacheTemplate, file: String)], [InputProblem])
+    {
+        JSONContentType.register
+        let folder = directory.appendingPathComponent("webhooks")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var templates: [String: (template: MustacheTemplate, file: String)] = [:]
+        var problems: [InputProblem] = []
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let file = base + "webhooks/" + name
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                  let text = String(data: data, encoding: .utf8)
+            else {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
+                continue
+            }
+            do {
+                templates[String(name.dropLast(".mustache".count))] =
+                    (try MustacheTemplate(string: "{{% CONTENT_TYPE: JSON }}" + text), file)
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
+                                             message: "Mustache: \(error.error)"))
+            } catch {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "Mustache: \(error)"))
+            }
+        }
+        return (templates, problems)
     }
 
     /// The template for `part` in `language`, or the English one, with the language it is written in.

@@ -115,7 +115,9 @@ public struct AlertPlanner: Sendable {
                     messageID: message.messageID, payload: message.bytes, generation: generation))
             case .webhook:
                 guard let webhook = subscriber.webhook else { continue }
-                let payload = rendering?.webhookBody(for: subscriber, summary: summary)
+                let payload = try webhook.template.map {
+                    try renderer.webhookBody(event, for: subscriber, template: $0, summary: summary)
+                } ?? rendering?.webhookBody(for: subscriber, summary: summary)
                     ?? WebhookPayload.body(event: event, subscriber: subscriber, summary: summary)
                 drafts.append(OutboxDraft(
                     eventID: event.id, subscriberID: subscriber.id, channel: .webhook, recipient: webhook.url,

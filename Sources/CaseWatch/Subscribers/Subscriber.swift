@@ -51,10 +51,14 @@ public struct WebhookEndpoint: Sendable, Hashable {
     /// The environment variable holding the secret (`whsec_…`); during a rotation it holds several,
     /// separated by spaces, and each one signs.
     public var secretEnv: String
+    /// A body template of the subscriber's own (`templates/webhooks/<name>.mustache`); nil for the
+    /// standard versioned payload.
+    public var template: String?
 
-    public init(url: String, secretEnv: String) {
+    public init(url: String, secretEnv: String, template: String? = nil) {
         self.url = url
         self.secretEnv = secretEnv
+        self.template = template
     }
 }
 

@@ -83,12 +83,17 @@ struct SubscriberDecoder {
                           line: line)
             }
         }
+        let template = fields.string("template")
+        if let template, !CaseDecoder.isSlug(template) {
+            log.error("\"\(template)\" is not a template name (lowercase letters, digits and hyphens)",
+                      field: fields.fieldPath("template"), line: fields.node("template")?.line)
+        }
         if fields.node("secret") != nil {
             log.error("secrets never sit in subscriber files: name an environment variable with secret_env",
                       field: fields.fieldPath("secret"), line: fields.line)
         }
         guard let url, let secretEnv else { return nil }
-        return WebhookEndpoint(url: url, secretEnv: secretEnv)
+        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template)
     }
 
     private func decodeFilter(_ fields: MapReader) -> SubscriberFilter {
