@@ -72,6 +72,32 @@ struct RegistryLoadingTests {
             == [#"registry/feed.json:5: [1].status: "desginated" is not a status (did you mean "designated"?)"#])
     }
 
+    @Test("hostile JSON is refused with a line, never a crash", arguments: [
+        ("[\"\\ud800\\u0041\"]", nil),  // a lone high surrogate: U+FFFD, then "A"
+        ("[\"\\ud800\\ud800\"]", nil),
+        (String(repeating: "[", count: 5000), "registry/x.json:1: JSON syntax: nested deeper than 256 levels"),
+        ("[2024-05]", "registry/x.json:1: JSON syntax: a malformed number"),
+        ("[07]", "registry/x.json:1: JSON syntax: a malformed number"),
+    ] as [(String, String?)])
+    func hostileJSON(text: String, expected: String?) throws {
+        let found = try messages(["x.json": text])
+        if let expected {
+            #expect(found == [expected])
+        } else {
+            #expect(found.allSatisfy { !$0.contains("JSON syntax") })  // read; the element is not a case
+        }
+    }
+
+    @Test("invalid UTF-8 in a JSON file is an error with its line")
+    func invalidUTF8() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.url.appendingPathComponent("registry/x.json")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data([0x5B, 0x0A, 0x22, 0xFF, 0xFE, 0x22, 0x5D]).write(to: file)
+        let load = RegistryFolder(displayPath: "registry/", url: file.deletingLastPathComponent()).load()
+        #expect(load.problems.map(\.description) == ["registry/x.json:2: JSON syntax: text that is not UTF-8"])
+    }
+
     @Test("an unknown status names file, line, field and the likely intent")
     func unknownStatus() throws {
         let text = Self.valid.replacingOccurrences(of: "status: ruling_issued\n", with: "status: ruling_isued\n")

@@ -163,4 +163,31 @@ struct FeedTests {
         #expect(back.stdout.hasPrefix("3 case(s) in the registry"), "\(back.stdout)")
         #expect(try events().isEmpty)  // recorded, not announced as new
     }
+
+    @Test("a feed that takes an id from an unchanged local file fails as a feed; the run goes on")
+    func clashWithUnchangedFile() throws {
+        try directory.write("registry/org-z.yaml", """
+            id: org-z
+            subject: {kind: organisation, name: {en: Local Org Z}}
+            country: RU
+            type: foreign_agent
+            status: designated
+
+            """)
+        let receiver = try HTTPReceiver(extra: ["--feed", feedFile.path, "--etag", "auto"])
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
+            email: {transport: file, directory: var/mail}
+
+            """)
+        usleep(100_000)
+        #expect(try casewatch.run(["run", "--once"]).stdout.hasPrefix("3 case(s) in the registry"))
+        try Data(("[" + Self.caseJSON("org-a", status: "delisted") + "," + Self.caseJSON("org-z", status: "delisted")
+                  + "]").utf8).write(to: feedFile)
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains(#"case id "org-z" is already used by registry/org-z.yaml"#), "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("3 case(s) in the registry (0 read anew), 0 new event(s)"), "\(run.stdout)")
+    }
 }

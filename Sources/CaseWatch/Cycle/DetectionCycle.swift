@@ -44,11 +44,26 @@ public struct DetectionCycle: Sendable {
         let untouched = load.cases.isEmpty && recordedSources.isSubset(of: load.frozenSources)
         // Cases of sources not read this time stay as recorded; an id in a source read anew that such a
         // source holds is a duplicate across files, as if both had been read.
-        let frozen = untouched ? [:] : try await store.caseIDs(fromSources: load.frozenSources)
+        var frozen = untouched ? [:] : try await store.caseIDs(fromSources: load.frozenSources)
+        var clashingFeeds: [String: String] = [:]
         for (id, owner) in frozen.sorted(by: { $0.key < $1.key }) {
             guard let source = load.sourceOfCase[id], source != owner else { continue }
-            load.problems.append(InputProblem(file: source, line: nil, field: "id",
-                                              message: "\"\(id)\" is already used by \(owner)"))
+            if RegistryFeed.isFeed(source) {
+                // Someone else's feed never stops the run: it fails as a feed.
+                clashingFeeds[source] = clashingFeeds[source] ?? "case id \"\(id)\" is already used by \(owner)"
+            } else if RegistryFeed.isFeed(owner) {
+                // A local file takes over an id a feed not read this time holds; the file wins.
+                load.problems.append(InputProblem(file: source, line: nil, field: "id", message:
+                    "\"\(id)\" is also held by the feed \(owner), not read this time; this file's case is kept",
+                    severity: .warning))
+            } else {
+                load.problems.append(InputProblem(file: source, line: nil, field: "id",
+                                                  message: "\"\(id)\" is already used by \(owner)"))
+            }
+        }
+        if !clashingFeeds.isEmpty {
+            for (feed, reason) in clashingFeeds { load.failFeed(feed, reason: reason) }
+            frozen = try await store.caseIDs(fromSources: load.frozenSources)
         }
         try load.problems.throwIfErrors()
         for warning in load.problems.warnings {
@@ -100,11 +115,17 @@ public struct DetectionCycle: Sendable {
             return Report(registrySize: registrySize, casesRead: load.cases.count, events: fresh,
                           deliveries: drafts.count, deliveryLines: drafts.map(\.summaryLine), warnings: warnings)
         }
-        let planner = planner
+        var planner = planner
+        let logger = logger
+        planner.templateFailure = { subscriberID, reason in
+            logger.error("a webhook template failed; the standard payload is sent instead",
+                         metadata: ["subscriber.id": "\(subscriberID)", "reason": "\(reason)"])
+        }
+        let plan = planner
         let (recorded, deliveries) = try await planSafely {
             // Rendering streams into the transaction that records the events, chunk by chunk.
             try await store.record(diff, plan: { events, enqueue in
-                try planner.drafts(for: events, suppressions: suppressions, now: now, chunkSize: 1000, enqueue)
+                try plan.drafts(for: events, suppressions: suppressions, now: now, chunkSize: 1000, enqueue)
             }, sources: load, registrySize: registrySize, startedAt: now, finishedAt: Date())
         }
         for event in recorded {

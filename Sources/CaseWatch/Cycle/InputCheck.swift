@@ -75,6 +75,26 @@ public struct InputCheck: Sendable {
                 }
             }
         }
+        // A subscriber's own webhook template against every event type and every sampled case: whether
+        // it makes JSON can depend on the data.
+        for subscriber in inputs.subscribers {
+            guard let name = subscriber.webhook?.template, inputs.templates.webhookTemplates[name] != nil else { continue }
+            var failures: Set<String> = []
+            for type in EventType.allCases {
+                for legalCase in cases {
+                    let event = PreviewEvent.make(type: type, legalCase: legalCase, now: Date())
+                    do {
+                        _ = try renderer.webhookBody(event, for: subscriber, template: name,
+                                                     summary: renderer.summary(event, language: subscriber.language))
+                    } catch {
+                        failures.insert("\(error)")
+                    }
+                }
+            }
+            for failure in failures.sorted() {
+                problems.append(InputProblem(file: subscriber.file, line: nil, field: "webhook.template", message: failure))
+            }
+        }
         if let legalCase = cases.first {
             let planner = AlertPlanner(subscribers: inputs.subscribers, renderer: renderer, composer: inputs.composer,
                                        unsubscribe: UnsubscribeToken(secret: "check"), baseURL: configuration.http.baseURL)

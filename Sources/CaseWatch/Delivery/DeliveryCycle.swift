@@ -69,7 +69,12 @@ public struct DeliveryCycle: Sendable {
             }
         }
         defer { watcher.cancel() }
-        try await shared.run(lanes) { job, lane in self.attempt(job, on: lane) }
+        // The watcher runs in a task of its own, which does not see this task's cancellation.
+        try await withTaskCancellationHandler {
+            try await shared.run(lanes) { job, lane in self.attempt(job, on: lane) }
+        } onCancel: {
+            shared.requestStop()
+        }
         let unstarted = shared.queue.drain()
         if !unstarted.isEmpty {
             try await store.release(outboxIDs: unstarted.map(\.outboxID))

@@ -9,6 +9,9 @@ struct JSONSource {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private(set) var line = 1
+    private var depth = 0
+    /// Deeper nesting than any case needs is refused rather than followed into a stack overflow.
+    private static let maximumDepth = 256
 
     struct SyntaxError: Error {
         let line: Int
@@ -99,15 +102,22 @@ struct JSONSource {
         case UInt8(ascii: "f"): try literal("false"); return .scalar("false", line: start)
         case UInt8(ascii: "n"): try literal("null"); return .null(line: start)
         case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte):
-            return .scalar(number(), line: start)
+            return .scalar(try number(), line: start)
         case nil: throw error("the document ends where a value was expected")
         default: throw error("unexpected character where a value was expected")
         }
     }
 
+    private mutating func enter() throws(SyntaxError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
+    }
+
     private mutating func object() throws(SyntaxError) -> SourceNode {
         let start = line
         index += 1
+        try enter()
+        defer { depth -= 1 }
         var entries: [(key: String, value: SourceNode)] = []
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
@@ -133,6 +143,8 @@ struct JSONSource {
     private mutating func array() throws(SyntaxError) -> SourceNode {
         let start = line
         index += 1
+        try enter()
+        defer { depth -= 1 }
         var items: [SourceNode] = []
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
@@ -158,12 +170,33 @@ struct JSONSource {
         index += count
     }
 
-    private mutating func number() -> String {
+    /// A number by JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    private mutating func number() throws(SyntaxError) -> String {
         let start = index
-        while let byte = peek, byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
-            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        {
+        func digits() -> Int {
+            let from = index
+            while let byte = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { index += 1 }
+            return index - from
+        }
+        if peek == UInt8(ascii: "-") { index += 1 }
+        if peek == UInt8(ascii: "0") {
             index += 1
+        } else if digits() == 0 {
+            throw error("a number needs digits")
+        }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw error("a number needs digits after its decimal point") }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw error("a number needs digits in its exponent") }
+        }
+        if let byte = peek, byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        {
+            throw error("a malformed number")
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
@@ -176,7 +209,7 @@ struct JSONSource {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                return try utf8(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character inside a string (write \\n, \\t…)") }
@@ -186,7 +219,7 @@ struct JSONSource {
         while let byte = take() {
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: scalars, as: UTF8.self)
+                return try scalars.withUnsafeBufferPointer { buffer throws(SyntaxError) in try utf8(buffer) }
             case UInt8(ascii: "\\"):
                 guard let escape = take() else { break }
                 switch escape {
@@ -198,9 +231,19 @@ struct JSONSource {
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), take() == UInt8(ascii: "\\"), take() == UInt8(ascii: "u") {
+                    // A high surrogate combines only with a low one that follows as \uXXXX; anything else
+                    // is a lone surrogate, written as U+FFFD, and what follows is read as usual.
+                    if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                       bytes[index + 1] == UInt8(ascii: "u")
+                    {
+                        let saved = index
+                        index += 2
                         let low = try hex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        if (0xDC00..<0xE000).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            index = saved
+                        }
                     }
                     scalars.append(contentsOf: Array(String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8))
                 default: throw error("unknown escape \\\(Character(Unicode.Scalar(escape)))")
@@ -212,6 +255,12 @@ struct JSONSource {
             }
         }
         throw error("a string never closes")
+    }
+
+    /// The bytes as text; invalid UTF-8 is an error, as it is in YAML files.
+    private func utf8(_ buffer: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> String {
+        guard let text = String(validating: buffer, as: UTF8.self) else { throw error("text that is not UTF-8") }
+        return text
     }
 
     private mutating func hex4() throws(SyntaxError) -> UInt32 {

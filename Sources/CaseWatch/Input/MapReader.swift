@@ -21,8 +21,17 @@ struct MapReader {
         self.line = line
         self.path = path
         self.log = log
-        for index in entries.indices.dropFirst() where entries[..<index].contains(where: { $0.key == entries[index].key }) {
-            log.error("appears twice", field: fieldPath(entries[index].key), line: entries[index].value.line)
+        // Pairwise for the maps of case files (a dozen keys, no allocation); a set for anything larger.
+        if entries.count <= 16 {
+            for index in entries.indices.dropFirst()
+            where entries[..<index].contains(where: { $0.key == entries[index].key }) {
+                log.error("appears twice", field: fieldPath(entries[index].key), line: entries[index].value.line)
+            }
+        } else {
+            var seen: Set<String> = []
+            for entry in entries where !seen.insert(entry.key).inserted {
+                log.error("appears twice", field: fieldPath(entry.key), line: entry.value.line)
+            }
         }
     }
 

@@ -13,6 +13,11 @@ public struct RegistryFeed: Sendable {
         self.url = url
     }
 
+    /// Whether a source name is a feed's address (the others are case files).
+    static func isFeed(_ source: String) -> Bool {
+        source.hasPrefix("https://") || source.hasPrefix("http://")
+    }
+
     /// What the conditional GET remembers between runs.
     public struct Validators: Sendable, Equatable {
         public var etag: String?

@@ -57,8 +57,11 @@ public struct RegistryFolder: Sendable {
                 load.frozenSources.insert(file.display)
                 continue
             }
+            let readAt = Date()
             CaseFile.load(display: file.display, url: file.url, into: &load)
-            if let signature { load.fileSignatures[file.display] = signature }
+            // A file changed just before this read could change again within the same timestamp tick
+            // after it, unseen by its signature: such a signature is not kept, so the file is read again.
+            if let signature, !FileSignature.changedNear(file.url, readAt) { load.fileSignatures[file.display] = signature }
         }
     }
 }

@@ -40,6 +40,18 @@ public struct RegistryLoad: Sendable {
         }
     }
 
+    /// Takes back what a feed brought this time: it failed after all, and its cases stay as last seen.
+    mutating func failFeed(_ feed: String, reason: String) {
+        for (id, source) in sourceOfCase where source == feed {
+            cases[id] = nil
+            origins[id] = nil
+            sourceOfCase[id] = nil
+        }
+        feedValidators[feed] = nil
+        frozenSources.insert(feed)
+        feedFailures[feed] = reason
+    }
+
     /// Where a case was read, for messages.
     func origin(of id: String) -> String? {
         origins[id].map { origin in origin.line.map { "\(origin.file):\($0)" } ?? origin.file }

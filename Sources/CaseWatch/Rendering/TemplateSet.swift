@@ -106,6 +106,13 @@ public struct TemplateSet: Sendable {
                 problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
                 continue
             }
+            // Every value must go through the JSON escaping: tags that bypass it are refused.
+            if let tag = ["{{{", "{{&", "{{%"].first(where: text.contains) {
+                let line = text.components(separatedBy: tag)[0].filter { $0 == "\n" }.count + 1
+                problems.append(InputProblem(file: file, line: line, field: nil,
+                                             message: "\(tag) would write a value unescaped into JSON; use {{name}}"))
+                continue
+            }
             do {
                 templates[String(name.dropLast(".mustache".count))] =
                     (try MustacheTemplate(string: "{{% CONTENT_TYPE: JSON }}" + text), file)

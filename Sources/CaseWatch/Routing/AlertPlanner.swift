@@ -12,6 +12,8 @@ public struct AlertPlanner: Sendable {
     public let composer: EmailComposer
     public let unsubscribe: UnsubscribeToken
     public let baseURL: String
+    /// Told when a subscriber's own webhook template fails for an event (see `ownTemplateBody`).
+    public var templateFailure: (@Sendable (_ subscriberID: String, _ reason: String) -> Void)?
 
     public init(subscribers: [Subscriber], renderer: AlertRenderer, composer: EmailComposer,
                 unsubscribe: UnsubscribeToken, baseURL: String) {
@@ -115,9 +117,8 @@ public struct AlertPlanner: Sendable {
                     messageID: message.messageID, payload: message.bytes, generation: generation))
             case .webhook:
                 guard let webhook = subscriber.webhook else { continue }
-                let payload = try webhook.template.map {
-                    try renderer.webhookBody(event, for: subscriber, template: $0, summary: summary)
-                } ?? rendering?.webhookBody(for: subscriber, summary: summary)
+                let payload = ownTemplateBody(event, subscriber: subscriber, summary: summary)
+                    ?? rendering?.webhookBody(for: subscriber, summary: summary)
                     ?? WebhookPayload.body(event: event, subscriber: subscriber, summary: summary)
                 drafts.append(OutboxDraft(
                     eventID: event.id, subscriberID: subscriber.id, channel: .webhook, recipient: webhook.url,
@@ -125,6 +126,19 @@ public struct AlertPlanner: Sendable {
                                                           generation: generation),
                     payload: payload, secretEnv: webhook.secretEnv, generation: generation))
             }
+        }
+    }
+
+    /// The body of the subscriber's own template, if it names one. One that fails for this event (it does
+    /// not make JSON with these values) never stops the cycle: the standard payload goes instead, and
+    /// `templateFailure` is told why.
+    private func ownTemplateBody(_ event: CaseEvent, subscriber: Subscriber, summary: String) -> [UInt8]? {
+        guard let name = subscriber.webhook?.template else { return nil }
+        do {
+            return try renderer.webhookBody(event, for: subscriber, template: name, summary: summary)
+        } catch {
+            templateFailure?(subscriber.id, "\(error)")
+            return nil
         }
     }
 
