@@ -42,9 +42,6 @@ enum Output {
 
     /// One JSON object on one line.
     static func jsonLine(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(String(decoding: try JSONEncoder.caseWatch.encode(value), as: UTF8.self))
     }
 }

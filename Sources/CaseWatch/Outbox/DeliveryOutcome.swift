@@ -18,3 +18,15 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 }
+
+extension DeliveryOutcome {
+    /// The outcome's name in the attempt log and in `--json` output.
+    public var label: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retryable: "retryable"
+        case .permanent: "permanent"
+        case .gone: "gone"
+        }
+    }
+}

@@ -188,15 +188,3 @@ extension StateStore {
         }
     }
 }
-
-extension DeliveryOutcome {
-    /// The outcome's name in the attempt log and in `--json` output.
-    public var label: String {
-        switch self {
-        case .delivered: "delivered"
-        case .retryable: "retryable"
-        case .permanent: "permanent"
-        case .gone: "gone"
-        }
-    }
-}
