@@ -64,7 +64,7 @@ struct MapReader {
             log.error("expected a text value, found \(node.kindName)", field: fieldPath(key), line: node.line)
             return nil
         }
-        if text.contains(where: { $0 == "\0" }) {
+        if text.utf8.contains(0) {
             log.error("contains a NUL character", field: fieldPath(key), line: node.line)
             return nil
         }

@@ -101,7 +101,9 @@ struct CaseDecoder {
     private func decodeSources(_ fields: inout MapReader) -> [String] {
         let sources = fields.stringList("sources") ?? []
         for (index, source) in sources.enumerated()
-        where !(source.hasPrefix("https://") || source.hasPrefix("http://")) || source.contains(where: \.isWhitespace) {
+        where !(source.hasPrefix("https://") || source.hasPrefix("http://"))
+            || source.unicodeScalars.contains(where: \.properties.isWhitespace)
+        {
             log.error("\"\(source)\" is not an http(s) address", field: "\(fields.fieldPath("sources"))[\(index)]",
                       line: fields.node("sources")?.line)
         }
@@ -111,7 +113,8 @@ struct CaseDecoder {
     /// A text field that may end up in an e-mail header: CR and LF are refused here already.
     private func singleLine(_ fields: inout MapReader, _ key: String, required: Bool = false) -> String? {
         guard let text = fields.string(key, required: required) else { return nil }
-        if text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+        // Bytes, not characters: this runs for several fields of every case.
+        if text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             log.error("must be on one line (line breaks could forge e-mail headers)", field: fields.fieldPath(key),
                       line: fields.node(key)?.line)
             return nil
