@@ -191,7 +191,7 @@ write("**Method.** `casewatch-bench registry --cases N` writes N generated cases
       "array into a temporary registry folder, then runs detection twice on a fresh store: the silent "
       "first sync (every case recorded, nothing announced) and a second run on the unchanged registry. "
       "Phases: load = `Registry(configuration:).load()` (read, parse, validate); diff = "
-      "`store.seenDigests()` + `RegistryDiff.compute` (canonical JSON and SHA-256 of every case, compared "
+      "`store.seenSnapshots()` + `RegistryDiff.compute` (canonical JSON and SHA-256 of every case, compared "
       "with the stored digests); record = `store.record` (one transaction). Peak RSS is the process's "
       "VmHWM, reset (`/proc/self/clear_refs`) after the file is written. One process per N. This drives "
       "the library's full path both times; the real `casewatch run --once` below does not read a file "

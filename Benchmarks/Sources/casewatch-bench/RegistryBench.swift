@@ -9,7 +9,7 @@ private func mallocTrim(_ pad: Int) -> Int32
 /// `registry --cases N`: N generated cases in one JSON array file of a temporary registry folder, then
 /// the detection half of a cycle twice on a fresh store — the silent first sync (every case recorded,
 /// nothing announced), and a second run on the unchanged registry — each phase timed:
-/// load (`Registry.load`), diff (`seenDigests` + `RegistryDiff.compute`), record (`store.record`).
+/// load (`Registry.load`), diff (`seenSnapshots` + `RegistryDiff.compute`), record (`store.record`).
 ///
 /// `make-registry --cases N --out DIR` only writes the file (for `casewatch run --once` on it).
 enum RegistryBenchmark {
@@ -113,7 +113,7 @@ enum RegistryBenchmark {
                                     + errors.prefix(3).map(\.description).joined(separator: "; "))
         }
         let (diff, diffSeconds) = try await Measure.time {
-            let seen = try await store.seenDigests()
+            let seen = try await store.seenSnapshots().digests
             let announce = try await store.hasSynced()
             return try await RegistryDiff.compute(
                 current: load.cases, seen: seen, previous: { try await store.snapshots(ids: $0) },

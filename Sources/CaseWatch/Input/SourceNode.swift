@@ -41,15 +41,6 @@ extension SourceNode {
         }
     }
 
-    /// Parses JSON bytes; a syntax error becomes a problem with its line.
-    public static func parseJSON(_ data: Data, file: String) throws(InputError) -> SourceNode {
-        do {
-            return try JSONSource.parse(data)
-        } catch {
-            throw InputError([InputProblem(file: file, line: error.line, field: nil, message: "JSON syntax: \(error.message)")])
-        }
-    }
-
     init(_ node: Yams.Node) {
         let line = node.mark?.line
         switch node {

@@ -2,19 +2,6 @@ import Foundation
 import GRDB
 
 extension StateStore {
-    /// The digest of every case's last-seen snapshot: all a run needs to find what changed.
-    public func seenDigests() async throws -> [String: SnapshotDigest] {
-        try await pool.read { db in
-            var digests: [String: SnapshotDigest] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, digest FROM case_snapshot")
-            while let row = try rows.next() {
-                let digest: Data = row[1]
-                digests[row[0]] = SnapshotDigest(bytes: Array(digest))
-            }
-            return digests
-        }
-    }
-
     /// How many cases the store holds.
     public func caseCount() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_snapshot") ?? 0 }
@@ -50,20 +37,6 @@ extension StateStore {
                     let json: Data = row[1]
                     cases[row[0]] = try decoder.decode(LegalCase.self, from: json)
                 }
-            }
-            return cases
-        }
-    }
-
-    /// Every last-seen case, by id.
-    public func allSnapshots() async throws -> [String: LegalCase] {
-        try await pool.read { db in
-            let decoder = JSONDecoder()
-            var cases: [String: LegalCase] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, json FROM case_snapshot")
-            while let row = try rows.next() {
-                let json: Data = row[1]
-                cases[row[0]] = try decoder.decode(LegalCase.self, from: json)
             }
             return cases
         }
