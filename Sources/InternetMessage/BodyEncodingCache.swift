@@ -18,16 +18,17 @@ public final class BodyEncodingCache {
         /// The text in canonical form.
         let canonical: [UInt8]
         /// The base64 of `canonical`, in lines of 76 characters each ending in CRLF.
-        let lines: [UInt8]
+        let lines: SharedLines
     }
 
     private var bodies: [String: Body] = [:]
 
     public init() {}
 
-    /// `text`'s base64 lines that it shares with the remembered body of `subtype` (whole lines only), and the
-    /// canonical octets that remain to be encoded after them; nil when nothing is remembered and `text` cannot be.
-    func split(_ text: String, subtype: String) -> (ArraySlice<UInt8>, [UInt8])? {
+    /// `text`'s base64 lines that it shares with the remembered body of `subtype` (whole lines only: the first
+    /// `count` octets of `lines`), and the canonical octets that remain to be encoded after them; nil when nothing
+    /// is remembered and `text` cannot be.
+    func split(_ text: String, subtype: String) -> (lines: SharedLines, count: Int, rest: [UInt8])? {
         guard let body = bodies[subtype] ?? remember(text, subtype: subtype) else { return nil }
         return text.withUTF8Bytes { octets in
             let shared = Self.commonPrefixLength(octets, body.text)
@@ -35,14 +36,14 @@ public final class BodyEncodingCache {
             // nothing there depends on what follows): one more octet for each LF.
             let canonicalShared = shared + Self.count(of: body.lineFeeds, below: shared)
             let wholeLines = canonicalShared / Base64.octetsPerLine
-            let reused = body.lines[0..<wholeLines * (Base64.octetsPerLine / 3 * 4 + 2)]
+            let reused = wholeLines * (Base64.octetsPerLine / 3 * 4 + 2)
             let rest = body.canonical.withUnsafeBufferPointer { canonical in
                 // The shared octets after the last whole line, then the rest of `text`.
                 let tail = canonical[(wholeLines * Base64.octetsPerLine)..<canonicalShared]
                 return TextPart.canonicalOctets(UnsafeBufferPointer(rebasing: octets[shared...]),
                                                 after: UnsafeBufferPointer(rebasing: tail))
             }
-            return (reused, rest)
+            return (body.lines, reused, rest)
         }
     }
 
@@ -63,7 +64,7 @@ public final class BodyEncodingCache {
             let lines = [UInt8](unsafeUninitializedCapacity: length) { out, written in
                 written = canonical.withUnsafeBufferPointer { Base64.encodeLines($0, to: out.baseAddress!) }
             }
-            return Body(text: Array(octets), lineFeeds: lineFeeds, canonical: canonical, lines: lines)
+            return Body(text: Array(octets), lineFeeds: lineFeeds, canonical: canonical, lines: SharedLines(lines))
         }
         bodies[subtype] = body
         return body

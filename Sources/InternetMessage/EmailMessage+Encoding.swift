@@ -12,29 +12,40 @@ extension EmailMessage {
     ///
     /// Written straight into one array of exactly the message's size.
     public func encoded(boundarySeed: String) throws(MessageError) -> [UInt8] {
-        try encoded(boundarySeed: boundarySeed, cache: nil)
+        try encoded(boundarySeed: boundarySeed, cache: nil).bytes
     }
 
     /// ``encoded(boundarySeed:)``, reusing the base64 of the bodies of earlier messages of the same family (see
     /// ``BodyEncodingCache``): the same bytes, with less work when the bodies start the same way.
     public func encoded(boundarySeed: String, reusing cache: BodyEncodingCache) throws(MessageError) -> [UInt8] {
+        try encoded(boundarySeed: boundarySeed, cache: cache).bytes
+    }
+
+    /// ``encoded(boundarySeed:reusing:)``, telling where the message repeats lines it shares with the rest of its
+    /// family, so that a store can keep those lines once.
+    public func encodedSharing(boundarySeed: String, reusing cache: BodyEncodingCache) throws(MessageError)
+        -> SharedEncoding
+    {
         try encoded(boundarySeed: boundarySeed, cache: cache)
     }
 
-    private func encoded(boundarySeed: String, cache: BodyEncodingCache?) throws(MessageError) -> [UInt8] {
+    private func encoded(boundarySeed: String, cache: BodyEncodingCache?) throws(MessageError) -> SharedEncoding {
         var header = HeaderWriter(capacity: 2048)
         try writeHeaderFields(to: &header)
         let plain = TextPart(subtype: "plain", text: textBody, cache: cache)
+        var runs: [SharedRun] = []
         guard let htmlBody else {
             let size = header.bytes.count + plain.headerFields.count + 2 + plain.encodedBodyLength
-            return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
                 var out = OutputCursor(buffer.baseAddress!)
                 out.write(header.bytes)
                 out.write(plain.headerFields)
                 out.writeCRLF()
+                plain.noteReusedLines(at: out.count, in: &runs)
                 out.advance(by: plain.writeBody(to: out.position))
                 initialized = out.count
             }
+            return SharedEncoding(bytes: bytes, runs: runs)
         }
         let boundary = MIMEBoundary.derived(from: boundarySeed)
         header.begin("Content-Type")
@@ -49,7 +60,7 @@ extension EmailMessage {
         let parts = [plain, TextPart(subtype: "html", text: htmlBody, cache: cache)]
         var size = header.bytes.count + 2 + 2 + boundary.count + 4
         for part in parts { size += 2 + boundary.count + 2 + part.headerFields.count + 2 + part.encodedBodyLength }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var out = OutputCursor(buffer.baseAddress!)
             out.write(header.bytes)
             out.writeCRLF()
@@ -59,6 +70,7 @@ extension EmailMessage {
                 out.writeCRLF()
                 out.write(part.headerFields)
                 out.writeCRLF()
+                part.noteReusedLines(at: out.count, in: &runs)
                 out.advance(by: part.writeBody(to: out.position))
             }
             out.writeDashes()
@@ -67,6 +79,18 @@ extension EmailMessage {
             out.writeCRLF()
             initialized = out.count
         }
+        return SharedEncoding(bytes: bytes, runs: runs)
+    }
+}
+
+extension TextPart {
+    /// Runs shorter than this are not worth pointing at.
+    static let shortestSharedRun = 512
+
+    /// Adds the run of reused lines that this part's body, written at `offset`, starts with.
+    func noteReusedLines(at offset: Int, in runs: inout [SharedRun]) {
+        guard let reusedLines, reusedCount >= Self.shortestSharedRun else { return }
+        runs.append(SharedRun(lines: reusedLines, offset: offset, count: reusedCount))
     }
 }
 

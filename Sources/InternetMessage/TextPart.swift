@@ -8,9 +8,11 @@ import Foundation
 struct TextPart {
     /// `Content-Type` and `Content-Transfer-Encoding`, each ending in CRLF.
     let headerFields: [UInt8]
-    /// Whole base64 lines taken from an earlier body that starts the same way (see ``BodyEncodingCache``).
-    private let reusedLines: ArraySlice<UInt8>
-    /// The text in canonical form (see ``canonicalOctets(of:)``), after the octets of `reusedLines`.
+    /// Whole base64 lines taken from an earlier body that starts the same way (see ``BodyEncodingCache``): the first
+    /// `reusedCount` octets of `reusedLines`.
+    let reusedLines: SharedLines?
+    let reusedCount: Int
+    /// The text in canonical form (see ``canonicalOctets(of:)``), after the octets of the reused lines.
     private let octets: [UInt8]
 
     private static let plainFields = fields(subtype: "plain")
@@ -27,23 +29,25 @@ struct TextPart {
         case "html": headerFields = Self.htmlFields
         default: headerFields = Self.fields(subtype: subtype)
         }
-        if let cache, let (lines, rest) = cache.split(text, subtype: subtype) {
+        if let cache, let (lines, count, rest) = cache.split(text, subtype: subtype) {
             reusedLines = lines
+            reusedCount = count
             octets = rest
         } else {
-            reusedLines = []
+            reusedLines = nil
+            reusedCount = 0
             octets = Self.canonicalOctets(of: text)
         }
     }
 
     /// The length of ``writeBody(to:)``'s output.
-    var encodedBodyLength: Int { reusedLines.count + Base64.linesLength(ofOctets: octets.count) }
+    var encodedBodyLength: Int { reusedCount + Base64.linesLength(ofOctets: octets.count) }
 
     /// Writes the base64 of the text in lines of 76 characters each ending in CRLF; returns the bytes written.
     func writeBody(to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let reused = reusedLines.withUnsafeBufferPointer { lines in
-            if let base = lines.baseAddress { out.initialize(from: base, count: lines.count) }
-            return lines.count
+        let reused = reusedCount
+        reusedLines?.bytes.withUnsafeBufferPointer { lines in
+            if let base = lines.baseAddress { out.initialize(from: base, count: reused) }
         }
         return reused + octets.withUnsafeBufferPointer { Base64.encodeLines($0, to: out + reused) }
     }

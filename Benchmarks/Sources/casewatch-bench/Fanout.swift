@@ -6,7 +6,8 @@ import Foundation
 /// webhook, one in ten both; English, Russian and French in turn; filters that all let it through):
 /// routing and rendering (`AlertPlanner.drafts(for:suppressions:now:chunkSize:_:)` with the repository's
 /// templates) streamed chunk by chunk into a real SQLite outbox in one transaction, as a cycle does it
-/// (`StateStore.enqueue(now:streaming:)`); the time spent writing chunks is summed apart from the rest.
+/// (`StateStore.enqueue(now:streaming:)`); the time spent writing chunks is summed apart from the rest. `payload_mb`
+/// is what the entries carry, `database_mb` and `wal_mb` the sizes of the SQLite file and its WAL afterwards.
 enum FanoutBenchmark {
     static func run(_ options: Options) async throws {
         let count = try options.int("subscribers")
@@ -65,6 +66,8 @@ enum FanoutBenchmark {
         line.add("payload_mb", Double(payloadBytes) / 1_048_576, digits: 1)
         line.add("email_bytes_avg", emailBytes / max(1, emailCount))
         line.add("outbox_rows", status.queueDepth)
+        line.add("database_mb", Measure.fileMB(store.path), digits: 1)
+        line.add("wal_mb", Measure.fileMB(store.path + "-wal"), digits: 1)
         line.print()
         guard status.queueDepth == draftCount, draftCount == count + (count + 9) / 10 else {
             throw BenchError.failed("fanout: \(draftCount) drafts, \(status.queueDepth) outbox rows")

@@ -30,6 +30,12 @@ enum Measure {
         }
     }
 
+    /// The size of the file at `path` in MB (0 when there is none).
+    static func fileMB(_ path: String) -> Double {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        return Double(size ?? 0) / 1_048_576
+    }
+
     private static func status(_ key: String) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
         for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {

@@ -1,11 +1,12 @@
 import Foundation
+import InternetMessage
 
 /// A delivery to enqueue: one (event, subscriber, channel), rendered and ready to send.
 ///
 /// Rendering happens before the transaction that records the event, so a retry sends the same bytes
 /// with the same `Message-ID` / `webhook-id`. Webhook secrets are not stored: the entry names the
 /// environment variable and each attempt signs with what it holds then (a rotation takes effect at once).
-public struct OutboxDraft: Sendable, Equatable {
+public struct OutboxDraft: Sendable {
     public var eventID: String
     public var subscriberID: String
     public var channel: Channel
@@ -18,6 +19,9 @@ public struct OutboxDraft: Sendable, Equatable {
     public var secretEnv: String?
     /// 0 for the first delivery; an operator's replay adds one.
     public var generation: Int
+    /// Where `payload` repeats lines that other entries of the same plan carry too (one alert's body, sent to
+    /// many readers): the store keeps those lines once. Only how the entry is stored, never what is sent.
+    public var sharedRuns: [SharedRun] = []
 
     public init(
         eventID: String, subscriberID: String, channel: Channel, recipient: String, messageID: String,
@@ -31,6 +35,15 @@ public struct OutboxDraft: Sendable, Equatable {
         self.payload = payload
         self.secretEnv = secretEnv
         self.generation = generation
+    }
+}
+
+extension OutboxDraft: Equatable {
+    /// Entries are equal when they deliver the same thing, however they are stored.
+    public static func == (left: OutboxDraft, right: OutboxDraft) -> Bool {
+        left.eventID == right.eventID && left.subscriberID == right.subscriberID && left.channel == right.channel
+            && left.recipient == right.recipient && left.messageID == right.messageID && left.payload == right.payload
+            && left.secretEnv == right.secretEnv && left.generation == right.generation
     }
 }
 

@@ -34,21 +34,33 @@ public struct EmailComposer: Sendable {
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
         unsubscribeURL: String?, generation: Int, date: Date
     ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
-        try compose(alert, event: event, subscriber: subscriber, to: address, unsubscribeURL: unsubscribeURL,
-                    generation: generation, date: date, bodies: nil)
+        let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
+        let message = try alertMessage(alert, event: event, subscriber: subscriber, to: address, messageID: id,
+                                       unsubscribeURL: unsubscribeURL, date: date)
+        return (id, try message.encoded(boundarySeed: id))
     }
 
-    /// The same message; `bodies` remembers the encoded bodies of alerts rendered from the same stencil, so that
-    /// only what differs between readers is encoded again (see `BodyEncodingCache`).
-    func compose(
+    /// The same message, and where it repeats the lines of its body that alerts rendered from the same stencil
+    /// share: `bodies` remembers their encoded bodies, so that only what differs between readers is encoded again
+    /// (see `BodyEncodingCache`), and the store keeps the shared lines once (see `SharedRun`).
+    func composeSharing(
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
-        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache?
-    ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
+        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache
+    ) throws(MessageError) -> (messageID: String, encoding: SharedEncoding) {
         let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
-        let bytes = try compose(alert, subscriber: subscriber, to: address, messageID: id,
-                                threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
-                                unsubscribeURL: unsubscribeURL, date: date, bodies: bodies)
-        return (id, bytes)
+        let message = try alertMessage(alert, event: event, subscriber: subscriber, to: address, messageID: id,
+                                       unsubscribeURL: unsubscribeURL, date: date)
+        return (id, try message.encodedSharing(boundarySeed: id, reusing: bodies))
+    }
+
+    /// The message of one event's alert, threaded under its case.
+    private func alertMessage(
+        _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String, messageID: String,
+        unsubscribeURL: String?, date: Date
+    ) throws(MessageError) -> EmailMessage {
+        try message(alert, subscriber: subscriber, to: address, messageID: messageID,
+                    threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
+                    unsubscribeURL: unsubscribeURL, date: date)
     }
 
     /// The whole message; `threadRoot` threads it under a case, `tag` names what it carries.
@@ -56,14 +68,14 @@ public struct EmailComposer: Sendable {
         _ alert: RenderedAlert, subscriber: Subscriber, to address: String, messageID: String, threadRoot: String?,
         tag: String, unsubscribeURL: String?, date: Date
     ) throws(MessageError) -> [UInt8] {
-        try compose(alert, subscriber: subscriber, to: address, messageID: messageID, threadRoot: threadRoot, tag: tag,
-                    unsubscribeURL: unsubscribeURL, date: date, bodies: nil)
+        try message(alert, subscriber: subscriber, to: address, messageID: messageID, threadRoot: threadRoot, tag: tag,
+                    unsubscribeURL: unsubscribeURL, date: date).encoded(boundarySeed: messageID)
     }
 
-    private func compose(
+    private func message(
         _ alert: RenderedAlert, subscriber: Subscriber, to address: String, messageID: String, threadRoot: String?,
-        tag: String, unsubscribeURL: String?, date: Date, bodies: BodyEncodingCache?
-    ) throws(MessageError) -> [UInt8] {
+        tag: String, unsubscribeURL: String?, date: Date
+    ) throws(MessageError) -> EmailMessage {
         var message = EmailMessage(
             from: from, to: [try MailAddress(address: address, displayName: subscriber.name)], subject: alert.subject,
             date: date, messageID: messageID, textBody: alert.text, htmlBody: alert.html.isEmpty ? nil : alert.html)
@@ -77,7 +89,6 @@ public struct EmailComposer: Sendable {
             ("Content-Language", subscriber.language.rawValue),
             ("X-CaseWatch", tag),
         ]
-        if let bodies { return try message.encoded(boundarySeed: messageID, reusing: bodies) }
-        return try message.encoded(boundarySeed: messageID)
+        return message
     }
 }

@@ -109,12 +109,23 @@ public struct AlertPlanner: Sendable {
             switch channel {
             case .email:
                 guard let address = subscriber.email, let alert else { continue }
-                let message = try composer.compose(alert, event: event, subscriber: subscriber, to: address,
-                                                   unsubscribeURL: unsubscribeURL, generation: generation, date: now,
-                                                   bodies: bodies)
-                drafts.append(OutboxDraft(
-                    eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
-                    messageID: message.messageID, payload: message.bytes, generation: generation))
+                var draft: OutboxDraft
+                if let bodies {
+                    let message = try composer.composeSharing(
+                        alert, event: event, subscriber: subscriber, to: address, unsubscribeURL: unsubscribeURL,
+                        generation: generation, date: now, bodies: bodies)
+                    draft = OutboxDraft(
+                        eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
+                        messageID: message.messageID, payload: message.encoding.bytes, generation: generation)
+                    draft.sharedRuns = message.encoding.runs
+                } else {
+                    let message = try composer.compose(alert, event: event, subscriber: subscriber, to: address,
+                                                       unsubscribeURL: unsubscribeURL, generation: generation, date: now)
+                    draft = OutboxDraft(
+                        eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
+                        messageID: message.messageID, payload: message.bytes, generation: generation)
+                }
+                drafts.append(draft)
             case .webhook:
                 guard let webhook = subscriber.webhook else { continue }
                 let payload = ownTemplateBody(event, subscriber: subscriber, summary: summary)

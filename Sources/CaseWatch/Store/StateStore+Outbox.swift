@@ -5,13 +5,20 @@ extension StateStore {
     /// Writes outbox entries; an entry that exists already (same event, subscriber, channel and
     /// generation) is left alone, so enqueueing twice enqueues once.
     static func enqueue(_ drafts: [OutboxDraft], now: Date, in db: Database) throws {
+        var lines = StoredLines()
+        try enqueue(drafts, now: now, lines: &lines, in: db)
+    }
+
+    /// `enqueue(_:now:in:)`, keeping lines shared between entries once (see `PayloadLayout`); `lines` remembers
+    /// those stored already, across the chunks of one transaction.
+    static func enqueue(_ drafts: [OutboxDraft], now: Date, lines: inout StoredLines, in db: Database) throws {
         guard !drafts.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO outbox (event_id, subscriber_id, channel, generation, recipient, message_id,
                 secret_env, state, attempts, next_attempt_at, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
             """)
-        let payload = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload) VALUES (?, ?)")
+        let payload = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload, layout) VALUES (?, ?, ?)")
         let stamp = Timestamp.iso8601(now)
         for draft in drafts {
             try statement.execute(arguments: [
@@ -19,7 +26,15 @@ extension StateStore {
                 draft.messageID, draft.secretEnv, now.timeIntervalSince1970, stamp, stamp,
             ])
             guard db.changesCount > 0 else { continue }  // enqueued before: its payload is there already
-            try payload.execute(arguments: [db.lastInsertedRowID, Data(draft.payload)])
+            let outboxID = db.lastInsertedRowID
+            if draft.sharedRuns.isEmpty {
+                try payload.execute(arguments: [outboxID, Data(draft.payload), nil])
+            } else {
+                let (own, layout) = try PayloadLayout.split(draft.payload, runs: draft.sharedRuns) { shared in
+                    try lines.id(of: shared, in: db)
+                }
+                try payload.execute(arguments: [outboxID, Data(own), layout])
+            }
         }
     }
 
@@ -36,9 +51,10 @@ extension StateStore {
     static func enqueue(now: Date, streaming produce: (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void,
                         in db: Database) throws -> Int {
         var count = 0
+        var lines = StoredLines()
         try produce { chunk in
             count += chunk.count
-            try enqueue(chunk, now: now, in: db)
+            try enqueue(chunk, now: now, lines: &lines, in: db)
         }
         return count
     }
@@ -90,7 +106,7 @@ extension StateStore {
             """, arguments: [Timestamp.iso8601(now)])
         let rows = try Row.fetchAll(db, sql: """
             SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                p.payload, o.secret_env, o.attempts
+                p.payload, p.layout, o.secret_env, o.attempts
             FROM outbox o JOIN outbox_payload p ON p.outbox_id = o.id
             WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
             ORDER BY o.next_attempt_at, o.id LIMIT ?
@@ -99,13 +115,24 @@ extension StateStore {
             let ids = rows.map { (row: Row) -> Int64 in row["id"] }
             try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
         }
-        return rows.compactMap { row -> DeliveryJob? in
+        var lines: [Int64: [UInt8]] = [:]
+        return try rows.compactMap { row -> DeliveryJob? in
             let id: Int64 = row["id"]
             guard let channel = Channel(rawValue: row["channel"]) else { return nil }
-            let payload: Data = row["payload"]
+            let stored: Data = row["payload"]
+            var payload = Array(stored)
+            if let layout: String = row["layout"] {
+                payload = try PayloadLayout.join(own: payload, layout: layout) { linesID in
+                    if let known = lines[linesID] { return known }
+                    let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_lines WHERE id = ?",
+                                                  arguments: [linesID]).map(Array.init) ?? []
+                    lines[linesID] = bytes
+                    return bytes
+                }
+            }
             let draft = OutboxDraft(
                 eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
-                recipient: row["recipient"], messageID: row["message_id"], payload: Array(payload),
+                recipient: row["recipient"], messageID: row["message_id"], payload: payload,
                 secretEnv: row["secret_env"], generation: row["generation"])
             return DeliveryJob(outboxID: id, draft: draft, attempts: row["attempts"])
         }

@@ -73,4 +73,19 @@ extension StateStore {
                 """)
         }
     }
+
+    /// Lines that many outbox payloads share (one alert's body sent to a whole audience), kept once and
+    /// named by each payload's layout (see `PayloadLayout`); a payload without a layout is kept whole.
+    static func registerSharedLinesMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8-shared-lines") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_lines (
+                    id INTEGER PRIMARY KEY,
+                    digest BLOB NOT NULL UNIQUE,
+                    bytes BLOB NOT NULL
+                );
+                ALTER TABLE outbox_payload ADD COLUMN layout TEXT;
+                """)
+        }
+    }
 }

@@ -73,6 +73,7 @@ public final class StateStore: Sendable {
         registerFeedMigration(&migrator)
         registerPayloadMigration(&migrator)
         registerSourceMigration(&migrator)
+        registerSharedLinesMigration(&migrator)
         return migrator
     }
 }
