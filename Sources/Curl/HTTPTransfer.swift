@@ -49,7 +49,7 @@ extension EasyHandle {
     /// Sends `request` and returns the response; never follows redirects (a 3xx is returned as is).
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         try reset()
-        let buffers = TransferBuffers(upload: request.body, bodyLimit: request.responseLimit)
+        let buffers = TransferBuffers(bodyLimit: request.responseLimit)
         let headers = StringList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -62,10 +62,16 @@ extension EasyHandle {
         case .get:
             try set(CURLOPT_HTTPGET, 1)
         case .post:
-            try set(CURLOPT_POST, 1)
+            // Copied into the request, so that headers and a small body leave in one send (a body read
+            // through a callback would go in a send of its own, a second segment for the receiver to wake
+            // up for). The size first: the body may hold NUL bytes.
             try set(CURLOPT_POSTFIELDSIZE_LARGE, size: request.body.count)
+            // Never a null pointer, which would have libcurl read the body from standard input.
+            try (request.body.isEmpty ? [0] : request.body).withUnsafeBytes { body in
+                try set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: body.baseAddress))
+            }
         }
-        try buffers.attach(to: self, reading: request.method == .post)
+        try buffers.attach(to: self, reading: false)
         try withExtendedLifetime((buffers, headers)) { try perform() }
         let parsed = buffers.headerLines.dropFirst().compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }

@@ -88,9 +88,11 @@ enum DeliverBenchmark {
         let rssBefore = Measure.currentRSS()
         let setupPeak = Measure.peakRSS()
         Measure.resetPeakRSS()
+        let cpuBefore = Measure.processCPUSeconds()
         let (report, seconds) = try await Measure.time {
             try await DeliveryCycle(store: store, settings: settings, logger: logger).run()
         }
+        let cpuSeconds = Measure.processCPUSeconds() - cpuBefore
         let status = try await store.status()
         var line = ResultLine(kind)
         line.add("deliveries", report.delivered)
@@ -98,6 +100,8 @@ enum DeliverBenchmark {
         line.add("dead", report.dead)
         line.add("seconds", seconds)
         line.add("per_second", Double(report.delivered) / seconds, digits: 1)
+        line.add("cpu_seconds", cpuSeconds)
+        line.add("cpu_us_per_delivery", cpuSeconds * 1e6 / Double(max(1, report.attempted)), digits: 1)
         let cyclePeak = Measure.peakRSS()
         // The whole process (rendering the drafts included) and the delivery cycle alone.
         line.add("peak_rss_mb", max(setupPeak, cyclePeak), digits: 1)

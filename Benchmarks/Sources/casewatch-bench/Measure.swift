@@ -30,6 +30,15 @@ enum Measure {
         }
     }
 
+    /// CPU time this process has used so far, user and system, on all its threads: what a delivery costs
+    /// the machine, which the sink and load generator sharing its cores do not blur the way they blur rates.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// The size of the file at `path` in MB (0 when there is none).
     static func fileMB(_ path: String) -> Double {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

@@ -83,10 +83,10 @@ extension StateStore {
         }
     }
 
-    /// Claims up to `limit` entries that are due, marking them `sending` in the same transaction.
+    /// Claims up to `limit` entries that are due, oldest first, marking them `sending` in the same transaction.
     ///
     /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering
-    /// 410) are settled first: kept as dead letters with the reason, never sent.
+    /// 410) are settled as they come due: kept as dead letters with the reason, never sent.
     public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
         try await pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
     }
@@ -97,28 +97,43 @@ extension StateStore {
     }
 
     static func claimDue(now: Date, limit: Int, in db: Database) throws -> [DeliveryJob] {
-        try db.execute(sql: """
-            UPDATE outbox SET state = 'dead', updated_at = ?,
-                last_error = 'not sent: ' || (SELECT reason FROM suppression s
-                    WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
-            WHERE state IN ('pending', 'retrying') AND EXISTS (SELECT 1 FROM suppression s
-                WHERE s.subscriber_id = outbox.subscriber_id AND s.channel = outbox.channel)
-            """, arguments: [Timestamp.iso8601(now)])
-        let rows = try Row.fetchAll(db, sql: """
+        // The queue index holds only entries waiting to be sent, in order: a claim reads `limit` rows of it,
+        // however many delivered entries the outbox keeps.
+        let due = try db.cachedStatement(sql: """
             SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                p.payload, p.layout, o.secret_env, o.attempts
-            FROM outbox o JOIN outbox_payload p ON p.outbox_id = o.id
+                o.secret_env, o.attempts, s.reason AS suppressed
+            FROM outbox o INDEXED BY outbox_queue
+            LEFT JOIN suppression s ON s.subscriber_id = o.subscriber_id AND s.channel = o.channel
             WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
             ORDER BY o.next_attempt_at, o.id LIMIT ?
-            """, arguments: [now.timeIntervalSince1970, limit])
-        if !rows.isEmpty {
-            let ids = rows.map { (row: Row) -> Int64 in row["id"] }
-            try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+            """)
+        let settle = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'dead', updated_at = ?, last_error = 'not sent: ' || ? WHERE id = ?
+            """)
+        let stamp = Timestamp.iso8601(now)
+        // Each pass settles or claims every row it reads, so the queue shrinks until a pass claims something.
+        while true {
+            let rows = try Row.fetchAll(due, arguments: [now.timeIntervalSince1970, limit])
+            guard !rows.isEmpty else { return [] }
+            var claimed: [Row] = []
+            for row in rows {
+                if let reason: String = row["suppressed"] {
+                    try settle.execute(arguments: [stamp, reason, row["id"] as Int64])
+                } else {
+                    claimed.append(row)
+                }
+            }
+            if !claimed.isEmpty { return try claim(claimed, in: db) }
         }
+    }
+
+    /// Marks `rows` (of `claimDue`) `sending` and reads their payloads.
+    private static func claim(_ rows: [Row], in db: Database) throws -> [DeliveryJob] {
+        let ids = rows.map { (row: Row) -> Int64 in row["id"] }.map(String.init).joined(separator: ",")
+        try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
+        var payloads: [Int64: [UInt8]] = [:]
         var lines: [Int64: [UInt8]] = [:]
-        return try rows.compactMap { row -> DeliveryJob? in
-            let id: Int64 = row["id"]
-            guard let channel = Channel(rawValue: row["channel"]) else { return nil }
+        for row in try Row.fetchAll(db, sql: "SELECT outbox_id, payload, layout FROM outbox_payload WHERE outbox_id IN (\(ids))") {
             let stored: Data = row["payload"]
             var payload = Array(stored)
             if let layout: String = row["layout"] {
@@ -130,6 +145,11 @@ extension StateStore {
                     return bytes
                 }
             }
+            payloads[row["outbox_id"]] = payload
+        }
+        return rows.compactMap { row -> DeliveryJob? in
+            let id: Int64 = row["id"]
+            guard let channel = Channel(rawValue: row["channel"]), let payload = payloads[id] else { return nil }
             let draft = OutboxDraft(
                 eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
                 recipient: row["recipient"], messageID: row["message_id"], payload: payload,
@@ -151,31 +171,48 @@ extension StateStore {
     }
 
     static func record(attempts: [AttemptRecord], in db: Database) throws {
+        // A statement per batch, not two per attempt: most of a delivery's bookkeeping was binding.
+        for start in stride(from: 0, to: attempts.count, by: recordBatch) {
+            let batch = attempts[start..<min(start + recordBatch, attempts.count)]
+            try recordBatch(batch, in: db)
+        }
+    }
+
+    /// Attempts written by one statement (and their transitions by another); SQLite allows 32,766 values.
+    private static let recordBatch = 64
+
+    private static func recordBatch(_ attempts: ArraySlice<AttemptRecord>, in db: Database) throws {
         let log = try db.cachedStatement(sql: """
-            INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail) VALUES \(
+                repeatElement("(?, ?, ?, ?, ?, ?)", count: attempts.count).joined(separator: ", "))
             """)
         let update = try db.cachedStatement(sql: """
-            UPDATE outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
-            WHERE id = ?
+            UPDATE outbox SET state = v.column2, attempts = attempts + 1, next_attempt_at = v.column3,
+                last_error = v.column4, updated_at = v.column5
+            FROM (VALUES \(repeatElement("(?, ?, ?, ?, ?)", count: attempts.count).joined(separator: ", "))) AS v
+            WHERE outbox.id = v.column1
             """)
+        let now = Timestamp.iso8601(Date())
+        var logValues: [(any DatabaseValueConvertible)?] = []
+        var updateValues: [(any DatabaseValueConvertible)?] = []
+        logValues.reserveCapacity(attempts.count * 6)
+        updateValues.reserveCapacity(attempts.count * 5)
+        for attempt in attempts {
+            let id = attempt.job.outboxID
+            logValues += [id, Timestamp.iso8601(attempt.startedAt), Int(attempt.duration * 1000), attempt.outcome.label,
+                          attempt.code, attempt.outcome.detail]
+            let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
+            updateValues += [id, attempt.transition.state.rawValue,
+                             (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure, now]
+        }
+        try log.execute(arguments: StatementArguments(logValues))
+        try update.execute(arguments: StatementArguments(updateValues))
         let disable = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, 'webhook', ?, ?)
             """)
-        for attempt in attempts {
-            let stamp = Timestamp.iso8601(attempt.startedAt)
-            try log.execute(arguments: [
-                attempt.job.outboxID, stamp, Int(attempt.duration * 1000), attempt.outcome.label, attempt.code,
-                attempt.outcome.detail,
-            ])
-            let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
-            try update.execute(arguments: [
-                attempt.transition.state.rawValue,
-                (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure,
-                Timestamp.iso8601(Date()), attempt.job.outboxID,
-            ])
-            if attempt.transition.disablesWebhook {
-                try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.outcome.detail, stamp])
-            }
+        for attempt in attempts where attempt.transition.disablesWebhook {
+            try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.outcome.detail,
+                                            Timestamp.iso8601(attempt.startedAt)])
         }
     }
 

@@ -88,4 +88,14 @@ extension StateStore {
                 """)
         }
     }
+
+    /// The entries waiting to be sent, in the order they are claimed: a claim reads the first rows of this
+    /// index instead of sorting every pending entry.
+    static func registerDueQueueMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v9-due-queue") { db in
+            try db.execute(sql: """
+                CREATE INDEX outbox_queue ON outbox (next_attempt_at, id) WHERE state IN ('pending', 'retrying');
+                """)
+        }
+    }
 }

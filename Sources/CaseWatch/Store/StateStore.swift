@@ -74,6 +74,7 @@ public final class StateStore: Sendable {
         registerPayloadMigration(&migrator)
         registerSourceMigration(&migrator)
         registerSharedLinesMigration(&migrator)
+        registerDueQueueMigration(&migrator)
         return migrator
     }
 }
