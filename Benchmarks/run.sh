@@ -118,7 +118,7 @@ log "machine"
 cat "$results/machine.txt" >&2
 
 # ---------------------------------------------------------------------------------------------------
-log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk and Apprise json://"
+log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, curl --parallel and Apprise json://"
 http_port=$(free_port)
 mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<EOF
@@ -155,6 +155,8 @@ for run in $(seq "$repeats"); do
 done
 timeout 60 wrk -t2 -c8 -d"${peer_seconds}s" -s "$repo/Benchmarks/tools/wrk-post.lua" "$hook" \
   -- "$work/webhook-body.json" | grep '^{' > "$results/wrk.jsonl"
+timeout 120 "$repo/Benchmarks/tools/curl_parallel.sh" "$hook" "$work/webhook-body.json" "$webhook_count" \
+  > "$results/curl-parallel.jsonl"
 timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "json://127.0.0.1:$http_port/hook" \
   "$peer_seconds" "$work/webhook-body.json" > "$results/apprise-json.jsonl"
 stop "$nginx_pid"

@@ -95,6 +95,7 @@ summary_at = len(out)
 webhooks = lines("webhooks.jsonl")
 wrk = one("wrk.jsonl")
 apprise_json = one("apprise-json.jsonl")
+curl_parallel = one("curl-parallel.jsonl")
 write("## 1. Webhook throughput\n")
 write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off) on a free loopback port. "
       "`casewatch-bench deliver-webhooks --count N --url http://127.0.0.1:PORT/hook --concurrency 8` makes a "
@@ -106,21 +107,29 @@ write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off
       "transitions written back in batches. Repeated "
       f"{len(webhooks)}× on a fresh store each time; the median is compared. Beside it: `wrk -t2 -c8` "
       "POSTing the very same body with headers of the same size (`Benchmarks/tools/wrk-post.lua`) — the "
-      "sink's ceiling on this machine — and Apprise `json://` to the same URL from one Python process "
-      "through the Apprise API, back to back.\n")
+      "sink's ceiling on this machine —; the curl command line (`Benchmarks/tools/curl_parallel.sh`: "
+      "`curl --parallel --parallel-max 8`, libcurl's multi interface from C, the same body and headers, "
+      "nothing else: no signing, no store) — what libcurl itself costs here, CaseWatch's transport; and "
+      "Apprise `json://` to the same URL from one Python process through the Apprise API, back to back. "
+      "CPU per delivery is the CaseWatch process's user + system time over the cycle (`getrusage`), which "
+      "the other programs on the same two cores blur less than they blur rates.\n")
 if webhooks:
     median = median_run(webhooks)
-    write("| sender | deliveries | seconds | per second | peak RSS | vs wrk |")
-    write("|---|---:|---:|---:|---:|---:|")
+    write("| sender | deliveries | seconds | per second | CPU per delivery | peak RSS | vs wrk |")
+    write("|---|---:|---:|---:|---:|---:|---:|")
     for index, run in enumerate(webhooks, 1):
         write(f"| CaseWatch, run {index}{' (median)' if run is median else ''} | {fmt(run['deliveries'])} | "
-              f"{fmt(run['seconds'], 2)} | {fmt(run['per_second'])} | {fmt(run['peak_rss_mb'], 1)} MB | "
-              f"{run['per_second'] / wrk['per_second']:.0%} |" if wrk else "")
+              f"{fmt(run['seconds'], 2)} | {fmt(run['per_second'])} | {fmt(run.get('cpu_us_per_delivery'), 1)} µs | "
+              f"{fmt(run['peak_rss_mb'], 1)} MB | {run['per_second'] / wrk['per_second']:.0%} |" if wrk else "")
     if wrk:
-        write(f"| wrk (ceiling) | {fmt(wrk['requests'])} | {fmt(wrk['seconds'], 2)} | {fmt(wrk['per_second'])} | — | 100% |")
+        write(f"| wrk (ceiling) | {fmt(wrk['requests'])} | {fmt(wrk['seconds'], 2)} | {fmt(wrk['per_second'])} | — | — | 100% |")
+    if curl_parallel:
+        write(f"| curl --parallel (libcurl alone) | {fmt(curl_parallel['requests'])} | {fmt(curl_parallel['seconds'], 2)} | "
+              f"{fmt(curl_parallel['per_second'])} | — | — | "
+              f"{curl_parallel['per_second'] / wrk['per_second']:.0%} |" if wrk else "")
     if apprise_json:
         write(f"| Apprise json:// | {fmt(apprise_json['sent'])} | {fmt(apprise_json['seconds'], 2)} | "
-              f"{fmt(apprise_json['per_second'])} | — | "
+              f"{fmt(apprise_json['per_second'])} | — | — | "
               f"{apprise_json['per_second'] / wrk['per_second']:.1%} |" if wrk else "")
     write("")
     write(f"Payload {median['payload_bytes_avg']} bytes; enqueueing the {fmt(median['deliveries'])} rows took "
@@ -153,21 +162,21 @@ write("**Method.** Postfix's `smtp-sink` run by hand on a free loopback port (no
       "same sink from one Python process (the text part of the same alert as body).\n")
 if emails:
     median = median_run(emails)
-    write("| sender | messages | seconds | per second | peak RSS | vs smtp-source |")
-    write("|---|---:|---:|---:|---:|---:|")
+    write("| sender | messages | seconds | per second | CPU per message | peak RSS | vs smtp-source |")
+    write("|---|---:|---:|---:|---:|---:|---:|")
     for index, run in enumerate(emails, 1):
         write(f"| CaseWatch, run {index}{' (median)' if run is median else ''} | {fmt(run['deliveries'])} | "
-              f"{fmt(run['seconds'], 2)} | {fmt(run['per_second'])} | {fmt(run['peak_rss_mb'], 1)} MB | "
-              f"{run['per_second'] / source['per_second']:.0%} |" if source else "")
+              f"{fmt(run['seconds'], 2)} | {fmt(run['per_second'])} | {fmt(run.get('cpu_us_per_delivery'), 1)} µs | "
+              f"{fmt(run['peak_rss_mb'], 1)} MB | {run['per_second'] / source['per_second']:.0%} |" if source else "")
     if source:
         write(f"| smtp-source (ceiling) | {fmt(source['messages'])} | {fmt(source['seconds'], 2)} | "
-              f"{fmt(source['per_second'])} | — | 100% |")
+              f"{fmt(source['per_second'])} | — | — | 100% |")
     if apprise_mail:
         write(f"| Apprise mailto://, pause removed | {fmt(apprise_mail['sent'])} | {fmt(apprise_mail['seconds'], 2)} | "
-              f"{fmt(apprise_mail['per_second'], 1)} | — | {apprise_mail['per_second'] / source['per_second']:.1%} |" if source else "")
+              f"{fmt(apprise_mail['per_second'], 1)} | — | — | {apprise_mail['per_second'] / source['per_second']:.1%} |" if source else "")
     if apprise_mail_default:
         write(f"| Apprise mailto://, as shipped | {fmt(apprise_mail_default['sent'])} | "
-              f"{fmt(apprise_mail_default['seconds'], 2)} | {fmt(apprise_mail_default['per_second'], 2)} | — | "
+              f"{fmt(apprise_mail_default['seconds'], 2)} | {fmt(apprise_mail_default['per_second'], 2)} | — | — | "
               f"{apprise_mail_default['per_second'] / source['per_second']:.3%} |" if source else "")
     write("")
     write(f"Message {median['payload_bytes_avg']} bytes on average (smtp-source sent "
@@ -270,8 +279,11 @@ if fanout:
           f"{fmt(fanout['per_second'])} | {fanout['baseline_rss_mb']:.0f} MB | {fanout['plan_peak_rss_mb']:.0f} MB | "
           f"**{fanout['peak_rss_mb']:.0f} MB** |")
     write("")
-    write(f"The rendered payloads alone weigh {fanout['payload_mb']:.0f} MB (e-mails {fanout['email_bytes_avg']} "
-          "bytes on average), streamed through the transaction a chunk at a time, never held whole.\n")
+    write(f"The rendered payloads weigh {fanout['payload_mb']:.0f} MB (e-mails {fanout['email_bytes_avg']} "
+          "bytes on average), streamed through the transaction a chunk at a time, never held whole; the store "
+          "keeps each rendered body once and per entry only its own octets (headers, the lines with the reader's "
+          "name and link), so the SQLite file holds "
+          f"{fmt(fanout.get('database_mb'))} MB afterwards (its WAL {fmt(fanout.get('wal_mb'))} MB).\n")
     if fanout["subscribers"] >= 100000:
         targets.append(("100,000-subscriber fan-out < 3 s and < 300 MB",
                         f"{fanout['total_seconds']:.2f} s, {fanout['peak_rss_mb']:.0f} MB",

@@ -34,10 +34,21 @@ public struct HTTPRequest: Sendable {
 /// What came back: status, headers of the final response, and the body up to the request's limit.
 public struct HTTPResponse: Sendable {
     public let status: Int
-    public let headers: [(name: String, value: String)]
+    /// The header lines of the final response as received, after its status line; parsed only when asked
+    /// (most deliveries never look at a header).
+    let headerLines: ArraySlice<String>
     public let body: [UInt8]
     /// The body was longer than the request's `responseLimit`; `body` holds only its beginning.
     public let truncated: Bool
+
+    /// Every header, in order, as (name, value) with the value trimmed of spaces and tabs.
+    public var headers: [(name: String, value: String)] {
+        headerLines.compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            return (String(line[..<colon]), value)
+        }
+    }
 
     /// The first header of that name, compared without case.
     public func header(_ name: String) -> String? {
@@ -73,13 +84,8 @@ extension EasyHandle {
         }
         try buffers.attach(to: self, reading: false)
         try withExtendedLifetime((buffers, headers)) { try perform() }
-        let parsed = buffers.headerLines.dropFirst().compactMap { line -> (name: String, value: String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
-            return (String(line[..<colon]), value)
-        }
-        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headers: Array(parsed), body: buffers.body,
-                            truncated: buffers.truncated)
+        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerLines: buffers.headerLines.dropFirst(),
+                            body: buffers.body, truncated: buffers.truncated)
     }
 }
 

@@ -117,8 +117,8 @@ extension StateStore {
             guard !rows.isEmpty else { return [] }
             var claimed: [Row] = []
             for row in rows {
-                if let reason: String = row["suppressed"] {
-                    try settle.execute(arguments: [stamp, reason, row["id"] as Int64])
+                if let reason: String = row[Due.suppressed] {
+                    try settle.execute(arguments: [stamp, reason, row[Due.id] as Int64])
                 } else {
                     claimed.append(row)
                 }
@@ -129,14 +129,14 @@ extension StateStore {
 
     /// Marks `rows` (of `claimDue`) `sending` and reads their payloads.
     private static func claim(_ rows: [Row], in db: Database) throws -> [DeliveryJob] {
-        let ids = rows.map { (row: Row) -> Int64 in row["id"] }.map(String.init).joined(separator: ",")
+        let ids = rows.map { (row: Row) -> Int64 in row[Due.id] }.map(String.init).joined(separator: ",")
         try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
         var payloads: [Int64: [UInt8]] = [:]
         var lines: [Int64: [UInt8]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT outbox_id, payload, layout FROM outbox_payload WHERE outbox_id IN (\(ids))") {
-            let stored: Data = row["payload"]
+            let stored: Data = row[1]
             var payload = Array(stored)
-            if let layout: String = row["layout"] {
+            if let layout: String = row[2] {
                 payload = try PayloadLayout.join(own: payload, layout: layout) { linesID in
                     if let known = lines[linesID] { return known }
                     let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_lines WHERE id = ?",
@@ -145,17 +145,23 @@ extension StateStore {
                     return bytes
                 }
             }
-            payloads[row["outbox_id"]] = payload
+            payloads[row[0]] = payload
         }
         return rows.compactMap { row -> DeliveryJob? in
-            let id: Int64 = row["id"]
-            guard let channel = Channel(rawValue: row["channel"]), let payload = payloads[id] else { return nil }
+            let id: Int64 = row[Due.id]
+            guard let channel = Channel(rawValue: row[Due.channel]), let payload = payloads[id] else { return nil }
             let draft = OutboxDraft(
-                eventID: row["event_id"], subscriberID: row["subscriber_id"], channel: channel,
-                recipient: row["recipient"], messageID: row["message_id"], payload: payload,
-                secretEnv: row["secret_env"], generation: row["generation"])
-            return DeliveryJob(outboxID: id, draft: draft, attempts: row["attempts"])
+                eventID: row[Due.eventID], subscriberID: row[Due.subscriberID], channel: channel,
+                recipient: row[Due.recipient], messageID: row[Due.messageID], payload: payload,
+                secretEnv: row[Due.secretEnv], generation: row[Due.generation])
+            return DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts])
         }
+    }
+
+    /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).
+    private enum Due {
+        static let id = 0, eventID = 1, subscriberID = 2, channel = 3, generation = 4, recipient = 5, messageID = 6,
+            secretEnv = 7, attempts = 8, suppressed = 9
     }
 
     /// Writes a batch of attempts and the transitions they caused, in one transaction.
