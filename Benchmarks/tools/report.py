@@ -153,10 +153,11 @@ apprise_mail = one("apprise-mailto.jsonl")
 apprise_mail_default = one("apprise-mailto-default.jsonl")
 write("## 2. E-mail throughput\n")
 write("**Method.** Postfix's `smtp-sink` run by hand on a free loopback port (no mail system configured). "
-      "`casewatch-bench deliver-emails --count N --smtp smtp://127.0.0.1:PORT --concurrency 8` renders N "
-      "alerts with `AlertPlanner` (the repository's templates, en/ru/fr in turn, `EmailComposer`: "
-      "multipart/alternative, threading and List-Unsubscribe headers), enqueues them in a real SQLite "
-      "outbox, and times one `DeliveryCycle.run()` (`SMTPSettings` with `requireTLS: false` — loopback; one "
+      "`casewatch-bench deliver-emails --count N --smtp smtp://127.0.0.1:PORT --concurrency 8` plans one "
+      "alert to N readers as a cycle does (`AlertPlanner.drafts(for:suppressions:now:)`, the repository's "
+      "templates, en/ru/fr in turn, `EmailComposer`: multipart/alternative, threading and List-Unsubscribe "
+      "headers, each reader's name and link), enqueues them in a real SQLite outbox (the shared body lines "
+      "stored once, each message put back together when it is claimed), and times one `DeliveryCycle.run()` (`SMTPSettings` with `requireTLS: false` — loopback; one "
       "SMTP session per lane, reused). Beside it: `smtp-source -d -s 8 -m N -F alert.eml` — the very "
       "message CaseWatch sends, 8 sessions kept open — the sink's ceiling; and Apprise `mailto://` to the "
       "same sink from one Python process (the text part of the same alert as body).\n")

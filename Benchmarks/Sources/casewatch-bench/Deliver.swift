@@ -48,18 +48,15 @@ enum DeliverBenchmark {
         let now = Date()
         let event = Fixtures.rulingEvent(now: now)
         let composer = try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "bench")
-        let planner = AlertPlanner(
-            subscribers: [], renderer: AlertRenderer(templates: templates), composer: composer,
-            unsubscribe: UnsubscribeToken(secret: "bench-token-secret"), baseURL: "https://alerts.example.org")
-        // Each alert rendered by the planner (templates in the subscriber's language, RFC 5322 message),
-        // exactly as a cycle enqueues it.
-        var drafts: [OutboxDraft] = []
-        drafts.reserveCapacity(count)
-        for n in 0..<count {
-            let subscriber = Fixtures.subscriber(n, channels: [.email], secretEnv: secretEnv, webhookURL: "")
-            let route = Route(subscriber: subscriber, channels: [.email], reasons: [])
-            drafts += try planner.drafts(for: event, route: route, generation: 0, now: now)
+        let subscribers = (0..<count).map { n in
+            Fixtures.subscriber(n, channels: [.email], secretEnv: secretEnv, webhookURL: "")
         }
+        let planner = AlertPlanner(
+            subscribers: subscribers, renderer: AlertRenderer(templates: templates), composer: composer,
+            unsubscribe: UnsubscribeToken(secret: "bench-token-secret"), baseURL: "https://alerts.example.org")
+        // One alert to `count` readers, planned as a cycle plans it (templates in each reader's language, one
+        // RFC 5322 message each, the body lines they share stored once).
+        let drafts = try planner.drafts(for: [event], suppressions: Suppressions(), now: now)
         if let sample = options.optional("sample-out") {
             try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
         }
