@@ -18,8 +18,9 @@ public enum WebhookSignature {
 
     /// The base64 HMAC-SHA256 of `id.timestamp.body` under `secret`.
     public static func sign(id: String, timestamp: Int, body: [UInt8], secret: WebhookSecret) -> String {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret.key))
-        hmac.update(data: Array("\(id).\(timestamp).".utf8))
+        var hmac = HMAC<SHA256>(key: secret.symmetricKey)
+        var prefix = "\(id).\(timestamp)."
+        prefix.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
         hmac.update(data: body)
         return Data(hmac.finalize()).base64EncodedString()
     }

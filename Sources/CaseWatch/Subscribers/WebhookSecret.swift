@@ -1,8 +1,11 @@
+import Crypto
 import Foundation
 
 /// A Standard Webhooks signing secret: `whsec_` followed by the base64 of the key.
 public struct WebhookSecret: Sendable {
     public let key: [UInt8]
+    /// The key as the signing code takes it, made once per secret rather than once per delivery.
+    let symmetricKey: SymmetricKey
 
     /// Parses one `whsec_…` secret.
     public init?(_ text: String) {
@@ -10,6 +13,7 @@ public struct WebhookSecret: Sendable {
             return nil
         }
         self.key = Array(key)
+        symmetricKey = SymmetricKey(data: key)
     }
 
     /// Every secret in an environment value (several, space-separated, during a rotation).
