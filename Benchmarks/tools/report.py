@@ -109,7 +109,8 @@ write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off
       "POSTing the very same body with headers of the same size (`Benchmarks/tools/wrk-post.lua`) — the "
       "sink's ceiling on this machine —; the curl command line (`Benchmarks/tools/curl_parallel.sh`: "
       "`curl --parallel --parallel-max 8`, libcurl's multi interface from C, the same body and headers, "
-      "nothing else: no signing, no store) — what libcurl itself costs here, CaseWatch's transport; and "
+      "nothing else: no signing, no store; N transfers, its start-up and the reading of an N-entry "
+      "config included) — what libcurl itself costs here, CaseWatch's transport; and "
       "Apprise `json://` to the same URL from one Python process through the Apprise API, back to back. "
       "CPU per delivery is the CaseWatch process's user + system time over the cycle (`getrusage`), which "
       "the other programs on the same two cores blur less than they blur rates.\n")
@@ -138,6 +139,11 @@ if webhooks:
     if wrk:
         write(f" wrk: p50 {wrk['latency_p50_ms']:.2f} ms, p99 {wrk['latency_p99_ms']:.2f} ms, "
               f"errors {wrk['errors_connect'] + wrk['errors_read'] + wrk['errors_write'] + wrk['errors_status'] + wrk['errors_timeout']}.")
+    if wrk and curl_parallel:
+        write(f" libcurl alone (the curl command line, no signing, no store) reaches "
+              f"{curl_parallel['per_second'] / wrk['per_second']:.0%} of wrk's rate here; CaseWatch, with every "
+              f"delivery signed, claimed and recorded, reaches {median['per_second'] / curl_parallel['per_second']:.0%} "
+              "of libcurl's.")
     write("\n")
     if wrk:
         ratio = median["per_second"] / wrk["per_second"]
