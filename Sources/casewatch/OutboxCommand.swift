@@ -104,16 +104,18 @@ struct OutboxCommand: AsyncParsableCommand {
                 let inputs = try await PipelineInputs.load(configuration: configuration, environment: environment)
                 let planner = try await inputs.planner(store: store, environment: environment)
                 let generation = try await store.nextGeneration(eventID: eventID)
-                let drafts = try planner.drafts(for: [event], suppressions: try await store.suppressions(),
-                                                generation: generation, now: Date())
-                try await store.enqueue(drafts)
-                let entries = try await store.outboxEntries().filter {
-                    $0.eventID == eventID && $0.generation == generation
+                let suppressions = try await store.suppressions()
+                let now = Date()
+                // Streamed into one transaction, as a cycle enqueues: a large audience is never held whole.
+                let count = try await store.enqueue(now: now) { enqueue in
+                    try planner.drafts(for: [event], suppressions: suppressions, generation: generation, now: now,
+                                       chunkSize: 1000, enqueue)
                 }
                 if json {
-                    try OutboxCommand.print(entries, json: true)
+                    try OutboxCommand.print(try await store.outboxEntries(eventID: eventID, generation: generation),
+                                            json: true)
                 } else {
-                    Output.line("\(entries.count) delivery(ies) of \(eventID) queued (replay \(generation))")
+                    Output.line("\(count) delivery(ies) of \(eventID) queued (replay \(generation))")
                 }
             }
         }

@@ -50,6 +50,37 @@ struct DeliveryTests {
         }
     }
 
+    @Test("outbox replay sends an event again to everyone it routes to, with new ids, once")
+    func replay() throws {
+        let smtp = try SMTPServer(auth: "alerts:\(DeliveryWorkspace.smtpPassword)", tls: true)
+        let receiver = try HTTPReceiver()
+        let workspace = try DeliveryWorkspace(smtp: smtp)
+        try workspace.addEmailSubscriber("lawyer", address: "lawyer@example.org", language: "ru")
+        try workspace.addEmailSubscriber("observer", address: "observer@example.org", language: "en")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url + "/casewatch")
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("sent 3, retrying 0, dead 0"))
+        let eventID = try #require(try workspace.outbox().first?["event_id"] as? String)
+
+        let replay = try workspace.run(["outbox", "replay", eventID])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("3 delivery(ies) of \(eventID) queued (replay 1)"))
+        let listed = try workspace.run(["outbox", "replay", eventID, "--json"]).stdout.split(separator: "\n")
+        #expect(listed.count == 3 && listed.allSatisfy { $0.contains(#""generation":2"#) })
+        #expect(try workspace.run().stdout.contains("sent 6, retrying 0, dead 0"))
+
+        // Each reader has the alert three times, each time under its own Message-ID / webhook-id.
+        let messageIDs = try smtp.messages().compactMap { message in
+            message.text.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: ") }
+        }
+        #expect(messageIDs.count == 6 && Set(messageIDs).count == 6)
+        #expect(messageIDs.filter { $0.contains(".r1@") }.count == 2 && messageIDs.filter { $0.contains(".r2@") }.count == 2)
+        let webhookIDs = try receiver.requests().compactMap { $0.headers["webhook-id"] }
+        #expect(webhookIDs.count == 3 && Set(webhookIDs).count == 3)
+        #expect(try workspace.run().stdout.contains("sent 0"))
+    }
+
     @Test("a receiver that is down, then up, gets the alert")
     func downThenUp() throws {
         let first = try HTTPReceiver()

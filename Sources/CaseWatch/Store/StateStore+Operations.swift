@@ -6,13 +6,24 @@ extension StateStore {
     public func outboxEntries(states: [OutboxState]? = nil, limit: Int = 1000) async throws -> [OutboxEntry] {
         let filter = states.map { "WHERE state IN (" + $0.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")" } ?? ""
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, event_id, subscriber_id, channel, generation, state, attempts, next_attempt_at, last_error,
-                    message_id, created_at, updated_at
-                FROM outbox \(filter) ORDER BY id DESC LIMIT ?
-                """, arguments: [limit]).map(Self.entry)
+            try Row.fetchAll(db, sql: "\(Self.entryColumns) FROM outbox \(filter) ORDER BY id DESC LIMIT ?",
+                             arguments: [limit]).map(Self.entry)
         }
     }
+
+    /// Every entry of one event's delivery (`generation` 0) or of one of its replays, oldest first.
+    public func outboxEntries(eventID: String, generation: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                \(Self.entryColumns) FROM outbox WHERE event_id = ? AND generation = ? ORDER BY id
+                """, arguments: [eventID, generation]).map(Self.entry)
+        }
+    }
+
+    private static let entryColumns = """
+        SELECT id, event_id, subscriber_id, channel, generation, state, attempts, next_attempt_at, last_error,
+            message_id, created_at, updated_at
+        """
 
     static func entry(_ row: Row) -> OutboxEntry {
         let state = OutboxState(rawValue: row["state"]) ?? .pending
