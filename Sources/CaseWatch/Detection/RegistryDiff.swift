@@ -29,11 +29,13 @@ public struct RegistryDiff: Sendable {
     ) async rethrows -> RegistryDiff {
         var diff = RegistryDiff()
         var changed: [(id: String, row: SnapshotRow)] = []
+        // One buffer for every case's canonical JSON; only a changed case's is copied out, to be stored.
+        var writer = JSONWriter(capacity: 4096)
         for (id, legalCase) in current {
-            let json = legalCase.canonicalJSON
-            let digest = SnapshotDigest(json)
+            legalCase.writeCanonicalJSON(into: &writer)
+            let digest = SnapshotDigest(writer.bytes)
             guard seen[id] != digest else { continue }
-            changed.append((id, SnapshotRow(id: id, digest: digest, json: json,
+            changed.append((id, SnapshotRow(id: id, digest: digest, json: writer.copiedBytes(),
                                             hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment))))
         }
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
