@@ -34,6 +34,31 @@ struct JSONSource {
     static func forEachElement(_ data: Data, topLevelArray: Bool = true, _ body: (SourceNode, Int?) -> Void)
         throws(SyntaxError)
     {
+        try forEachElement(data, topLevelArray: topLevelArray, fastPath: { _, _ in nil as (value: Void, end: Int, newlines: Int)? },
+                           accepted: { _, _, _ in }, body)
+    }
+
+    /// The same, with a fast path tried on each element first: `fastPath` reads the element from the
+    /// bytes at an offset and returns its value, the offset it ended at and the line breaks it crossed,
+    /// and `accepted` gets that value with the element's line and index. When it declines (nil), the
+    /// element is read as a tree and handed to `body`, whose decoder says what is wrong and where.
+    static func forEachElement<Value>(
+        _ data: Data, topLevelArray: Bool = true,
+        fastPath: (UnsafeBufferPointer<UInt8>, Int) -> (value: Value, end: Int, newlines: Int)?,
+        accepted: (Value, _ line: Int, Int?) -> Void,
+        _ body: (SourceNode, Int?) -> Void
+    ) throws(SyntaxError) {
+        func element(_ reader: inout JSONSource, _ index: Int?) throws(SyntaxError) {
+            reader.skipWhitespace()
+            if let (value, end, newlines) = fastPath(reader.bytes, reader.index) {
+                let line = reader.line
+                reader.index = end
+                reader.line += newlines
+                accepted(value, line, index)
+            } else {
+                body(try reader.value(), index)
+            }
+        }
         let result: Result<Void, SyntaxError> = data.withUnsafeBytes { raw in
             var reader = JSONSource(raw.bindMemory(to: UInt8.self))
             do throws(SyntaxError) {
@@ -47,7 +72,7 @@ struct JSONSource {
                     } else {
                         var index = 0
                         while true {
-                            body(try reader.value(), index)
+                            try element(&reader, index)
                             index += 1
                             reader.skipWhitespace()
                             guard let next = reader.take() else { throw reader.error("the array opened on line \(arrayLine) never closes") }
@@ -56,7 +81,7 @@ struct JSONSource {
                         }
                     }
                 } else {
-                    body(try reader.value(), nil)
+                    try element(&reader, nil)
                 }
                 reader.skipWhitespace()
                 guard reader.index == reader.bytes.count else { throw reader.error("unexpected text after the JSON value") }
@@ -81,14 +106,7 @@ struct JSONSource {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\n"): line += 1
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
-            default: return
-            }
-            index += 1
-        }
+        index = bytes.skippingJSONWhitespace(from: index, lines: &line)
     }
 
     private mutating func value() throws(SyntaxError) -> SourceNode {
@@ -272,5 +290,22 @@ struct JSONSource {
             value = value * 16 + UInt32(digit)
         }
         return value
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The offset of the first byte from `index` on that is not JSON white space; each line break
+    /// passed adds one to `lines`.
+    func skippingJSONWhitespace(from index: Int, lines: inout Int) -> Int {
+        var index = index
+        while index < count {
+            switch self[index] {
+            case UInt8(ascii: "\n"): lines += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            default: return index
+            }
+            index += 1
+        }
+        return index
     }
 }

@@ -17,7 +17,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
+        var text = text
+        guard let date = text.withUTF8(CalendarDate.init(utf8:)) else { return nil }
+        self = date
+    }
+
+    /// Parses exactly `YYYY-MM-DD` from UTF-8 bytes (a JSON case file's, without making a string first).
+    init?(utf8: UnsafeBufferPointer<UInt8>) {
         guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0

@@ -119,11 +119,13 @@ struct CaseDecoder {
         return text
     }
 
+    /// Lowercase ASCII letters, digits and hyphens, 1 to 128 of them (bytes are characters here, so
+    /// the length is counted in bytes, after the bytes are known to be ASCII).
     static func isSlug(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 128 && text.utf8.allSatisfy {
+        !text.isEmpty && text.utf8.allSatisfy {
             ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
                 || $0 == UInt8(ascii: "-")
-        }
+        } && text.utf8.count <= 128
     }
 
     /// `http://` or `https://` and no white space of any kind. Bytes first: only an address with text

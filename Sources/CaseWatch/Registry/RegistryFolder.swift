@@ -80,21 +80,26 @@ enum CaseFile {
         parse(data, display: display, isJSON: url.pathExtension == "json", into: &load)
     }
 
-    static func parse(_ data: Data, display: String, isJSON: Bool) -> RegistryLoad {
+    static func parse(_ data: Data, display: String, isJSON: Bool, fastPath: Bool = true) -> RegistryLoad {
         var load = RegistryLoad()
-        parse(data, display: display, isJSON: isJSON, into: &load)
+        parse(data, display: display, isJSON: isJSON, into: &load, fastPath: fastPath)
         return load
     }
 
     /// Decodes every case of a file into `load`. A JSON array is decoded element by element as it is
-    /// read, so a large file is never held as one tree.
-    static func parse(_ data: Data, display: String, isJSON: Bool, into load: inout RegistryLoad) {
+    /// read, so a large file is never held as one tree; each element is first read straight from its
+    /// bytes (``CaseJSONReader``), and only one that reader declines becomes a tree (`fastPath` false:
+    /// every one does, as the tests compare).
+    static func parse(_ data: Data, display: String, isJSON: Bool, into load: inout RegistryLoad, fastPath: Bool = true) {
         let log = ProblemLog(file: display)
         let decoder = CaseDecoder(log: log)
         defer { load.problems += log.problems }
         if isJSON {
             do {
-                try JSONSource.forEachElement(data) { node, index in
+                try JSONSource.forEachElement(
+                    data, fastPath: fastPath ? CaseJSONReader.read : { _, _ in nil },
+                    accepted: { legalCase, line, _ in load.add(legalCase, file: display, line: line) }
+                ) { node, index in
                     if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
                         load.add(legalCase, file: display, line: node.line)
                     }
