@@ -28,16 +28,12 @@ public struct RegistryDiff: Sendable {
         announceAdditions: Bool, detectedAt: Date
     ) async rethrows -> RegistryDiff {
         var diff = RegistryDiff()
-        var changed: [(id: String, row: SnapshotRow)] = []
-        // One buffer for every case's canonical JSON; only a changed case's is copied out, to be stored.
-        var writer = JSONWriter(capacity: 4096)
-        for (id, legalCase) in current {
-            legalCase.writeCanonicalJSON(into: &writer)
-            let digest = SnapshotDigest(writer.bytes)
-            guard seen[id] != digest else { continue }
-            changed.append((id, SnapshotRow(id: id, digest: digest, json: writer.copiedBytes(),
-                                            hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment))))
-        }
+        // Every case is written and hashed: the bulk of the work, split in two halves, one per core,
+        // each on a Dispatch thread (as loading is) so that neither holds the cooperative pool.
+        let middle = current.index(current.startIndex, offsetBy: current.count / 2)
+        async let firstHalf = Blocking.run { changedRows(current[..<middle], seen: seen) }
+        let secondHalf = await Blocking.run { changedRows(current[middle...], seen: seen) }
+        let changed = await firstHalf + secondHalf
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
         let earlier = try await previous(changed.map(\.id).filter { seen[$0] != nil } + removed)
 
@@ -51,6 +47,23 @@ public struct RegistryDiff: Sendable {
             diff.events += ChangeDetector.events(previous: earlier[id], current: nil, detectedAt: detectedAt)
         }
         return diff
+    }
+
+    /// The snapshot rows of the cases whose digest is not the one seen.
+    private static func changedRows(_ cases: Slice<[String: LegalCase]>, seen: [String: SnapshotDigest])
+        -> [(id: String, row: SnapshotRow)]
+    {
+        var changed: [(id: String, row: SnapshotRow)] = []
+        // One buffer for every case's canonical JSON; only a changed case's is copied out, to be stored.
+        var writer = JSONWriter(capacity: 4096)
+        for (id, legalCase) in cases {
+            legalCase.writeCanonicalJSON(into: &writer)
+            let digest = SnapshotDigest(writer.bytes)
+            guard seen[id] != digest else { continue }
+            changed.append((id, SnapshotRow(id: id, digest: digest, json: writer.copiedBytes(),
+                                            hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment))))
+        }
+        return changed
     }
 }
 
