@@ -36,4 +36,16 @@ struct CanonicalJSONTests {
         #expect(digest.hex == "d7c98e0c850c81b80b88bea363c114d6")
         #expect(SnapshotDigest(bytes: digest.bytes) == digest && digest.bytes.count == 16)
     }
+
+    @Test("dates are written YYYY-MM-DD, zero-padded, and read back")
+    func dates() throws {
+        for (year, month, day, text) in [(987, 3, 5, "0987-03-05"), (2024, 2, 29, "2024-02-29"), (9999, 12, 31, "9999-12-31"),
+                                         (1, 1, 1, "0001-01-01")] {
+            let date = try #require(CalendarDate(year: year, month: month, day: day))
+            #expect(date.description == text)
+            #expect(CalendarDate(text) == date)
+            #expect((date.year, date.month, date.day) == (year, month, day))
+        }
+        #expect(CalendarDate("2023-02-29") == nil && CalendarDate("2023-1-01") == nil && CalendarDate("２０２３-01-01") == nil)
+    }
 }
