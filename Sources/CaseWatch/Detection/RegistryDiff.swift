@@ -33,14 +33,14 @@ public struct RegistryDiff: Sendable {
         let middle = current.index(current.startIndex, offsetBy: current.count / 2)
         async let firstHalf = Blocking.run { changedRows(current[..<middle], seen: seen) }
         let secondHalf = await Blocking.run { changedRows(current[middle...], seen: seen) }
-        let changed = await firstHalf + secondHalf
+        diff.upserts = await firstHalf + secondHalf
+        diff.upserts.sort { $0.id < $1.id }
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
-        let earlier = try await previous(changed.map(\.id).filter { seen[$0] != nil } + removed)
+        let earlier = try await previous(diff.upserts.map(\.id).filter { seen[$0] != nil } + removed)
 
-        for (id, row) in changed.sorted(by: { $0.id < $1.id }) {
-            diff.upserts.append(row)
-            diff.events += ChangeDetector.events(previous: earlier[id], current: current[id], detectedAt: detectedAt,
-                                                 announceAdditions: announceAdditions)
+        for row in diff.upserts {
+            diff.events += ChangeDetector.events(previous: earlier[row.id], current: row.legalCase,
+                                                 detectedAt: detectedAt, announceAdditions: announceAdditions)
         }
         for id in removed.sorted() {
             diff.removals.append(id)
@@ -51,17 +51,18 @@ public struct RegistryDiff: Sendable {
 
     /// The snapshot rows of the cases whose digest is not the one seen.
     private static func changedRows(_ cases: Slice<[String: LegalCase]>, seen: [String: SnapshotDigest])
-        -> [(id: String, row: SnapshotRow)]
+        -> [SnapshotRow]
     {
-        var changed: [(id: String, row: SnapshotRow)] = []
-        // One buffer for every case's canonical JSON; only a changed case's is copied out, to be stored.
+        var changed: [SnapshotRow] = []
+        // One buffer for every case's canonical JSON, which is only hashed here: the store writes a
+        // changed case's again as it stores it (``SnapshotJSONStream``), rather than have it held till then.
         var writer = JSONWriter(capacity: 4096)
         for (id, legalCase) in cases {
             legalCase.writeCanonicalJSON(into: &writer)
             let digest = SnapshotDigest(writer.bytes)
             guard seen[id] != digest else { continue }
-            changed.append((id, SnapshotRow(id: id, digest: digest, json: writer.copiedBytes(),
-                                            hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment))))
+            changed.append(SnapshotRow(id: id, digest: digest, legalCase: legalCase,
+                                       hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment)))
         }
         return changed
     }
@@ -71,7 +72,8 @@ public struct RegistryDiff: Sendable {
 public struct SnapshotRow: Sendable {
     public let id: String
     public let digest: SnapshotDigest
-    public let json: [UInt8]
+    /// The case; the store keeps its canonical JSON.
+    public let legalCase: LegalCase
     /// The file or feed it came from.
     public var source: String?
     /// When its next hearing is, if it has one (see ``HearingReminders/moment(of:)``).

@@ -24,14 +24,6 @@ struct JSONWriter {
         needsComma = false
     }
 
-    /// What was written, in an array of its own that is no larger than it: for keeping (100,000 case
-    /// snapshots in buffers grown by doubling held nearly twice their size).
-    func copiedBytes() -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-            count = bytes.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
-        }
-    }
-
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The canonical JSON of the snapshot rows being stored, written on another thread a few chunks ahead of
+/// the store's, which takes them in order.
+///
+/// Why: the diff used to keep every changed case's JSON until it was stored, 100 MB on a first sync of
+/// 100,000 cases. Writing it again here costs the other core while SQLite works, and only a few chunks
+/// exist at a time.
+enum SnapshotJSONStream {
+    /// Rows written per chunk, and chunks written ahead at the most.
+    static let chunkSize = 64
+    static let chunksAhead = 4
+
+    /// Calls `body` with each row and its canonical JSON, in order, on the calling thread.
+    static func forEach(_ rows: [SnapshotRow], _ body: (SnapshotRow, ArraySlice<UInt8>) throws -> Void) rethrows {
+        guard !rows.isEmpty else { return }
+        let channel = Channel()
+        let producer = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: producer) { produce(rows, into: channel) }
+        defer {
+            // Also when `body` throws: the producer stops at its next chunk, and is gone when this returns.
+            channel.cancel()
+            producer.wait()
+        }
+        var next = 0
+        while let chunk = channel.take() {
+            var start = chunk.bytes.startIndex
+            for end in chunk.ends {
+                try body(rows[next], chunk.bytes[start..<end])
+                next += 1
+                start = end
+            }
+        }
+    }
+
+    private static func produce(_ rows: [SnapshotRow], into channel: Channel) {
+        var writer = JSONWriter(capacity: 4096)
+        for first in stride(from: 0, to: rows.count, by: chunkSize) {
+            var chunk = Chunk()
+            for row in rows[first..<min(first + chunkSize, rows.count)] {
+                row.legalCase.writeCanonicalJSON(into: &writer)
+                chunk.bytes.append(contentsOf: writer.bytes)
+                chunk.ends.append(chunk.bytes.count)
+            }
+            guard channel.put(chunk) else { return }
+        }
+        channel.finish()
+    }
+
+    /// The JSON of consecutive rows, end to end.
+    private struct Chunk {
+        var bytes: [UInt8] = []
+        /// Where each row's JSON ends in `bytes`.
+        var ends: [Int] = []
+    }
+
+    /// One producer, one consumer, at most ``chunksAhead`` chunks between them.
+    private final class Channel: @unchecked Sendable {  // every stored property is guarded by `condition`
+        private let condition = NSCondition()
+        private var chunks: [Chunk] = []
+        private var finished = false
+        private var cancelled = false
+
+        /// False when the consumer has gone.
+        func put(_ chunk: Chunk) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunks.count >= SnapshotJSONStream.chunksAhead, !cancelled { condition.wait() }
+            guard !cancelled else { return false }
+            chunks.append(chunk)
+            condition.broadcast()
+            return true
+        }
+
+        func finish() {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next chunk; nil once the producer has finished and every chunk was taken.
+        func take() -> Chunk? {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunks.isEmpty, !finished { condition.wait() }
+            guard !chunks.isEmpty else { return nil }
+            condition.broadcast()
+            return chunks.removeFirst()
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
