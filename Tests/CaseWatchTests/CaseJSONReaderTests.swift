@@ -8,25 +8,38 @@ import Testing
 /// every element as a tree, for good input and bad.
 @Suite("Reading JSON cases straight from bytes")
 struct CaseJSONReaderTests {
-    /// A file read both ways; what each loaded and said.
+    /// A file read both ways, and streamed in through a window of a few bytes (every element read
+    /// again and again as more comes in); what each loaded and said.
     struct BothWays {
         let fast: RegistryLoad
         let slow: RegistryLoad
+        let streamed: RegistryLoad
 
-        init(_ text: String) {
-            self.init(Data(text.utf8))
+        init(_ text: String) throws {
+            try self.init(Data(text.utf8))
         }
 
-        init(_ data: Data) {
+        init(_ data: Data) throws {
             fast = CaseFile.parse(data, display: "registry/x.json", isJSON: true)
             slow = CaseFile.parse(data, display: "registry/x.json", isJSON: true, fastPath: false)
+            let directory = try TemporaryDirectory()
+            let url = directory.url.appendingPathComponent("x.json")
+            try data.write(to: url)
+            var streamed = RegistryLoad()
+            let log = ProblemLog(file: "registry/x.json")
+            let file = try #require(StreamedFile(path: url.path, step: 5))
+            CaseFile.parseJSON(.streamed(file), log: log, into: &streamed, fastPath: true)
+            streamed.problems += log.problems
+            self.streamed = streamed
         }
 
         var messages: [String] { fast.problems.map(\.description) }
 
         var agree: Bool {
-            fast.cases == slow.cases && fast.problems.map(\.description) == slow.problems.map(\.description)
-                && fast.sourceOfCase == slow.sourceOfCase
+            [fast, streamed].allSatisfy { load in
+                load.cases == slow.cases && load.problems.map(\.description) == slow.problems.map(\.description)
+                    && load.sourceOfCase == slow.sourceOfCase
+            }
         }
     }
 
@@ -68,14 +81,14 @@ struct CaseJSONReaderTests {
         let compact = "[" + cases.map { String(decoding: $0.canonicalJSON, as: UTF8.self) }.joined(separator: ",\n") + "]"
         let pretty = String(decoding: try Self.prettyJSON(cases), as: UTF8.self)
         for text in [compact, pretty] {
-            let both = BothWays(text)
+            let both = try BothWays(text)
             #expect(both.agree)
             #expect(both.fast.problems.isEmpty, "\(both.fast.problems)")
             #expect(both.fast.cases.count == cases.count)
         }
         // Each case twice: the second of each is refused, naming the line of the first (and its own).
         let twice = "[" + pretty.dropFirst().dropLast() + ",\n" + pretty.dropFirst()
-        let both = BothWays(twice)
+        let both = try BothWays(twice)
         #expect(both.agree)
         #expect(both.messages.count == cases.count)
         #expect(both.messages.first?.contains("is already used by registry/x.json:2") == true, "\(both.messages)")
@@ -144,7 +157,7 @@ struct CaseJSONReaderTests {
         #expect(Self.valid.contains(original))
         let broken = Self.valid.replacingOccurrences(of: original, with: replacement)
         let other = Self.valid.replacingOccurrences(of: "moscow-helsinki-group-liquidation", with: "other-case")
-        let both = BothWays("[\n" + other + ",\n  " + broken + ",\n" + other.replacingOccurrences(of: "other-", with: "third-") + "\n]")
+        let both = try BothWays("[\n" + other + ",\n  " + broken + ",\n" + other.replacingOccurrences(of: "other-", with: "third-") + "\n]")
         #expect(both.agree, "fast: \(both.fast.problems) slow: \(both.slow.problems)")
     }
 
@@ -153,7 +166,7 @@ struct CaseJSONReaderTests {
         "[{\"id\": \"a\"}\n{\"id\": \"b\"}]", "[\n{\"id\":\n\"a\",\n\"id\": \"a\"}]",
     ])
     func notCases(text: String) throws {
-        let both = BothWays(text)
+        let both = try BothWays(text)
         #expect(both.agree, "fast: \(both.fast.problems) slow: \(both.slow.problems)")
         #expect(!both.fast.problems.isEmpty)
     }
@@ -163,7 +176,7 @@ struct CaseJSONReaderTests {
         var bytes = Array("[\n".utf8) + Array(Self.valid.utf8) + Array("]".utf8)
         let at = bytes.firstIndex(of: UInt8(ascii: "M"))!
         bytes[at] = 0xFF
-        let both = BothWays(Data(bytes))
+        let both = try BothWays(Data(bytes))
         #expect(both.agree)
         #expect(both.messages == ["registry/x.json:2: JSON syntax: text that is not UTF-8"])
     }

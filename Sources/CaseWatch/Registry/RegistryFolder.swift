@@ -69,6 +69,16 @@ public struct RegistryFolder: Sendable {
 /// One file of cases.
 enum CaseFile {
     static func load(display: String, url: URL, into load: inout RegistryLoad) {
+        // A JSON file is streamed in rather than read whole: 100,000 cases are a 100 MB file.
+        if url.pathExtension == "json", let file = StreamedFile(path: url.path) {
+            let log = ProblemLog(file: display)
+            defer { load.problems += log.problems }
+            parseJSON(.streamed(file), log: log, into: &load, fastPath: true)
+            if let error = file.readError {
+                log.error("cannot read: \(String(cString: strerror(error)))", field: nil, line: nil)
+            }
+            return
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -95,18 +105,7 @@ enum CaseFile {
         let decoder = CaseDecoder(log: log)
         defer { load.problems += log.problems }
         if isJSON {
-            do {
-                try JSONSource.forEachElement(
-                    data, fastPath: fastPath ? CaseJSONReader.read : { _, _ in nil },
-                    accepted: { legalCase, line, _ in load.add(legalCase, file: display, line: line) }
-                ) { node, index in
-                    if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
-                        load.add(legalCase, file: display, line: node.line)
-                    }
-                }
-            } catch {
-                log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
-            }
+            parseJSON(.data(data), log: log, into: &load, fastPath: fastPath)
             return
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -133,6 +132,23 @@ enum CaseFile {
             log.error("the file is empty; a case file holds one case or a list of cases", field: nil, line: nil)
         default:
             if let legalCase = decoder.decode(root) { load.add(legalCase, file: display, line: root.line) }
+        }
+    }
+
+    /// The JSON half of ``parse(_:display:isJSON:into:fastPath:)``, for bytes in memory or streamed in.
+    static func parseJSON(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool) {
+        let decoder = CaseDecoder(log: log)
+        do {
+            try JSONSource.forEachElement(
+                input, fastPath: fastPath ? CaseJSONReader.read : { _, _ in nil },
+                accepted: { legalCase, line, _ in load.add(legalCase, file: log.file, line: line) }
+            ) { node, index in
+                if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
+                    load.add(legalCase, file: log.file, line: node.line)
+                }
+            }
+        } catch {
+            log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
         }
     }
 }
