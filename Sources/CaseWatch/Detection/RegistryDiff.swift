@@ -12,6 +12,9 @@ public struct RegistryDiff: Sendable {
     public var events: [CaseEvent] = []
     /// Unchanged cases now read from another source than recorded: only their source is rewritten.
     public var retags: [(id: String, source: String)] = []
+    /// The registry as loaded (shared, not copied): the store writes each upsert's canonical JSON from
+    /// its case here as it stores it, rather than have every changed case's JSON held till then.
+    public var cases: [String: LegalCase] = [:]
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct RegistryDiff: Sendable {
         announceAdditions: Bool, detectedAt: Date
     ) async rethrows -> RegistryDiff {
         var diff = RegistryDiff()
+        diff.cases = current
         // Every case is written and hashed: the bulk of the work, split in two halves, one per core,
         // each on a Dispatch thread (as loading is) so that neither holds the cooperative pool.
         let middle = current.index(current.startIndex, offsetBy: current.count / 2)
@@ -39,7 +43,7 @@ public struct RegistryDiff: Sendable {
         let earlier = try await previous(diff.upserts.map(\.id).filter { seen[$0] != nil } + removed)
 
         for row in diff.upserts {
-            diff.events += ChangeDetector.events(previous: earlier[row.id], current: row.legalCase,
+            diff.events += ChangeDetector.events(previous: earlier[row.id], current: current[row.id],
                                                  detectedAt: detectedAt, announceAdditions: announceAdditions)
         }
         for id in removed.sorted() {
@@ -61,7 +65,7 @@ public struct RegistryDiff: Sendable {
             legalCase.writeCanonicalJSON(into: &writer)
             let digest = SnapshotDigest(writer.bytes)
             guard seen[id] != digest else { continue }
-            changed.append(SnapshotRow(id: id, digest: digest, legalCase: legalCase,
+            changed.append(SnapshotRow(id: id, digest: digest,
                                        hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment)))
         }
         return changed
@@ -72,8 +76,6 @@ public struct RegistryDiff: Sendable {
 public struct SnapshotRow: Sendable {
     public let id: String
     public let digest: SnapshotDigest
-    /// The case; the store keeps its canonical JSON.
-    public let legalCase: LegalCase
     /// The file or feed it came from.
     public var source: String?
     /// When its next hearing is, if it has one (see ``HearingReminders/moment(of:)``).

@@ -11,12 +11,15 @@ enum SnapshotJSONStream {
     static let chunkSize = 64
     static let chunksAhead = 4
 
-    /// Calls `body` with each row and its canonical JSON, in order, on the calling thread.
-    static func forEach(_ rows: [SnapshotRow], _ body: (SnapshotRow, ArraySlice<UInt8>) throws -> Void) rethrows {
+    /// Calls `body` with each row and the canonical JSON of its case in `cases`, in order, on the
+    /// calling thread.
+    static func forEach(
+        _ rows: [SnapshotRow], cases: [String: LegalCase], _ body: (SnapshotRow, ArraySlice<UInt8>) throws -> Void
+    ) rethrows {
         guard !rows.isEmpty else { return }
         let channel = Channel()
         let producer = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: producer) { produce(rows, into: channel) }
+        DispatchQueue.global(qos: .userInitiated).async(group: producer) { produce(rows, cases: cases, into: channel) }
         defer {
             // Also when `body` throws: the producer stops at its next chunk, and is gone when this returns.
             channel.cancel()
@@ -33,12 +36,13 @@ enum SnapshotJSONStream {
         }
     }
 
-    private static func produce(_ rows: [SnapshotRow], into channel: Channel) {
+    private static func produce(_ rows: [SnapshotRow], cases: [String: LegalCase], into channel: Channel) {
         var writer = JSONWriter(capacity: 4096)
         for first in stride(from: 0, to: rows.count, by: chunkSize) {
             var chunk = Chunk()
             for row in rows[first..<min(first + chunkSize, rows.count)] {
-                row.legalCase.writeCanonicalJSON(into: &writer)
+                guard let legalCase = cases[row.id] else { preconditionFailure("a snapshot row without its case") }
+                legalCase.writeCanonicalJSON(into: &writer)
                 chunk.bytes.append(contentsOf: writer.bytes)
                 chunk.ends.append(chunk.bytes.count)
             }

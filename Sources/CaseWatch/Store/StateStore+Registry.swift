@@ -88,7 +88,7 @@ extension StateStore {
                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
                 recorded_at = excluded.recorded_at, source = excluded.source, hearing_at = excluded.hearing_at
                 """)
-            try SnapshotJSONStream.forEach(diff.upserts) { row, json in
+            try SnapshotJSONStream.forEach(diff.upserts, cases: diff.cases) { row, json in
                 try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(json), now, row.source,
                                                row.hearingAt?.timeIntervalSince1970])
             }
