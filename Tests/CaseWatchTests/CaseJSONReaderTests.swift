@@ -180,4 +180,29 @@ struct CaseJSONReaderTests {
         #expect(both.agree)
         #expect(both.messages == ["registry/x.json:2: JSON syntax: text that is not UTF-8"])
     }
+
+    @Test("a JSON file's cases join those of the files before it: an id used twice names the first place")
+    func acrossFiles() throws {
+        let directory = try TemporaryDirectory()
+        let cases = Self.sampleCases
+        let pretty = String(decoding: try Self.prettyJSON(cases), as: UTF8.self)
+        try directory.write("registry/a.json", pretty)
+        try directory.write("registry/b.yaml", RegistryLoadingTests.valid)
+        try directory.write("registry/c.json", "[" + String(decoding: cases[3].canonicalJSON, as: UTF8.self) + "]")
+        let load = RegistryFolder(displayPath: "registry/", url: directory.url.appendingPathComponent("registry")).load()
+        #expect(load.problems.map(\.description) == [
+            #"registry/b.yaml:1: id: "moscow-helsinki-group-liquidation" is already used by registry/a.json:\#(Self.line(of: "moscow-helsinki-group-liquidation", in: pretty))"#,
+            #"registry/c.json:1: id: "\#(cases[3].id)" is already used by registry/a.json:\#(Self.line(of: cases[3].id, in: pretty))"#,
+        ])
+        #expect(load.cases.count == cases.count)
+        #expect(load.sourceOfCase[cases[3].id] == "registry/a.json")
+    }
+
+    /// The line of the object whose id is `id` in pretty-printed JSON (its `{` is one line above the
+    /// `"id"` line when keys are sorted: `case_number`, `claimant`… come first, so it is searched for).
+    static func line(of id: String, in pretty: String) -> Int {
+        let lines = pretty.split(separator: "\n", omittingEmptySubsequences: false)
+        let idLine = lines.firstIndex { $0.contains("\"id\" : \"\(id)\"") }!
+        return lines[..<idLine].lastIndex { $0.hasSuffix("{") && $0.hasPrefix("  {") }! + 1
+    }
 }

@@ -138,13 +138,15 @@ enum CaseFile {
     /// The JSON half of ``parse(_:display:isJSON:into:fastPath:)``, for bytes in memory or streamed in.
     static func parseJSON(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool) {
         let decoder = CaseDecoder(log: log)
+        let intake = CaseIntake(taking: &load, file: log.file)
+        defer { intake.finish(into: &load) }
         do {
             try JSONSource.forEachElement(
                 input, fastPath: fastPath ? CaseJSONReader.read : { _, _ in nil },
-                accepted: { legalCase, line, _ in load.add(legalCase, file: log.file, line: line) }
+                accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
             ) { node, index in
                 if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
-                    load.add(legalCase, file: log.file, line: node.line)
+                    intake.add(legalCase, line: node.line)
                 }
             }
         } catch {

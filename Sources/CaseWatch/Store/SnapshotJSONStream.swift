@@ -17,7 +17,7 @@ enum SnapshotJSONStream {
         _ rows: [SnapshotRow], cases: [String: LegalCase], _ body: (SnapshotRow, ArraySlice<UInt8>) throws -> Void
     ) rethrows {
         guard !rows.isEmpty else { return }
-        let channel = Channel()
+        let channel = HandOff<Chunk>(capacity: chunksAhead)
         let producer = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: producer) { produce(rows, cases: cases, into: channel) }
         defer {
@@ -36,7 +36,7 @@ enum SnapshotJSONStream {
         }
     }
 
-    private static func produce(_ rows: [SnapshotRow], cases: [String: LegalCase], into channel: Channel) {
+    private static func produce(_ rows: [SnapshotRow], cases: [String: LegalCase], into channel: HandOff<Chunk>) {
         var writer = JSONWriter(capacity: 4096)
         for first in stride(from: 0, to: rows.count, by: chunkSize) {
             var chunk = Chunk()
@@ -52,52 +52,9 @@ enum SnapshotJSONStream {
     }
 
     /// The JSON of consecutive rows, end to end.
-    private struct Chunk {
+    private struct Chunk: Sendable {
         var bytes: [UInt8] = []
         /// Where each row's JSON ends in `bytes`.
         var ends: [Int] = []
-    }
-
-    /// One producer, one consumer, at most ``chunksAhead`` chunks between them.
-    private final class Channel: @unchecked Sendable {  // every stored property is guarded by `condition`
-        private let condition = NSCondition()
-        private var chunks: [Chunk] = []
-        private var finished = false
-        private var cancelled = false
-
-        /// False when the consumer has gone.
-        func put(_ chunk: Chunk) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            while chunks.count >= SnapshotJSONStream.chunksAhead, !cancelled { condition.wait() }
-            guard !cancelled else { return false }
-            chunks.append(chunk)
-            condition.broadcast()
-            return true
-        }
-
-        func finish() {
-            condition.lock()
-            finished = true
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        /// The next chunk; nil once the producer has finished and every chunk was taken.
-        func take() -> Chunk? {
-            condition.lock()
-            defer { condition.unlock() }
-            while chunks.isEmpty, !finished { condition.wait() }
-            guard !chunks.isEmpty else { return nil }
-            condition.broadcast()
-            return chunks.removeFirst()
-        }
-
-        func cancel() {
-            condition.lock()
-            cancelled = true
-            condition.broadcast()
-            condition.unlock()
-        }
     }
 }
