@@ -62,7 +62,7 @@ struct CaseJSONReaderTests {
         var declined = 0
         for legalCase in cases {
             let json = legalCase.canonicalJSON
-            let read = json.withUnsafeBufferPointer { CaseJSONReader.read($0, at: 0) }
+            let read = json.withUnsafeBufferPointer { CaseJSONReader().read($0, at: 0) }
             if json.contains(UInt8(ascii: "\\")) {
                 // `"For Human Rights"`: escapes are left to the tree.
                 #expect(read == nil)

@@ -70,6 +70,12 @@ struct JSONCursor {
         return text
     }
 
+    /// A string that is valid UTF-8, shared with its earlier occurrences through `pool`.
+    mutating func string(from pool: TextPool) throws(Decline) -> String {
+        guard let text = pool.text(try rawString()) else { throw Decline() }
+        return text
+    }
+
     /// A string that is one of `vocabulary`'s words.
     mutating func word<Value>(_ vocabulary: ByteVocabulary<Value>) throws(Decline) -> Value {
         guard let value = vocabulary.value(of: try rawString()) else { throw Decline() }

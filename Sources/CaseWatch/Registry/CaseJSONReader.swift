@@ -9,12 +9,17 @@
 ///
 /// Why: a tree costs more than the case it becomes (a node, a string and an array per value); 100,000
 /// cases took 1.8 s to load through it.
-enum CaseJSONReader {
+///
+/// One reader serves one file: courts and claimants, which recur from case to case, are made into
+/// strings once and shared (``TextPool``).
+struct CaseJSONReader {
+    private let pool = TextPool()
+
     /// The case at `offset`, where it ends and the line breaks it crossed; nil to read it the slow way.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (value: LegalCase, end: Int, newlines: Int)? {
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (value: LegalCase, end: Int, newlines: Int)? {
         var json = JSONCursor(bytes, at: offset)
         do throws(JSONCursor.Decline) {
-            let legalCase = try readCase(&json)
+            let legalCase = try Self.readCase(&json, pool: pool)
             return (legalCase, json.index, json.newlines)
         } catch {
             return nil
@@ -44,7 +49,7 @@ enum CaseJSONReader {
 
     private typealias Decline = JSONCursor.Decline
 
-    private static func readCase(_ json: inout JSONCursor) throws(Decline) -> LegalCase {
+    private static func readCase(_ json: inout JSONCursor, pool: TextPool) throws(Decline) -> LegalCase {
         var id: String?, subject: Subject?, country: String?, type: CaseType?, status: CaseStatus?
         var outcome: Outcome?, claimant: String?, court: String?, caseNumber: String?, nextHearing: Hearing?
         var history: [HistoryEntry] = [], sources: [String] = [], tags: [String] = []
@@ -57,10 +62,10 @@ enum CaseJSONReader {
             case .status: status = try json.word(statuses)
             case .outcome: outcome = try json.nullable { json throws(Decline) in try json.word(outcomes) }
             // A raw line break is a control character, which the cursor declines: these are single-line.
-            case .claimant: claimant = try json.nullable { json throws(Decline) in try json.string() }
-            case .court: court = try json.nullable { json throws(Decline) in try json.string() }
+            case .claimant: claimant = try json.nullable { json throws(Decline) in try json.string(from: pool) }
+            case .court: court = try json.nullable { json throws(Decline) in try json.string(from: pool) }
             case .caseNumber: caseNumber = try json.nullable { json throws(Decline) in try json.string() }
-            case .nextHearing: nextHearing = try json.nullable(readHearing)
+            case .nextHearing: nextHearing = try json.nullable { json throws(Decline) in try readHearing(&json, pool: pool) }
             case .history: history = try json.nullable(readHistory) ?? []
             case .sources: sources = try json.nullable { json throws(Decline) in try json.strings() } ?? []
             case .tags: tags = try json.nullable { json throws(Decline) in try json.strings() } ?? []
@@ -92,13 +97,13 @@ enum CaseJSONReader {
         return Subject(kind: kind, name: names)
     }
 
-    private static func readHearing(_ json: inout JSONCursor) throws(Decline) -> Hearing {
+    private static func readHearing(_ json: inout JSONCursor, pool: TextPool) throws(Decline) -> Hearing {
         var date: CalendarDate?, time: String?, court: String?
         try json.object(keys: hearingKeys) { json, key throws(Decline) in
             switch key {
             case .date: date = try readDate(&json)
             case .time: time = try json.nullable { json throws(Decline) in try json.string() }
-            case .court: court = try json.nullable { json throws(Decline) in try json.string() }
+            case .court: court = try json.nullable { json throws(Decline) in try json.string(from: pool) }
             }
         }
         guard let date, time.map(CaseDecoder.isClockTime) ?? true else { throw Decline() }

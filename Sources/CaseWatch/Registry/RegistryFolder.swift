@@ -142,7 +142,7 @@ enum CaseFile {
         defer { intake.finish(into: &load) }
         do {
             try JSONSource.forEachElement(
-                input, fastPath: fastPath ? CaseJSONReader.read : { _, _ in nil },
+                input, fastPath: fastPath ? CaseJSONReader().read : { _, _ in nil },
                 accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
             ) { node, index in
                 if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
