@@ -9,7 +9,8 @@ import Foundation
 final class CaseIntake {
     private static let batchSize = 256
     private let file: String
-    private let handOff = HandOff<[(LegalCase, line: Int?)]>(capacity: 4)
+    /// Room for 16,384 cases between the two: the tables stall now and then to grow, the reader should not.
+    private let handOff = HandOff<[(LegalCase, line: Int?)]>(capacity: 64)
     private let tables = Tables()
     private let taker = DispatchGroup()
     private var batch: [(LegalCase, line: Int?)] = []
