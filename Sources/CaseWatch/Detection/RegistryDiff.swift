@@ -33,12 +33,12 @@ public struct RegistryDiff: Sendable {
         var diff = RegistryDiff()
         diff.cases = current
         // Every case is written and hashed: the bulk of the work, split in two halves, one per core,
-        // each on a Dispatch thread (as loading is) so that neither holds the cooperative pool.
+        // each on a Dispatch thread (as loading is) so that neither holds the cooperative pool. Each
+        // half comes sorted by id, and the two are merged.
         let middle = current.index(current.startIndex, offsetBy: current.count / 2)
         async let firstHalf = Blocking.run { changedRows(current[..<middle], seen: seen) }
         let secondHalf = await Blocking.run { changedRows(current[middle...], seen: seen) }
-        diff.upserts = await firstHalf + secondHalf
-        diff.upserts.sort { $0.id < $1.id }
+        diff.upserts = merged(await firstHalf, secondHalf)
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
         let earlier = try await previous(diff.upserts.map(\.id).filter { seen[$0] != nil } + removed)
 
@@ -68,7 +68,27 @@ public struct RegistryDiff: Sendable {
             changed.append(SnapshotRow(id: id, digest: digest,
                                        hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment)))
         }
+        changed.sort { $0.id < $1.id }
         return changed
+    }
+
+    /// Two lists of rows sorted by id (no id in both), as one.
+    static func merged(_ first: [SnapshotRow], _ second: [SnapshotRow]) -> [SnapshotRow] {
+        var rows: [SnapshotRow] = []
+        rows.reserveCapacity(first.count + second.count)
+        var (i, j) = (first.startIndex, second.startIndex)
+        while i < first.endIndex, j < second.endIndex {
+            if first[i].id < second[j].id {
+                rows.append(first[i])
+                i += 1
+            } else {
+                rows.append(second[j])
+                j += 1
+            }
+        }
+        rows += first[i...]
+        rows += second[j...]
+        return rows
     }
 }
 
