@@ -8,11 +8,10 @@ import Foundation
 /// the line of the first — is the same, since the cases arrive in the order they were read.
 final class CaseIntake {
     private static let batchSize = 256
-    private let file: String
     /// Room for 16,384 cases between the two: the tables stall now and then to grow, the reader should not.
     private let handOff = HandOff<[(LegalCase, line: Int?)]>(capacity: 64)
     private let tables = Tables()
-    private let taker = DispatchGroup()
+    private let taker: WorkerThread
     private var batch: [(LegalCase, line: Int?)] = []
 
     /// The load the cases go into, moved here (not copied) until ``finish(into:)`` hands it back.
@@ -22,10 +21,9 @@ final class CaseIntake {
 
     /// Takes `load` over until ``finish(into:)``, which must follow.
     init(taking load: inout RegistryLoad, file: String) {
-        self.file = file
         swap(&tables.load, &load)
         let (handOff, tables) = (handOff, tables)
-        DispatchQueue.global(qos: .userInitiated).async(group: taker) {
+        taker = WorkerThread("casewatch.case-intake") {
             while let batch = handOff.take() {
                 for (legalCase, line) in batch { tables.load.add(legalCase, file: file, line: line) }
             }
@@ -42,7 +40,7 @@ final class CaseIntake {
     func finish(into load: inout RegistryLoad) {
         handOver()
         handOff.finish()
-        taker.wait()
+        taker.join()
         swap(&tables.load, &load)
     }
 

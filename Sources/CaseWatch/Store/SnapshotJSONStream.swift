@@ -18,12 +18,11 @@ enum SnapshotJSONStream {
     ) rethrows {
         guard !rows.isEmpty else { return }
         let channel = HandOff<Chunk>(capacity: chunksAhead)
-        let producer = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: producer) { produce(rows, cases: cases, into: channel) }
+        let producer = WorkerThread("casewatch.snapshot-json") { produce(rows, cases: cases, into: channel) }
         defer {
             // Also when `body` throws: the producer stops at its next chunk, and is gone when this returns.
             channel.cancel()
-            producer.wait()
+            producer.join()
         }
         var next = 0
         while let chunk = channel.take() {
