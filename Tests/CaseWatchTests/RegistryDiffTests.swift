@@ -43,4 +43,22 @@ struct RegistryDiffTests {
         let incomplete = try await diff(current: [], seen: [CaseFixtures.helsinki], complete: false)
         #expect(incomplete.removals.isEmpty && incomplete.events.isEmpty)
     }
+
+    @Test("changed and new cases come in order of id, and their events with them", arguments: [0, 1, 2, 3, 57])
+    func order(count: Int) async throws {
+        let cases = (0..<count).map { n in
+            var legalCase = CaseFixtures.helsinki
+            legalCase.id = "case-\(String(n * 7919 % 1000, radix: 36))-\(n)"
+            return legalCase
+        }
+        let seen = cases.enumerated().filter { $0.offset % 3 == 0 }.map { $0.element }.map { seen in
+            var previous = seen
+            previous.status = .inspection
+            return previous
+        }
+        let result = try await diff(current: cases, seen: seen)
+        #expect(result.upserts.map(\.id) == cases.map(\.id).sorted())
+        #expect(result.events.map(\.caseID) == result.events.map(\.caseID).sorted())
+        #expect(result.events.count == count)
+    }
 }

@@ -1,21 +1,37 @@
 import Crypto
 
 /// A short digest of a case's canonical JSON: equal digests mean an unchanged case.
+///
+/// The 16 bytes are held inline as two words, not in an array: a run keeps one per case, from the store
+/// and from the registry, so an array each was 200,000 allocations at 100,000 cases.
 public struct SnapshotDigest: Sendable, Hashable {
-    public let bytes: [UInt8]
+    private let head: UInt64
+    private let tail: UInt64
 
     public init(_ canonicalJSON: [UInt8]) {
-        bytes = Array(SHA256.hash(data: canonicalJSON).prefix(16))
+        self = SHA256.hash(data: canonicalJSON).withUnsafeBytes { SnapshotDigest(prefixOf: $0) }
     }
 
+    /// A digest as the store keeps it; CaseWatch has only ever stored 16 bytes.
     public init(bytes: [UInt8]) {
-        self.bytes = bytes
+        self = bytes.withUnsafeBytes { SnapshotDigest(prefixOf: $0) }
+    }
+
+    /// The first 16 bytes of `raw`, zero-padded if shorter.
+    private init(prefixOf raw: UnsafeRawBufferPointer) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(16))) }
+        (head, tail) = words
+    }
+
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: (head, tail)) { Array($0) }
     }
 
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
+        out.reserveCapacity(32)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0xF)])

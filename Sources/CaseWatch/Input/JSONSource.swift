@@ -29,43 +29,133 @@ struct JSONSource {
         return root
     }
 
+    /// Where the bytes are: all in memory, or a file streamed in a window at a time.
+    enum Input {
+        case data(Data)
+        case streamed(StreamedFile)
+    }
+
     /// Calls `body` with each element of a top-level array and its index, or once with the document and
     /// no index when it is not an array (`topLevelArray` false: always once with the whole document).
     static func forEachElement(_ data: Data, topLevelArray: Bool = true, _ body: (SourceNode, Int?) -> Void)
         throws(SyntaxError)
     {
-        let result: Result<Void, SyntaxError> = data.withUnsafeBytes { raw in
-            var reader = JSONSource(raw.bindMemory(to: UInt8.self))
-            do throws(SyntaxError) {
-                reader.skipWhitespace()
-                if topLevelArray, reader.peek == UInt8(ascii: "[") {
-                    let arrayLine = reader.line
-                    reader.index += 1
-                    reader.skipWhitespace()
-                    if reader.peek == UInt8(ascii: "]") {
-                        reader.index += 1
-                    } else {
-                        var index = 0
-                        while true {
-                            body(try reader.value(), index)
-                            index += 1
-                            reader.skipWhitespace()
-                            guard let next = reader.take() else { throw reader.error("the array opened on line \(arrayLine) never closes") }
-                            if next == UInt8(ascii: "]") { break }
-                            guard next == UInt8(ascii: ",") else { throw reader.error("expected , or ] between elements") }
-                        }
-                    }
-                } else {
-                    body(try reader.value(), nil)
+        try forEachElement(.data(data), topLevelArray: topLevelArray,
+                           fastPath: { _, _ in nil as (value: Void, end: Int, newlines: Int)? }, accepted: { _, _, _ in }, body)
+    }
+
+    /// The same, with a fast path tried on each element first: `fastPath` reads the element from the
+    /// bytes at an offset and returns its value, the offset it ended at and the line breaks it crossed,
+    /// and `accepted` gets that value with the element's line and index. When it declines (nil), the
+    /// element is read as a tree and handed to `body`, whose decoder says what is wrong and where.
+    static func forEachElement<Value>(
+        _ input: Input, topLevelArray: Bool = true,
+        fastPath: (UnsafeBufferPointer<UInt8>, Int) -> (value: Value, end: Int, newlines: Int)?,
+        accepted: (Value, _ line: Int, Int?) -> Void,
+        _ body: (SourceNode, Int?) -> Void
+    ) throws(SyntaxError) {
+        switch input {
+        case .data(let data):
+            let result: Result<Void, SyntaxError> = data.withUnsafeBytes { raw in
+                do throws(SyntaxError) {
+                    try read(raw.bindMemory(to: UInt8.self), window: nil, topLevelArray: topLevelArray,
+                             fastPath: fastPath, accepted: accepted, body)
+                    return .success(())
+                } catch {
+                    return .failure(error)
                 }
-                reader.skipWhitespace()
-                guard reader.index == reader.bytes.count else { throw reader.error("unexpected text after the JSON value") }
-                return .success(())
-            } catch {
-                return .failure(error)
             }
+            try result.get()
+        case .streamed(let file):
+            try read(file.bytes, window: file, topLevelArray: topLevelArray, fastPath: fastPath, accepted: accepted, body)
         }
-        try result.get()
+    }
+
+    private enum Element<Value> {
+        case fast(Value, line: Int)
+        case tree(SourceNode)
+    }
+
+    private static func read<Value>(
+        _ bytes: UnsafeBufferPointer<UInt8>, window: StreamedFile?, topLevelArray: Bool,
+        fastPath: (UnsafeBufferPointer<UInt8>, Int) -> (value: Value, end: Int, newlines: Int)?,
+        accepted: (Value, _ line: Int, Int?) -> Void,
+        _ body: (SourceNode, Int?) -> Void
+    ) throws(SyntaxError) {
+        var reader = JSONSource(bytes)
+        func element(_ index: Int?) throws(SyntaxError) {
+            let element = try reader.streamed(window) { reader throws(SyntaxError) -> Element<Value> in
+                reader.skipWhitespace()
+                if let (value, end, newlines) = fastPath(reader.bytes, reader.index) {
+                    let line = reader.line
+                    reader.index = end
+                    reader.line += newlines
+                    return .fast(value, line: line)
+                }
+                return .tree(try reader.value())
+            }
+            switch element {
+            case .fast(let value, let line): accepted(value, line, index)
+            case .tree(let node): body(node, index)
+            }
+            window?.release(before: reader.index)
+        }
+        let isArray = try reader.streamed(window) { reader in
+            reader.skipWhitespace()
+            return topLevelArray && reader.peek == UInt8(ascii: "[")
+        }
+        if isArray {
+            let arrayLine = reader.line
+            reader.index += 1
+            let isEmpty = try reader.streamed(window) { reader in
+                reader.skipWhitespace()
+                guard reader.peek == UInt8(ascii: "]") else { return false }
+                reader.index += 1
+                return true
+            }
+            var index = 0
+            while !isEmpty {
+                try element(index)
+                index += 1
+                let next = try reader.streamed(window) { reader throws(SyntaxError) in
+                    reader.skipWhitespace()
+                    guard let next = reader.take() else { throw reader.error("the array opened on line \(arrayLine) never closes") }
+                    guard next == UInt8(ascii: "]") || next == UInt8(ascii: ",") else {
+                        throw reader.error("expected , or ] between elements")
+                    }
+                    return next
+                }
+                if next == UInt8(ascii: "]") { break }
+            }
+        } else {
+            try element(nil)
+        }
+        try reader.streamed(window) { reader throws(SyntaxError) in
+            reader.skipWhitespace()
+            guard reader.index == reader.bytes.count else { throw reader.error("unexpected text after the JSON value") }
+        }
+    }
+
+    /// Runs one step of reading. When the file is streamed in and the step came near the end of what
+    /// is in (where the bytes not read yet are zeros), it is run again from where it started, with more
+    /// in: a step looks at most a few bytes past where it stops, so nothing it decided rests on a zero.
+    private mutating func streamed<Result>(_ window: StreamedFile?, _ step: (inout JSONSource) throws(SyntaxError) -> Result)
+        throws(SyntaxError) -> Result
+    {
+        guard let window else { return try step(&self) }
+        let (startIndex, startLine, startDepth) = (index, line, depth)
+        var ahead = window.step
+        while true {
+            window.load(through: startIndex + ahead)
+            do throws(SyntaxError) {
+                let result = try step(&self)
+                if window.isComplete || index + 16 <= window.loaded { return result }
+            } catch {
+                if window.isComplete || index + 16 <= window.loaded { throw error }
+            }
+            (index, line, depth) = (startIndex, startLine, startDepth)
+            ahead *= 2
+        }
     }
 
     private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -81,14 +171,7 @@ struct JSONSource {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\n"): line += 1
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
-            default: return
-            }
-            index += 1
-        }
+        index = bytes.skippingJSONWhitespace(from: index, lines: &line)
     }
 
     private mutating func value() throws(SyntaxError) -> SourceNode {
@@ -272,5 +355,22 @@ struct JSONSource {
             value = value * 16 + UInt32(digit)
         }
         return value
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The offset of the first byte from `index` on that is not JSON white space; each line break
+    /// passed adds one to `lines`.
+    func skippingJSONWhitespace(from index: Int, lines: inout Int) -> Int {
+        var index = index
+        while index < count {
+            switch self[index] {
+            case UInt8(ascii: "\n"): lines += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            default: return index
+            }
+            index += 1
+        }
+        return index
     }
 }

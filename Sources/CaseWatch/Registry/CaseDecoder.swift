@@ -100,10 +100,7 @@ struct CaseDecoder {
 
     private func decodeSources(_ fields: inout MapReader) -> [String] {
         let sources = fields.stringList("sources") ?? []
-        for (index, source) in sources.enumerated()
-        where !(source.hasPrefix("https://") || source.hasPrefix("http://"))
-            || source.unicodeScalars.contains(where: \.properties.isWhitespace)
-        {
+        for (index, source) in sources.enumerated() where !Self.isWebAddress(source) {
             log.error("\"\(source)\" is not an http(s) address", field: "\(fields.fieldPath("sources"))[\(index)]",
                       line: fields.node("sources")?.line)
         }
@@ -122,11 +119,24 @@ struct CaseDecoder {
         return text
     }
 
+    /// Lowercase ASCII letters, digits and hyphens, 1 to 128 of them (bytes are characters here, so
+    /// the length is counted in bytes, after the bytes are known to be ASCII).
     static func isSlug(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 128 && text.utf8.allSatisfy {
+        !text.isEmpty && text.utf8.allSatisfy {
             ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
                 || $0 == UInt8(ascii: "-")
+        } && text.utf8.count <= 128
+    }
+
+    /// `http://` or `https://` and no white space of any kind. Bytes first: only an address with text
+    /// outside ASCII needs Unicode's white-space property, which costs more than the rest of its case.
+    static func isWebAddress(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        var isASCII = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { isASCII = false } else if byte == 0x20 || (0x09...0x0D).contains(byte) { return false }
         }
+        return isASCII || !text.unicodeScalars.contains(where: \.properties.isWhitespace)
     }
 
     static func isClockTime(_ text: String) -> Bool {

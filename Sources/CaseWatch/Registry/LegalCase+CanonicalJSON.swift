@@ -47,6 +47,12 @@ extension LegalCase {
         writeJSON(into: &writer)
         return writer.bytes
     }
+
+    /// Replaces what `writer` holds with the canonical JSON of this case (a writer reused case after case).
+    func writeCanonicalJSON(into writer: inout JSONWriter) {
+        writer.removeAll()
+        writeJSON(into: &writer)
+    }
 }
 
 extension Hearing {

@@ -69,6 +69,16 @@ public struct RegistryFolder: Sendable {
 /// One file of cases.
 enum CaseFile {
     static func load(display: String, url: URL, into load: inout RegistryLoad) {
+        // A JSON file is streamed in rather than read whole: 100,000 cases are a 100 MB file.
+        if url.pathExtension == "json", let file = StreamedFile(path: url.path) {
+            let log = ProblemLog(file: display)
+            defer { load.problems += log.problems }
+            parseJSON(.streamed(file), log: log, into: &load, fastPath: true)
+            if let error = file.readError {
+                log.error("cannot read: \(String(cString: strerror(error)))", field: nil, line: nil)
+            }
+            return
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -80,28 +90,22 @@ enum CaseFile {
         parse(data, display: display, isJSON: url.pathExtension == "json", into: &load)
     }
 
-    static func parse(_ data: Data, display: String, isJSON: Bool) -> RegistryLoad {
+    static func parse(_ data: Data, display: String, isJSON: Bool, fastPath: Bool = true) -> RegistryLoad {
         var load = RegistryLoad()
-        parse(data, display: display, isJSON: isJSON, into: &load)
+        parse(data, display: display, isJSON: isJSON, into: &load, fastPath: fastPath)
         return load
     }
 
     /// Decodes every case of a file into `load`. A JSON array is decoded element by element as it is
-    /// read, so a large file is never held as one tree.
-    static func parse(_ data: Data, display: String, isJSON: Bool, into load: inout RegistryLoad) {
+    /// read, so a large file is never held as one tree; each element is first read straight from its
+    /// bytes (``CaseJSONReader``), and only one that reader declines becomes a tree (`fastPath` false:
+    /// every one does, as the tests compare).
+    static func parse(_ data: Data, display: String, isJSON: Bool, into load: inout RegistryLoad, fastPath: Bool = true) {
         let log = ProblemLog(file: display)
         let decoder = CaseDecoder(log: log)
         defer { load.problems += log.problems }
         if isJSON {
-            do {
-                try JSONSource.forEachElement(data) { node, index in
-                    if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
-                        load.add(legalCase, file: display, line: node.line)
-                    }
-                }
-            } catch {
-                log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
-            }
+            parseJSON(.data(data), log: log, into: &load, fastPath: fastPath)
             return
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -128,6 +132,25 @@ enum CaseFile {
             log.error("the file is empty; a case file holds one case or a list of cases", field: nil, line: nil)
         default:
             if let legalCase = decoder.decode(root) { load.add(legalCase, file: display, line: root.line) }
+        }
+    }
+
+    /// The JSON half of ``parse(_:display:isJSON:into:fastPath:)``, for bytes in memory or streamed in.
+    static func parseJSON(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool) {
+        let decoder = CaseDecoder(log: log)
+        let intake = CaseIntake(taking: &load, file: log.file)
+        defer { intake.finish(into: &load) }
+        do {
+            try JSONSource.forEachElement(
+                input, fastPath: fastPath ? CaseJSONReader().read : { _, _ in nil },
+                accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
+            ) { node, index in
+                if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
+                    intake.add(legalCase, line: node.line)
+                }
+            }
+        } catch {
+            log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
         }
     }
 }

@@ -88,8 +88,8 @@ extension StateStore {
                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, json = excluded.json,
                 recorded_at = excluded.recorded_at, source = excluded.source, hearing_at = excluded.hearing_at
                 """)
-            for row in diff.upserts {
-                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(row.json), now, row.source,
+            try SnapshotJSONStream.forEach(diff.upserts, cases: diff.cases) { row, json in
+                try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(json), now, row.source,
                                                row.hearingAt?.timeIntervalSince1970])
             }
             let retag = try db.cachedStatement(sql: "UPDATE case_snapshot SET source = ? WHERE id = ?")
