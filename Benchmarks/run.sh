@@ -15,7 +15,7 @@ repo=$(pwd)
 
 venv=${CASEWATCH_BENCH_VENV:-/tmp/casewatch-bench-venv}
 webhook_count=20000 email_count=5000 fanout_count=100000 registry_sizes="1000 10000 100000" peer_seconds=10
-repeats=3 hyperfine_runs=30
+repeats=5 hyperfine_runs=30
 if [ -n "${BENCH_QUICK:-}" ]; then
   webhook_count=2000 email_count=500 fanout_count=10000 registry_sizes="1000 10000" peer_seconds=3
   repeats=1 hyperfine_runs=10
@@ -149,6 +149,9 @@ pids+=("$nginx_pid")
 wait_for_port "$http_port"
 hook="http://127.0.0.1:$http_port/hook"
 
+# One warm-up cycle first (page cache, the sink's connections, the CPU's caches), not recorded.
+timeout 300 "$bench" deliver-webhooks --count "$webhook_count" --url "$hook" --concurrency 8 \
+  --templates "$repo/templates" > /dev/null
 for run in $(seq "$repeats"); do
   timeout 300 "$bench" deliver-webhooks --count "$webhook_count" --url "$hook" --concurrency 8 \
     --templates "$repo/templates" --sample-out "$work/webhook-body.json" >> "$results/webhooks.jsonl"
@@ -169,6 +172,8 @@ sink_pid=$!
 pids+=("$sink_pid")
 wait_for_port "$smtp_port"
 
+timeout 300 "$bench" deliver-emails --count "$email_count" --smtp "smtp://127.0.0.1:$smtp_port" --concurrency 8 \
+  --templates "$repo/templates" > /dev/null   # warm-up, not recorded
 for run in $(seq "$repeats"); do
   timeout 300 "$bench" deliver-emails --count "$email_count" --smtp "smtp://127.0.0.1:$smtp_port" --concurrency 8 \
     --templates "$repo/templates" --sample-out "$work/alert.eml" >> "$results/emails.jsonl"

@@ -104,8 +104,8 @@ write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off
       "`secretEnv` naming a variable that holds a `whsec_` secret), then times one "
       "`DeliveryCycle(store:settings:logger:).run()`: claiming in batches, signing every request "
       "(Standard Webhooks HMAC), libcurl POSTs over 8 keep-alive lanes, the attempt log and the state "
-      "transitions written back in batches. Repeated "
-      f"{len(webhooks)}× on a fresh store each time; the median is compared. Beside it: `wrk -t2 -c8` "
+      "transitions written back in batches. After one warm-up cycle that is not "
+      f"recorded, repeated {len(webhooks)}× on a fresh store each time; the median is compared. Beside it: `wrk -t2 -c8` "
       "POSTing the very same body with headers of the same size (`Benchmarks/tools/wrk-post.lua`) — the "
       "sink's ceiling on this machine —; the curl command line (`Benchmarks/tools/curl_parallel.sh`: "
       "`curl --parallel --parallel-max 8`, libcurl's multi interface from C, the same body and headers, "
@@ -164,7 +164,8 @@ write("**Method.** Postfix's `smtp-sink` run by hand on a free loopback port (no
       "templates, en/ru/fr in turn, `EmailComposer`: multipart/alternative, threading and List-Unsubscribe "
       "headers, each reader's name and link), enqueues them in a real SQLite outbox (the shared body lines "
       "stored once, each message put back together when it is claimed), and times one `DeliveryCycle.run()` (`SMTPSettings` with `requireTLS: false` — loopback; one "
-      "SMTP session per lane, reused). Beside it: `smtp-source -d -s 8 -m N -F alert.eml` — the very "
+      "SMTP session per lane, reused), after one warm-up cycle that is not recorded, "
+      f"{len(emails)}× on a fresh store each time, the median compared. Beside it: `smtp-source -d -s 8 -m N -F alert.eml` — the very "
       "message CaseWatch sends, 8 sessions kept open — the sink's ceiling; and Apprise `mailto://` to the "
       "same sink from one Python process (the text part of the same alert as body).\n")
 if emails:
