@@ -34,16 +34,17 @@ public struct HTTPRequest: Sendable {
 /// What came back: status, headers of the final response, and the body up to the request's limit.
 public struct HTTPResponse: Sendable {
     public let status: Int
-    /// The header lines of the final response as received, after its status line; parsed only when asked
-    /// (most deliveries never look at a header).
-    let headerLines: ArraySlice<String>
+    /// The header lines of the final response as received, status line first; parsed only when asked (most
+    /// deliveries never look at a header).
+    let headerBlock: [UInt8]
     public let body: [UInt8]
     /// The body was longer than the request's `responseLimit`; `body` holds only its beginning.
     public let truncated: Bool
 
     /// Every header, in order, as (name, value) with the value trimmed of spaces and tabs.
     public var headers: [(name: String, value: String)] {
-        headerLines.compactMap { line -> (name: String, value: String)? in
+        let lines = String(decoding: headerBlock, as: UTF8.self).split(whereSeparator: { $0 == "\r\n" || $0 == "\n" })
+        return lines.dropFirst().compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
             return (String(line[..<colon]), value)
@@ -84,8 +85,8 @@ extension EasyHandle {
         }
         try buffers.attach(to: self, reading: false)
         try withExtendedLifetime((buffers, headers)) { try perform() }
-        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerLines: buffers.headerLines.dropFirst(),
-                            body: buffers.body, truncated: buffers.truncated)
+        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerBlock: buffers.headerBlock, body: buffers.body,
+                            truncated: buffers.truncated)
     }
 }
 

@@ -9,7 +9,8 @@ final class TransferBuffers {
     private let upload: [UInt8]
     private var uploadOffset = 0
     private(set) var body: [UInt8] = []
-    private(set) var headerLines: [String] = []
+    /// The header lines of the last response received, as they came (each ending in CRLF), status line first.
+    private(set) var headerBlock: [UInt8] = []
     /// More body came than `bodyLimit` allowed.
     private(set) var truncated = false
     let bodyLimit: Int
@@ -41,11 +42,9 @@ final class TransferBuffers {
     }
 
     func header(_ buffer: UnsafeMutablePointer<CChar>, count: Int) {
-        var bytes = UnsafeRawBufferPointer(start: buffer, count: count)[...]
-        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
-        let line = String(decoding: bytes, as: UTF8.self)
-        if line.hasPrefix("HTTP/") { headerLines.removeAll() }  // a new response (after 100 Continue)
-        if !line.isEmpty { headerLines.append(line) }
+        let line = UnsafeRawBufferPointer(start: buffer, count: count)
+        if line.starts(with: "HTTP/".utf8) { headerBlock.removeAll(keepingCapacity: true) }  // a new response (after 100 Continue)
+        headerBlock.append(contentsOf: line)
     }
 
     /// Registers the callbacks on `handle`; the caller keeps `self` alive until the transfer ends.
