@@ -18,7 +18,10 @@ extension StateStore {
                 secret_env, state, attempts, next_attempt_at, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
             """)
-        let payload = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload, layout) VALUES (?, ?, ?)")
+        let whole = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload) VALUES (?, ?)")
+        let laidOut = try db.cachedStatement(sql: """
+            INSERT INTO outbox_laid_out_payload (outbox_id, own, layout) VALUES (?, ?, ?)
+            """)
         let stamp = Timestamp.iso8601(now)
         for draft in drafts {
             try statement.execute(arguments: [
@@ -27,13 +30,14 @@ extension StateStore {
             ])
             guard db.changesCount > 0 else { continue }  // enqueued before: its payload is there already
             let outboxID = db.lastInsertedRowID
-            if draft.sharedRuns.isEmpty {
-                try payload.execute(arguments: [outboxID, Data(draft.payload), nil])
+            if !draft.sharedRuns.isEmpty,
+               let (own, layout) = try PayloadLayout.split(draft.payload, runs: draft.sharedRuns, lineID: { shared in
+                   try lines.id(of: shared, in: db)
+               })
+            {
+                try laidOut.execute(arguments: [outboxID, Data(own), layout])
             } else {
-                let (own, layout) = try PayloadLayout.split(draft.payload, runs: draft.sharedRuns) { shared in
-                    try lines.id(of: shared, in: db)
-                }
-                try payload.execute(arguments: [outboxID, Data(own), layout])
+                try whole.execute(arguments: [outboxID, Data(draft.payload)])
             }
         }
     }
@@ -115,47 +119,80 @@ extension StateStore {
         while true {
             let rows = try Row.fetchAll(due, arguments: [now.timeIntervalSince1970, limit])
             guard !rows.isEmpty else { return [] }
-            var claimed: [Row] = []
+            var waiting: [Row] = []
             for row in rows {
                 if let reason: String = row[Due.suppressed] {
                     try settle.execute(arguments: [stamp, reason, row[Due.id] as Int64])
                 } else {
-                    claimed.append(row)
+                    waiting.append(row)
                 }
             }
-            if !claimed.isEmpty { return try claim(claimed, in: db) }
+            let (jobs, unsendable) = try jobs(for: waiting, in: db)
+            // An entry whose stored payload cannot be read whole is kept as a dead letter saying so; it never
+            // holds up the entries behind it.
+            for (id, reason) in unsendable { try settle.execute(arguments: [stamp, reason, id]) }
+            if !jobs.isEmpty {
+                let ids = jobs.map { String($0.outboxID) }.joined(separator: ",")
+                try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
+                return jobs
+            }
         }
     }
 
-    /// Marks `rows` (of `claimDue`) `sending` and reads their payloads.
-    private static func claim(_ rows: [Row], in db: Database) throws -> [DeliveryJob] {
+    /// The jobs of `rows` (of `claimDue`), their payloads read and put back together, and the entries that
+    /// cannot be sent, with why.
+    private static func jobs(for rows: [Row], in db: Database) throws
+        -> (jobs: [DeliveryJob], unsendable: [(id: Int64, reason: String)])
+    {
+        guard !rows.isEmpty else { return ([], []) }
         let ids = rows.map { (row: Row) -> Int64 in row[Due.id] }.map(String.init).joined(separator: ",")
-        try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
-        var payloads: [Int64: [UInt8]] = [:]
-        var lines: [Int64: [UInt8]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT outbox_id, payload, layout FROM outbox_payload WHERE outbox_id IN (\(ids))") {
+        var payloads: [Int64: Result<[UInt8], PayloadLayout.Damaged>] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT outbox_id, payload FROM outbox_payload WHERE outbox_id IN (\(ids))") {
             let stored: Data = row[1]
-            var payload = Array(stored)
-            if let layout: String = row[2] {
-                payload = try PayloadLayout.join(own: payload, layout: layout) { linesID in
+            payloads[row[0]] = .success(Array(stored))
+        }
+        var lines: [Int64: [UInt8]] = [:]
+        let laidOut = try Row.fetchAll(db, sql: """
+            SELECT outbox_id, own, layout FROM outbox_laid_out_payload WHERE outbox_id IN (\(ids))
+            """)
+        for row in laidOut {
+            let own: Data = row[1]
+            let layout: String = row[2]
+            do {
+                payloads[row[0]] = .success(try PayloadLayout.join(own: Array(own), layout: layout) { linesID in
                     if let known = lines[linesID] { return known }
                     let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_lines WHERE id = ?",
-                                                  arguments: [linesID]).map(Array.init) ?? []
-                    lines[linesID] = bytes
+                                                  arguments: [linesID]).map(Array.init)
+                    if let bytes { lines[linesID] = bytes }
                     return bytes
-                }
+                })
+            } catch let damaged as PayloadLayout.Damaged {
+                payloads[row[0]] = .failure(damaged)
             }
-            payloads[row[0]] = payload
         }
-        return rows.compactMap { row -> DeliveryJob? in
+        var jobs: [DeliveryJob] = []
+        var unsendable: [(id: Int64, reason: String)] = []
+        for row in rows {
             let id: Int64 = row[Due.id]
-            guard let channel = Channel(rawValue: row[Due.channel]), let payload = payloads[id] else { return nil }
-            let draft = OutboxDraft(
-                eventID: row[Due.eventID], subscriberID: row[Due.subscriberID], channel: channel,
-                recipient: row[Due.recipient], messageID: row[Due.messageID], payload: payload,
-                secretEnv: row[Due.secretEnv], generation: row[Due.generation])
-            return DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts])
+            let channelName: String = row[Due.channel]
+            guard let channel = Channel(rawValue: channelName) else {
+                unsendable.append((id, "unknown channel \"\(channelName)\""))
+                continue
+            }
+            switch payloads[id] {
+            case .success(let payload):
+                let draft = OutboxDraft(
+                    eventID: row[Due.eventID], subscriberID: row[Due.subscriberID], channel: channel,
+                    recipient: row[Due.recipient], messageID: row[Due.messageID], payload: payload,
+                    secretEnv: row[Due.secretEnv], generation: row[Due.generation])
+                jobs.append(DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts]))
+            case .failure(let damaged):
+                unsendable.append((id, "the stored message is damaged: \(damaged)"))
+            case nil:
+                unsendable.append((id, "the stored message is missing"))
+            }
         }
+        return (jobs, unsendable)
     }
 
     /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).

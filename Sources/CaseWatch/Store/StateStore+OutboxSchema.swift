@@ -74,17 +74,23 @@ extension StateStore {
         }
     }
 
-    /// Lines that many outbox payloads share (one alert's body sent to a whole audience), kept once and
-    /// named by each payload's layout (see `PayloadLayout`); a payload without a layout is kept whole.
+    /// Lines that many outbox payloads share (one alert's body sent to a whole audience), kept once, and the
+    /// payloads that name them, each as its own octets and a layout (see `PayloadLayout`). Those payloads live
+    /// in a table of their own, not in `outbox_payload`, so that a CaseWatch from before this migration, run on
+    /// this store, never sends one without its shared lines: it does not see those entries at all.
     static func registerSharedLinesMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v8-shared-lines") { db in
             try db.execute(sql: """
                 CREATE TABLE outbox_lines (
-                    id INTEGER PRIMARY KEY,
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
                     digest BLOB NOT NULL UNIQUE,
                     bytes BLOB NOT NULL
                 );
-                ALTER TABLE outbox_payload ADD COLUMN layout TEXT;
+                CREATE TABLE outbox_laid_out_payload (
+                    outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id),
+                    own BLOB NOT NULL,
+                    layout TEXT NOT NULL
+                );
                 """)
         }
     }

@@ -24,7 +24,21 @@ public final class StateStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        // A store a newer CaseWatch has migrated may hold what this one cannot read right (outbox payloads kept
+        // in a newer form, say): refuse it rather than send something wrong.
+        if try pool.read({ db in try StateStore.migrator.hasBeenSuperseded(db) }) {
+            throw NewerStore(path: path)
+        }
         try StateStore.migrator.migrate(pool)
+    }
+
+    /// The store was migrated by a newer CaseWatch.
+    public struct NewerStore: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String {
+            "\(path) was last used by a newer CaseWatch (its schema has migrations this version does not know); "
+                + "run that version, or restore the store from before the upgrade"
+        }
     }
 
     /// Named, append-only migrations: a released migration is never edited, only followed by a new one.
