@@ -1,3 +1,4 @@
+import Foundation
 import InternetMessage
 
 /// How the store keeps an outbox payload whose body repeats lines shared by its family (see `SharedRun`): the
@@ -23,9 +24,7 @@ enum PayloadLayout {
     {
         var position = 0
         for run in runs {
-            guard run.offset >= position, run.offset + run.count <= payload.count,
-                  payload[run.offset..<run.offset + run.count].elementsEqual(run.lines.bytes[0..<run.count])
-            else { return nil }
+            guard run.offset >= position, run.offset + run.count <= payload.count, holds(payload, run) else { return nil }
             position = run.offset + run.count
         }
         var own: [UInt8] = []
@@ -39,6 +38,15 @@ enum PayloadLayout {
         }
         own.append(contentsOf: payload[position...])
         return (own, "\(payload.count)|" + layout.joined(separator: ","))
+    }
+
+    /// Whether `payload` holds the run's lines where the run says.
+    private static func holds(_ payload: [UInt8], _ run: SharedRun) -> Bool {
+        payload.withUnsafeBufferPointer { payload in
+            run.lines.bytes.withUnsafeBufferPointer { lines in
+                run.count == 0 || memcmp(payload.baseAddress! + run.offset, lines.baseAddress!, run.count) == 0
+            }
+        }
     }
 
     /// The whole payload from `own` and `layout`; `lines` gives the stored lines of an id (nil for none).
