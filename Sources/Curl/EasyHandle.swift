@@ -30,9 +30,14 @@ public final class EasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// What the options that stay the same from one HTTP request to the next were last set for; nil when they
+    /// were not (a new handle, or after ``reset()``).
+    var preparedHTTP: HTTPRequest.Shape?
+
     /// Clears every option of the previous transfer but keeps the live connections.
     func reset() throws {
         curl_easy_reset(raw)
+        preparedHTTP = nil
         errorBuffer[0] = 0
         try check(casewatch_curl_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer))
         try set(CURLOPT_NOSIGNAL, 1)
@@ -70,6 +75,7 @@ public final class EasyHandle {
     }
 
     func perform() throws {
+        errorBuffer[0] = 0
         try check(curl_easy_perform(raw))
     }
 

@@ -57,23 +57,39 @@ public struct HTTPResponse: Sendable {
     }
 }
 
+extension HTTPRequest {
+    /// What a handle's options hold that does not change between requests of one kind (a sender's webhooks).
+    struct Shape: Equatable {
+        var method: Method
+        var connectTimeout: Double
+        var timeout: Double
+        var caFile: String?
+    }
+
+    var shape: Shape { Shape(method: method, connectTimeout: connectTimeout, timeout: timeout, caFile: caFile) }
+}
+
 extension EasyHandle {
     /// Sends `request` and returns the response; never follows redirects (a 3xx is returned as is).
+    ///
+    /// A handle that sent a request of the same shape last keeps the options that shape sets, and only the
+    /// request's own (URL, headers, body, where the response goes) are set again.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
-        try reset()
+        if preparedHTTP != request.shape {
+            try reset()
+            try set(CURLOPT_PROTOCOLS_STR, "http,https")
+            try set(CURLOPT_FOLLOWLOCATION, 0)
+            try set(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+            try set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+            if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
+            if request.method == .get { try set(CURLOPT_HTTPGET, 1) }
+            preparedHTTP = request.shape
+        }
         let buffers = TransferBuffers(bodyLimit: request.responseLimit)
         let headers = StringList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         try set(CURLOPT_URL, request.url)
-        try set(CURLOPT_PROTOCOLS_STR, "http,https")
-        try set(CURLOPT_FOLLOWLOCATION, 0)
-        try set(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-        try set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
         try set(CURLOPT_HTTPHEADER, headers)
-        if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
-        switch request.method {
-        case .get:
-            try set(CURLOPT_HTTPGET, 1)
-        case .post:
+        if request.method == .post {
             // Copied into the request, so that headers and a small body leave in one send (a body read
             // through a callback would go in a send of its own, a second segment for the receiver to wake
             // up for). The size first: the body may hold NUL bytes.
@@ -84,7 +100,12 @@ extension EasyHandle {
             }
         }
         try buffers.attach(to: self, reading: false)
-        try withExtendedLifetime((buffers, headers)) { try perform() }
+        do {
+            try withExtendedLifetime((buffers, headers)) { try perform() }
+        } catch {
+            preparedHTTP = nil  // start the next request from a clean handle
+            throw error
+        }
         return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerBlock: buffers.headerBlock, body: buffers.body,
                             truncated: buffers.truncated)
     }
