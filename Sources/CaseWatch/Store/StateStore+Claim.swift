@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+/// Handing due outbox entries to the delivery lanes.
+extension StateStore {
+    /// Claims up to `limit` entries that are due, oldest first, marking them `sending` in the same transaction.
+    ///
+    /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering
+    /// 410) are settled as they come due: kept as dead letters with the reason, never sent.
+    public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
+        try await pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    }
+
+    /// ``claimDue(now:limit:)`` for a delivery lane's own thread, which may block.
+    func claimDueBlocking(now: Date, limit: Int) throws -> [DeliveryJob] {
+        try pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    }
+
+    static func claimDue(now: Date, limit: Int, in db: Database) throws -> [DeliveryJob] {
+        // The queue index holds only entries waiting to be sent, in order: a claim reads `limit` rows of it,
+        // however many delivered entries the outbox keeps.
+        let due = try db.cachedStatement(sql: """
+            SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
+                o.secret_env, o.attempts, s.reason AS suppressed
+            FROM outbox o INDEXED BY outbox_queue
+            LEFT JOIN suppression s ON s.subscriber_id = o.subscriber_id AND s.channel = o.channel
+            WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
+            ORDER BY o.next_attempt_at, o.id LIMIT ?
+            """)
+        let settle = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'dead', updated_at = ?, last_error = 'not sent: ' || ? WHERE id = ?
+            """)
+        let stamp = Timestamp.iso8601(now)
+        // Each pass settles or claims every row it reads, so the queue shrinks until a pass claims something.
+        while true {
+            let rows = try Row.fetchAll(due, arguments: [now.timeIntervalSince1970, limit])
+            guard !rows.isEmpty else { return [] }
+            var waiting: [Row] = []
+            for row in rows {
+                if let reason: String = row[Due.suppressed] {
+                    try settle.execute(arguments: [stamp, reason, row[Due.id] as Int64])
+                } else {
+                    waiting.append(row)
+                }
+            }
+            let (jobs, unsendable) = try jobs(for: waiting, in: db)
+            // An entry whose stored payload cannot be read whole is kept as a dead letter saying so; it never
+            // holds up the entries behind it.
+            for (id, reason) in unsendable { try settle.execute(arguments: [stamp, reason, id]) }
+            if !jobs.isEmpty {
+                let ids = jobs.map { String($0.outboxID) }.joined(separator: ",")
+                try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
+                return jobs
+            }
+        }
+    }
+
+    /// The jobs of `rows` (of `claimDue`), their payloads read and put back together, and the entries that
+    /// cannot be sent, with why.
+    private static func jobs(for rows: [Row], in db: Database) throws
+        -> (jobs: [DeliveryJob], unsendable: [(id: Int64, reason: String)])
+    {
+        guard !rows.isEmpty else { return ([], []) }
+        let ids = rows.map { (row: Row) -> Int64 in row[Due.id] }.map(String.init).joined(separator: ",")
+        var payloads: [Int64: Result<[UInt8], PayloadLayout.Damaged>] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT outbox_id, payload FROM outbox_payload WHERE outbox_id IN (\(ids))") {
+            let stored: Data = row[1]
+            payloads[row[0]] = .success(Array(stored))
+        }
+        var lines: [Int64: [UInt8]] = [:]
+        let laidOut = try Row.fetchAll(db, sql: """
+            SELECT outbox_id, own, layout FROM outbox_laid_out_payload WHERE outbox_id IN (\(ids))
+            """)
+        for row in laidOut {
+            let own: Data = row[1]
+            let layout: String = row[2]
+            do {
+                payloads[row[0]] = .success(try PayloadLayout.join(own: Array(own), layout: layout) { linesID in
+                    if let known = lines[linesID] { return known }
+                    let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM outbox_lines WHERE id = ?",
+                                                  arguments: [linesID]).map(Array.init)
+                    if let bytes { lines[linesID] = bytes }
+                    return bytes
+                })
+            } catch let damaged as PayloadLayout.Damaged {
+                payloads[row[0]] = .failure(damaged)
+            }
+        }
+        var jobs: [DeliveryJob] = []
+        var unsendable: [(id: Int64, reason: String)] = []
+        for row in rows {
+            let id: Int64 = row[Due.id]
+            let channelName: String = row[Due.channel]
+            guard let channel = Channel(rawValue: channelName) else {
+                unsendable.append((id, "unknown channel \"\(channelName)\""))
+                continue
+            }
+            switch payloads[id] {
+            case .success(let payload):
+                let draft = OutboxDraft(
+                    eventID: row[Due.eventID], subscriberID: row[Due.subscriberID], channel: channel,
+                    recipient: row[Due.recipient], messageID: row[Due.messageID], payload: payload,
+                    secretEnv: row[Due.secretEnv], generation: row[Due.generation])
+                jobs.append(DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts]))
+            case .failure(let damaged):
+                unsendable.append((id, "the stored message is damaged: \(damaged)"))
+            case nil:
+                unsendable.append((id, "the stored message is missing"))
+            }
+        }
+        return (jobs, unsendable)
+    }
+
+    /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).
+    private enum Due {
+        static let id = 0, eventID = 1, subscriberID = 2, channel = 3, generation = 4, recipient = 5, messageID = 6,
+            secretEnv = 7, attempts = 8, suppressed = 9
+    }
+}
