@@ -55,6 +55,25 @@ struct CaseJSONReaderTests {
                                           options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
+    @Test("a file cut short while it is streamed in is read as far as it goes, as a whole read would read it")
+    func fileCutShort() throws {
+        let cases = Array(Self.sampleCases.prefix(3))
+        let json = Data("[".utf8) + Data(cases.map { String(decoding: $0.canonicalJSON, as: UTF8.self) }
+            .joined(separator: ",\n").utf8) + Data("]\n".utf8)
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("x.json")
+        // Sized while it was longer (a writer truncating and rewriting it), read after it shrank.
+        try (json + Data(repeating: UInt8(ascii: " "), count: 4096)).write(to: url)
+        let file = try #require(StreamedFile(path: url.path, step: 64))
+        try json.write(to: url)
+        var load = RegistryLoad()
+        let log = ProblemLog(file: "registry/x.json")
+        CaseFile.parseJSON(.streamed(file), log: log, into: &load, fastPath: true)
+        #expect(log.problems.isEmpty, "\(log.problems)")
+        #expect(load.cases.count == 3)
+        #expect(load.cases == CaseFile.parse(json, display: "registry/x.json", isJSON: true).cases)
+    }
+
     @Test("each case of the sample registry is read from its canonical JSON, whole, unless it has an escape")
     func canonicalCases() throws {
         let cases = Self.sampleCases

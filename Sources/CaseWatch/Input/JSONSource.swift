@@ -6,7 +6,7 @@ import Foundation
 /// Written for the registry's scale: no Foundation objects in between, and a top-level array is handed
 /// over one element at a time (``forEachElement``), so a 100,000-case file is never held as one tree.
 struct JSONSource {
-    private let bytes: UnsafeBufferPointer<UInt8>
+    private var bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private(set) var line = 1
     private var depth = 0
@@ -147,6 +147,10 @@ struct JSONSource {
         var ahead = window.step
         while true {
             window.load(through: startIndex + ahead)
+            // A file cut short while it is read ends where reading ended, as a whole read of it would.
+            if window.isComplete, window.loaded < bytes.count {
+                bytes = UnsafeBufferPointer(rebasing: window.bytes[..<window.loaded])
+            }
             do throws(SyntaxError) {
                 let result = try step(&self)
                 if window.isComplete || index + 16 <= window.loaded { return result }
