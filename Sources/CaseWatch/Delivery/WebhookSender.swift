@@ -45,11 +45,11 @@ final class WebhookSender: DeliverySender {
     /// SPEC's reading of a receiver's answer: 2xx delivered, 410 gone, 429/503 with `Retry-After`,
     /// everything else retried.
     static func outcome(of response: HTTPResponse, now: Date) -> DeliveryOutcome {
+        if (200..<300).contains(response.status) { return .delivered(detail: "HTTP \(response.status)") }
         let excerpt = String(decoding: response.body.prefix(200), as: UTF8.self)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
         let detail = "HTTP \(response.status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
         switch response.status {
-        case 200..<300: return .delivered(detail: "HTTP \(response.status)")
         case 410: return .gone(reason: detail)
         case 429, 503:
             return .retryable(reason: detail, retryAfter: response.header("retry-after").flatMap {
@@ -63,8 +63,10 @@ final class WebhookSender: DeliverySender {
 /// The headers of a webhook attempt: content type, agent, and the Standard Webhooks signature.
 enum WebhookRequest {
     static func headers(job: DeliveryJob, secrets: [WebhookSecret], at now: Date) -> [(name: String, value: String)] {
-        [("content-type", "application/json"), ("user-agent", "CaseWatch/1")]
-            + WebhookSignature.headers(id: job.draft.messageID, timestamp: Int(now.timeIntervalSince1970),
-                                       body: job.draft.payload, secrets: secrets)
+        var headers: [(name: String, value: String)] = [("content-type", "application/json"), ("user-agent", "CaseWatch/1")]
+        headers.reserveCapacity(5)
+        headers += WebhookSignature.headers(id: job.draft.messageID, timestamp: Int(now.timeIntervalSince1970),
+                                            body: job.draft.payload, secrets: secrets)
+        return headers
     }
 }
