@@ -43,7 +43,7 @@ log() { printf '\n== %s\n' "$*" >&2; }
 # ---------------------------------------------------------------------------------------------------
 log "installing what the benchmarks need"
 scripts/install-deps.sh
-packages=(nginx-light wrk postfix hyperfine python3 python3-venv time)
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -66,6 +66,8 @@ log "building (release)"
 swift build -c release --product casewatch-bench
 swift build -c release --product casewatch
 bin=$(swift build -c release --show-bin-path)
+# libcurl alone, as a peer of the webhook benchmark (Benchmarks/tools/libcurl_rate.c).
+cc -O2 -o "$work/libcurl_rate" "$repo/Benchmarks/tools/libcurl_rate.c" -lcurl -lpthread
 bench="$bin/casewatch-bench"
 casewatch="$bin/casewatch"
 
@@ -118,7 +120,7 @@ log "machine"
 cat "$results/machine.txt" >&2
 
 # ---------------------------------------------------------------------------------------------------
-log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, curl --parallel and Apprise json://"
+log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, libcurl alone and Apprise json://"
 http_port=$(free_port)
 mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<EOF
@@ -158,8 +160,10 @@ for run in $(seq "$repeats"); do
 done
 timeout 60 wrk -t2 -c8 -d"${peer_seconds}s" -s "$repo/Benchmarks/tools/wrk-post.lua" "$hook" \
   -- "$work/webhook-body.json" | grep '^{' > "$results/wrk.jsonl"
-timeout 120 "$repo/Benchmarks/tools/curl_parallel.sh" "$hook" "$work/webhook-body.json" "$webhook_count" \
-  > "$results/curl-parallel.jsonl"
+for mode in lanes multi; do
+  timeout 120 "$work/libcurl_rate" "$hook" "$work/webhook-body.json" "$webhook_count" "$mode" \
+    >> "$results/libcurl.jsonl"
+done
 timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "json://127.0.0.1:$http_port/hook" \
   "$peer_seconds" "$work/webhook-body.json" > "$results/apprise-json.jsonl"
 stop "$nginx_pid"

@@ -95,7 +95,7 @@ summary_at = len(out)
 webhooks = lines("webhooks.jsonl")
 wrk = one("wrk.jsonl")
 apprise_json = one("apprise-json.jsonl")
-curl_parallel = one("curl-parallel.jsonl")
+libcurl = {run["benchmark"]: run for run in lines("libcurl.jsonl")}
 write("## 1. Webhook throughput\n")
 write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off) on a free loopback port. "
       "`casewatch-bench deliver-webhooks --count N --url http://127.0.0.1:PORT/hook --concurrency 8` makes a "
@@ -107,10 +107,10 @@ write("**Method.** nginx (1 worker, `return 204` on `POST /hook`, access log off
       "transitions written back in batches. After one warm-up cycle that is not "
       f"recorded, repeated {len(webhooks)}× on a fresh store each time; the median is compared. Beside it: `wrk -t2 -c8` "
       "POSTing the very same body with headers of the same size (`Benchmarks/tools/wrk-post.lua`) — the "
-      "sink's ceiling on this machine —; the curl command line (`Benchmarks/tools/curl_parallel.sh`: "
-      "`curl --parallel --parallel-max 8`, libcurl's multi interface from C, the same body and headers, "
-      "nothing else: no signing, no store; N transfers, its start-up and the reading of an N-entry "
-      "config included) — what libcurl itself costs here, CaseWatch's transport; and "
+      "sink's ceiling on this machine —; libcurl alone (`Benchmarks/tools/libcurl_rate.c`, C, the same body "
+      "and headers, N requests over 8 keep-alive connections and nothing else: no signing, no store), once "
+      "with 8 threads each on a blocking easy handle as CaseWatch's lanes are, once with libcurl's multi "
+      "interface from one thread — what CaseWatch's transport costs by itself here; and "
       "Apprise `json://` to the same URL from one Python process through the Apprise API, back to back. "
       "CPU per delivery is the CaseWatch process's user + system time over the cycle (`getrusage`), which "
       "the other programs on the same two cores blur less than they blur rates.\n")
@@ -124,10 +124,11 @@ if webhooks:
               f"{fmt(run['peak_rss_mb'], 1)} MB | {run['per_second'] / wrk['per_second']:.0%} |" if wrk else "")
     if wrk:
         write(f"| wrk (ceiling) | {fmt(wrk['requests'])} | {fmt(wrk['seconds'], 2)} | {fmt(wrk['per_second'])} | — | — | 100% |")
-    if curl_parallel:
-        write(f"| curl --parallel (libcurl alone) | {fmt(curl_parallel['requests'])} | {fmt(curl_parallel['seconds'], 2)} | "
-              f"{fmt(curl_parallel['per_second'])} | — | — | "
-              f"{curl_parallel['per_second'] / wrk['per_second']:.0%} |" if wrk else "")
+    for key, label in (("libcurl-lanes", "libcurl alone, 8 blocking lanes"), ("libcurl-multi", "libcurl alone, multi interface")):
+        run = libcurl.get(key)
+        if run and wrk:
+            write(f"| {label} | {fmt(run['requests'])} | {fmt(run['seconds'], 2)} | {fmt(run['per_second'])} | "
+                  f"{fmt(run['cpu_us_per_request'], 1)} µs | — | {run['per_second'] / wrk['per_second']:.0%} |")
     if apprise_json:
         write(f"| Apprise json:// | {fmt(apprise_json['sent'])} | {fmt(apprise_json['seconds'], 2)} | "
               f"{fmt(apprise_json['per_second'])} | — | — | "
@@ -139,11 +140,12 @@ if webhooks:
     if wrk:
         write(f" wrk: p50 {wrk['latency_p50_ms']:.2f} ms, p99 {wrk['latency_p99_ms']:.2f} ms, "
               f"errors {wrk['errors_connect'] + wrk['errors_read'] + wrk['errors_write'] + wrk['errors_status'] + wrk['errors_timeout']}.")
-    if wrk and curl_parallel:
-        write(f" libcurl alone (the curl command line, no signing, no store) reaches "
-              f"{curl_parallel['per_second'] / wrk['per_second']:.0%} of wrk's rate here; CaseWatch, with every "
-              f"delivery signed, claimed and recorded, reaches {median['per_second'] / curl_parallel['per_second']:.0%} "
-              "of libcurl's.")
+    lanes = libcurl.get("libcurl-lanes")
+    if wrk and lanes and median.get("cpu_us_per_delivery"):
+        write(f" libcurl alone on 8 blocking lanes reaches {lanes['per_second'] / wrk['per_second']:.0%} of wrk's rate "
+              f"here at {lanes['cpu_us_per_request']:.1f} µs of CPU per request; CaseWatch, with every delivery "
+              f"signed, claimed and recorded, spends {median['cpu_us_per_delivery']:.1f} µs, "
+              f"{median['cpu_us_per_delivery'] - lanes['cpu_us_per_request']:.1f} µs of its own on top.")
     write("\n")
     if wrk:
         ratio = median["per_second"] / wrk["per_second"]
