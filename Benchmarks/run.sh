@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CaseWatch's benchmark suite, one command: installs what it needs (Debian: nginx, wrk, postfix for
-# smtp-sink/smtp-source, hyperfine; PyPI: Apprise in a venv under /tmp), builds the release binaries,
+# smtp-sink/smtp-source, hyperfine, gcc; PyPI: Apprise in a venv under /tmp), builds the release binaries,
 # runs every benchmark beside its peer on this machine, and writes BENCHMARKS.md.
 #
 #   Benchmarks/run.sh                          # everything (about 5 minutes once built)
