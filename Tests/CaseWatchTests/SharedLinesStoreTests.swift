@@ -42,7 +42,7 @@ struct SharedLinesStoreTests {
         }
         #expect(count == 60)
 
-        let claimed = try await store.claimDue(now: now, limit: 1000).map(\.draft)
+        let claimed = try await store.claimDue(now: now, limit: 1000).jobs.map(\.draft)
         AlertPlannerTests.expectSame(claimed, rendered)
 
         // Plain and HTML bodies of the stencils in use (with and without a name), not one per reader.
@@ -72,7 +72,7 @@ struct SharedLinesStoreTests {
         let linesAfterOne = try await storedBytes("SELECT count(*) FROM outbox_lines")
         try await plan(generation: 1)
         #expect(try await storedBytes("SELECT count(*) FROM outbox_lines") == linesAfterOne)
-        let claimed = try await store.claimDue(now: now, limit: 1000)
+        let claimed = try await store.claimDue(now: now, limit: 1000).jobs
         #expect(claimed.count == 120)
         // The two generations differ only in Message-ID and boundary: same body lines.
         let first = try #require(claimed.first { $0.draft.subscriberID == "s0" && $0.draft.generation == 0 })

@@ -5,10 +5,10 @@ import Metrics
 /// The second half of a cycle: send every outbox entry that is due, with `delivery.concurrency` lanes,
 /// and write the outcomes back in batches.
 ///
-/// Entries are claimed (`sending`) in batches before they are sent and their outcomes recorded in
-/// batches after, so the store costs a few transactions per hundred deliveries. A crash between the two
-/// leaves entries in `sending`; the next run puts them back to pending and sends them again, with the
-/// same Message-ID / webhook-id — at-least-once, duplicates only among what was in flight.
+/// Entries are claimed in batches before they are sent and their outcomes recorded in batches after, so
+/// the store costs a few transactions per hundred deliveries. A claim writes nothing: an entry stays due
+/// until its outcome is recorded, so a crash between the two leaves it due, and the next run sends it
+/// again, with the same Message-ID / webhook-id — at-least-once, duplicates only among what was in flight.
 public struct DeliveryCycle: Sendable {
     public let store: StateStore
     public let settings: DeliverySettings
@@ -52,7 +52,7 @@ public struct DeliveryCycle: Sendable {
     /// a delivery costs no hop between threads. The lanes share one queue that claims the next batch when
     /// it runs dry, so a slow receiver holds up only its own lane. When `shouldStop` says so (the daemon
     /// stops), no new transfer starts: the ones in flight finish and are recorded, and entries claimed but
-    /// not started go back to pending.
+    /// not started stay queued for the next cycle.
     public func run() async throws -> Report {
         let shared = DeliveryLanes(
             queue: ClaimQueue(store: store, cutoff: clock(), batchSize: Self.claimSize),
@@ -77,9 +77,8 @@ public struct DeliveryCycle: Sendable {
         }
         let unstarted = shared.queue.drain()
         if !unstarted.isEmpty {
-            try await store.release(outboxIDs: unstarted.map(\.outboxID))
-            logger.notice("stopping: deliveries not started go back to the queue",
-                          metadata: ["outbox.released": "\(unstarted.count)"])
+            logger.notice("stopping: deliveries not started stay queued for the next cycle",
+                          metadata: ["outbox.unstarted": "\(unstarted.count)"])
         }
         return shared.log.report
     }

@@ -84,7 +84,8 @@ private final class LaneCounter: @unchecked Sendable {
 }
 
 /// Hands due entries to the lanes one at a time, claiming the next batch from the store when it runs
-/// dry; only entries due when the cycle began are claimed, so a retry never comes round twice in a cycle.
+/// dry, from where the last claim ended (its cursor), so no entry is handed out twice; only entries due when
+/// the cycle began are claimed, so a retry never comes round twice in a cycle.
 final class ClaimQueue: @unchecked Sendable {
     private let store: StateStore
     private let cutoff: Date
@@ -94,6 +95,7 @@ final class ClaimQueue: @unchecked Sendable {
     private var position = 0
     private var exhausted = false
     private var claiming = false
+    private var cursor = ClaimCursor.start
 
     init(store: StateStore, cutoff: Date, batchSize: Int) {
         self.store = store
@@ -120,7 +122,7 @@ final class ClaimQueue: @unchecked Sendable {
             condition.unlock()
             let jobs: [DeliveryJob]
             do {
-                jobs = try store.claimDueBlocking(now: cutoff, limit: batchSize)
+                (jobs, cursor) = try store.claimDueBlocking(now: cutoff, limit: batchSize, after: cursor)
             } catch {
                 condition.lock()
                 claiming = false

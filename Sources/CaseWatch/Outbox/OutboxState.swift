@@ -1,10 +1,12 @@
 import Foundation
 
-/// Where an outbox entry stands: `pending → sending → delivered | retrying | dead`.
+/// Where an outbox entry stands: `pending → delivered | retrying | dead` (a claimed entry stays pending, or
+/// retrying, until its outcome is recorded).
 public enum OutboxState: String, Sendable, Codable, CaseIterable {
     /// Waiting for its first attempt (or re-queued by an operator, or recovered after a crash).
     case pending
-    /// Handed to a worker; a crash leaves it here and the next run puts it back to pending.
+    /// Handed to a worker by an earlier CaseWatch, whose claims marked entries so; a crash left it here, and
+    /// the next run puts it back to pending.
     case sending
     case delivered
     /// Failed, and will be tried again at `next_attempt_at`.

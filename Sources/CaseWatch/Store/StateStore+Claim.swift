@@ -3,38 +3,51 @@ import GRDB
 
 /// Handing due outbox entries to the delivery lanes.
 extension StateStore {
-    /// Claims up to `limit` entries that are due, oldest first, marking them `sending` in the same transaction.
+    /// Up to `limit` entries that are due, oldest first, after `cursor` in the queue; and the cursor after them,
+    /// for the next claim of the same cycle.
     ///
-    /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering
-    /// 410) are settled as they come due: kept as dead letters with the reason, never sent.
-    public func claimDue(now: Date, limit: Int) async throws -> [DeliveryJob] {
-        try await pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    /// A claim writes nothing for the entries it hands out: they stay pending (or retrying) until their outcome
+    /// is recorded, and the cycle's cursor keeps it from handing them out twice. A crash before the outcome is
+    /// recorded leaves them due, and the next run sends them again with the same Message-ID / webhook-id.
+    /// Entries of a channel switched off since they were queued (an unsubscribe, a webhook answering 410) are
+    /// settled as they come due: kept as dead letters with the reason, never sent.
+    public func claimDue(now: Date, limit: Int, after cursor: ClaimCursor = .start) async throws
+        -> (jobs: [DeliveryJob], cursor: ClaimCursor)
+    {
+        try await pool.write { db in try Self.claimDue(now: now, limit: limit, after: cursor, in: db) }
     }
 
-    /// ``claimDue(now:limit:)`` for a delivery lane's own thread, which may block.
-    func claimDueBlocking(now: Date, limit: Int) throws -> [DeliveryJob] {
-        try pool.write { db in try Self.claimDue(now: now, limit: limit, in: db) }
+    /// ``claimDue(now:limit:after:)`` for a delivery lane's own thread, which may block.
+    func claimDueBlocking(now: Date, limit: Int, after cursor: ClaimCursor) throws
+        -> (jobs: [DeliveryJob], cursor: ClaimCursor)
+    {
+        try pool.write { db in try Self.claimDue(now: now, limit: limit, after: cursor, in: db) }
     }
 
-    static func claimDue(now: Date, limit: Int, in db: Database) throws -> [DeliveryJob] {
-        // The queue index holds only entries waiting to be sent, in order: a claim reads `limit` rows of it,
-        // however many delivered entries the outbox keeps.
+    static func claimDue(now: Date, limit: Int, after start: ClaimCursor, in db: Database) throws
+        -> (jobs: [DeliveryJob], cursor: ClaimCursor)
+    {
+        // The queue index holds only entries waiting to be sent, in order: a claim reads `limit` rows of it from
+        // the cursor on, however many delivered entries the outbox keeps. (The entries before the cursor still in
+        // it are the few in flight, their outcomes not recorded yet.)
         let due = try db.cachedStatement(sql: """
             SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                o.secret_env, o.attempts, s.reason AS suppressed
+                o.secret_env, o.attempts, s.reason AS suppressed, o.next_attempt_at
             FROM outbox o INDEXED BY outbox_queue
             LEFT JOIN suppression s ON s.subscriber_id = o.subscriber_id AND s.channel = o.channel
-            WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ?
+            WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ? AND (o.next_attempt_at, o.id) > (?, ?)
             ORDER BY o.next_attempt_at, o.id LIMIT ?
             """)
         let settle = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'dead', updated_at = ?, last_error = 'not sent: ' || ? WHERE id = ?
             """)
         let stamp = Timestamp.iso8601(now)
-        // Each pass settles or claims every row it reads, so the queue shrinks until a pass claims something.
+        var cursor = start
+        // Each pass moves the cursor past every row it reads, so the passes end.
         while true {
-            let rows = try Row.fetchAll(due, arguments: [now.timeIntervalSince1970, limit])
-            guard !rows.isEmpty else { return [] }
+            let rows = try Row.fetchAll(due, arguments: [now.timeIntervalSince1970, cursor.nextAttemptAt, cursor.id, limit])
+            guard let last = rows.last else { return ([], cursor) }
+            cursor = ClaimCursor(nextAttemptAt: last[Due.nextAttemptAt], id: last[Due.id])
             var waiting: [Row] = []
             for row in rows {
                 if let reason: String = row[Due.suppressed] {
@@ -47,11 +60,7 @@ extension StateStore {
             // An entry whose stored payload cannot be read whole is kept as a dead letter saying so; it never
             // holds up the entries behind it.
             for (id, reason) in unsendable { try settle.execute(arguments: [stamp, reason, id]) }
-            if !jobs.isEmpty {
-                let ids = jobs.map { String($0.outboxID) }.joined(separator: ",")
-                try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id IN (\(ids))")
-                return jobs
-            }
+            if !jobs.isEmpty { return (jobs, cursor) }
         }
     }
 
@@ -114,6 +123,15 @@ extension StateStore {
     /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).
     private enum Due {
         static let id = 0, eventID = 1, subscriberID = 2, channel = 3, generation = 4, recipient = 5, messageID = 6,
-            secretEnv = 7, attempts = 8, suppressed = 9
+            secretEnv = 7, attempts = 8, suppressed = 9, nextAttemptAt = 10
     }
+}
+
+/// How far one delivery cycle's claims have got in the queue: the order key of the last entry they read.
+public struct ClaimCursor: Sendable, Equatable {
+    var nextAttemptAt: Double
+    var id: Int64
+
+    /// Before every entry.
+    public static let start = ClaimCursor(nextAttemptAt: -Double.greatestFiniteMagnitude, id: Int64.min)
 }

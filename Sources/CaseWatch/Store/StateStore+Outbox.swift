@@ -68,7 +68,8 @@ extension StateStore {
         try await pool.write { db in try Self.enqueue(drafts, now: now, in: db) }
     }
 
-    /// Puts back to pending the entries a crashed run left in `sending`; returns how many.
+    /// Puts back to pending the entries left in `sending` by a run of an earlier CaseWatch that crashed (claims
+    /// marked entries `sending` then; they no longer write anything); returns how many.
     ///
     /// Only called while holding the run lock, so no other run can be sending them right now.
     @discardableResult
@@ -76,14 +77,6 @@ extension StateStore {
         try await pool.write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
             return db.changesCount
-        }
-    }
-
-    /// Puts claimed entries that were never attempted back to pending (a graceful stop).
-    public func release(outboxIDs: [Int64]) async throws {
-        try await pool.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'")
-            for id in outboxIDs { try statement.execute(arguments: [id]) }
         }
     }
 
