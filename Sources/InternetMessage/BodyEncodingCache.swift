@@ -1,8 +1,8 @@
 import Foundation
 
 /// The base64 of earlier bodies, for messages whose bodies start the same way: one alert sent to many readers, each
-/// with their own name and link near the end. Pass one cache to ``EmailMessage/encoded(boundarySeed:reusing:)`` for
-/// each such family of messages (one per template and language, say); the messages are byte for byte what
+/// with their own name and link near the end. Pass one cache to ``EmailMessage/encodedSharing(boundarySeed:reusing:)``
+/// for each such family of messages (one per template and language, say); the messages are byte for byte what
 /// ``EmailMessage/encoded(boundarySeed:)`` gives.
 ///
 /// The first body of each part (plain, HTML) is remembered. A later body is compared with it octet by octet; the

@@ -16,13 +16,8 @@ extension EmailMessage {
     }
 
     /// ``encoded(boundarySeed:)``, reusing the base64 of the bodies of earlier messages of the same family (see
-    /// ``BodyEncodingCache``): the same bytes, with less work when the bodies start the same way.
-    public func encoded(boundarySeed: String, reusing cache: BodyEncodingCache) throws(MessageError) -> [UInt8] {
-        try encoded(boundarySeed: boundarySeed, cache: cache).bytes
-    }
-
-    /// ``encoded(boundarySeed:reusing:)``, telling where the message repeats lines it shares with the rest of its
-    /// family, so that a store can keep those lines once.
+    /// ``BodyEncodingCache``): the same bytes, with less work when the bodies start the same way, and where the
+    /// message repeats lines it shares with the rest of its family, so that a store can keep those lines once.
     public func encodedSharing(boundarySeed: String, reusing cache: BodyEncodingCache) throws(MessageError)
         -> SharedEncoding
     {

@@ -34,33 +34,25 @@ public struct EmailComposer: Sendable {
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
         unsubscribeURL: String?, generation: Int, date: Date
     ) throws(MessageError) -> (messageID: String, bytes: [UInt8]) {
-        let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
-        let message = try alertMessage(alert, event: event, subscriber: subscriber, to: address, messageID: id,
-                                       unsubscribeURL: unsubscribeURL, date: date)
-        return (id, try message.encoded(boundarySeed: id))
+        let composed = try compose(alert, event: event, subscriber: subscriber, to: address,
+                                   unsubscribeURL: unsubscribeURL, generation: generation, date: date, bodies: nil)
+        return (composed.messageID, composed.bytes)
     }
 
-    /// The same message, and where it repeats the lines of its body that alerts rendered from the same stencil
-    /// share: `bodies` remembers their encoded bodies, so that only what differs between readers is encoded again
-    /// (see `BodyEncodingCache`), and the store keeps the shared lines once (see `SharedRun`).
-    func composeSharing(
+    /// The same message; with `bodies`, also where it repeats the lines of its body that alerts rendered from the
+    /// same stencil share: `bodies` remembers their encoded bodies, so that only what differs between readers is
+    /// encoded again (see `BodyEncodingCache`), and the store keeps the shared lines once (see `SharedRun`).
+    func compose(
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
-        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache
-    ) throws(MessageError) -> (messageID: String, encoding: SharedEncoding) {
+        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache?
+    ) throws(MessageError) -> (messageID: String, bytes: [UInt8], sharedRuns: [SharedRun]) {
         let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
-        let message = try alertMessage(alert, event: event, subscriber: subscriber, to: address, messageID: id,
-                                       unsubscribeURL: unsubscribeURL, date: date)
-        return (id, try message.encodedSharing(boundarySeed: id, reusing: bodies))
-    }
-
-    /// The message of one event's alert, threaded under its case.
-    private func alertMessage(
-        _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String, messageID: String,
-        unsubscribeURL: String?, date: Date
-    ) throws(MessageError) -> EmailMessage {
-        try message(alert, subscriber: subscriber, to: address, messageID: messageID,
-                    threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
-                    unsubscribeURL: unsubscribeURL, date: date)
+        let message = try message(alert, subscriber: subscriber, to: address, messageID: id,
+                                  threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
+                                  unsubscribeURL: unsubscribeURL, date: date)
+        guard let bodies else { return (id, try message.encoded(boundarySeed: id), []) }
+        let encoding = try message.encodedSharing(boundarySeed: id, reusing: bodies)
+        return (id, encoding.bytes, encoding.runs)
     }
 
     /// The whole message; `threadRoot` threads it under a case, `tag` names what it carries.

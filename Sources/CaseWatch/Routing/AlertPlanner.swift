@@ -109,22 +109,13 @@ public struct AlertPlanner: Sendable {
             switch channel {
             case .email:
                 guard let address = subscriber.email, let alert else { continue }
-                var draft: OutboxDraft
-                if let bodies {
-                    let message = try composer.composeSharing(
-                        alert, event: event, subscriber: subscriber, to: address, unsubscribeURL: unsubscribeURL,
-                        generation: generation, date: now, bodies: bodies)
-                    draft = OutboxDraft(
-                        eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
-                        messageID: message.messageID, payload: message.encoding.bytes, generation: generation)
-                    draft.sharedRuns = message.encoding.runs
-                } else {
-                    let message = try composer.compose(alert, event: event, subscriber: subscriber, to: address,
-                                                       unsubscribeURL: unsubscribeURL, generation: generation, date: now)
-                    draft = OutboxDraft(
-                        eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
-                        messageID: message.messageID, payload: message.bytes, generation: generation)
-                }
+                let message = try composer.compose(alert, event: event, subscriber: subscriber, to: address,
+                                                   unsubscribeURL: unsubscribeURL, generation: generation, date: now,
+                                                   bodies: bodies)
+                var draft = OutboxDraft(
+                    eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
+                    messageID: message.messageID, payload: message.bytes, generation: generation)
+                draft.sharedRuns = message.sharedRuns
                 drafts.append(draft)
             case .webhook:
                 guard let webhook = subscriber.webhook else { continue }
