@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --tests
 swift build --product casewatch
+swift build --product casewatch-bench   # the benchmark harness, run small by the end-to-end tests
 swift build --product CaseWatchPackageTests
 swift test --skip-build "$@"
