@@ -36,6 +36,28 @@ struct FeedTests {
             """)
     }
 
+    /// One local case file (`registry/<id>.yaml`) and the feed, both sources of the registry; returns the
+    /// receiver that serves the feed, answering `script` first.
+    func localCaseAndFeed(_ id: String, name: String, type: String = "foreign_agent", status: String = "designated",
+                          script: [String] = []) throws -> HTTPReceiver {
+        try directory.write("registry/\(id).yaml", """
+            id: \(id)
+            subject: {kind: organisation, name: {en: \(name)}}
+            country: RU
+            type: \(type)
+            status: \(status)
+
+            """)
+        let receiver = try HTTPReceiver(script: script, extra: ["--feed", feedFile.path, "--etag", "auto"])
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
+            email: {transport: file, directory: var/mail}
+
+            """)
+        return receiver
+    }
+
     func events() throws -> [String] {
         try casewatch.run(["events"]).stdout.split(separator: "\n").map(String.init)
     }
@@ -108,21 +130,7 @@ struct FeedTests {
 
     @Test("a feed reusing an id from the local registry fails as a feed; the run goes on")
     func clashingID() throws {
-        try directory.write("registry/org-a.yaml", """
-            id: org-a
-            subject: {kind: organisation, name: {en: Local Org A}}
-            country: RU
-            type: foreign_agent
-            status: designated
-
-            """)
-        let receiver = try HTTPReceiver(extra: ["--feed", feedFile.path, "--etag", "auto"])
-        try directory.write("casewatch.yml", """
-            state: var/casewatch.sqlite
-            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
-            email: {transport: file, directory: var/mail}
-
-            """)
+        let receiver = try localCaseAndFeed("org-a", name: "Local Org A")
         let run = try casewatch.run(["run", "--once"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("1 case(s) in the registry"))
@@ -142,21 +150,7 @@ struct FeedTests {
 
     @Test("a feed down at the first sync has a silent first sync of its own when it comes back")
     func lateFeedIsSilent() throws {
-        try directory.write("registry/local.yaml", """
-            id: local-case
-            subject: {kind: organisation, name: {en: Local}}
-            country: RU
-            type: liquidation
-            status: claim_filed
-
-            """)
-        let receiver = try HTTPReceiver(script: ["503"], extra: ["--feed", feedFile.path, "--etag", "auto"])
-        try directory.write("casewatch.yml", """
-            state: var/casewatch.sqlite
-            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
-            email: {transport: file, directory: var/mail}
-
-            """)
+        let receiver = try localCaseAndFeed("local-case", name: "Local", type: "liquidation", status: "claim_filed", script: ["503"])
         let down = try casewatch.run(["run", "--once"])
         #expect(down.status == 0 && down.stderr.contains("feed failed"))
         let back = try casewatch.run(["run", "--once"])
@@ -166,21 +160,7 @@ struct FeedTests {
 
     @Test("a feed that takes an id from an unchanged local file fails as a feed; the run goes on")
     func clashWithUnchangedFile() throws {
-        try directory.write("registry/org-z.yaml", """
-            id: org-z
-            subject: {kind: organisation, name: {en: Local Org Z}}
-            country: RU
-            type: foreign_agent
-            status: designated
-
-            """)
-        let receiver = try HTTPReceiver(extra: ["--feed", feedFile.path, "--etag", "auto"])
-        try directory.write("casewatch.yml", """
-            state: var/casewatch.sqlite
-            registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
-            email: {transport: file, directory: var/mail}
-
-            """)
+        let receiver = try localCaseAndFeed("org-z", name: "Local Org Z")
         usleep(100_000)
         #expect(try casewatch.run(["run", "--once"]).stdout.hasPrefix("3 case(s) in the registry"))
         try Data(("[" + Self.caseJSON("org-a", status: "delisted") + "," + Self.caseJSON("org-z", status: "delisted")
