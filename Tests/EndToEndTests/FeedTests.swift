@@ -131,6 +131,7 @@ struct FeedTests {
     @Test("a feed reusing an id from the local registry fails as a feed; the run goes on")
     func clashingID() throws {
         let receiver = try localCaseAndFeed("org-a", name: "Local Org A")
+        defer { receiver.stop() }
         let run = try casewatch.run(["run", "--once"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("1 case(s) in the registry"))
