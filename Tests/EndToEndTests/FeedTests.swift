@@ -152,6 +152,7 @@ struct FeedTests {
     @Test("a feed down at the first sync has a silent first sync of its own when it comes back")
     func lateFeedIsSilent() throws {
         let receiver = try localCaseAndFeed("local-case", name: "Local", type: "liquidation", status: "claim_filed", script: ["503"])
+        defer { receiver.stop() }
         let down = try casewatch.run(["run", "--once"])
         #expect(down.status == 0 && down.stderr.contains("feed failed"))
         let back = try casewatch.run(["run", "--once"])
@@ -162,6 +163,7 @@ struct FeedTests {
     @Test("a feed that takes an id from an unchanged local file fails as a feed; the run goes on")
     func clashWithUnchangedFile() throws {
         let receiver = try localCaseAndFeed("org-z", name: "Local Org Z")
+        defer { receiver.stop() }
         usleep(100_000)
         #expect(try casewatch.run(["run", "--once"]).stdout.hasPrefix("3 case(s) in the registry"))
         try Data(("[" + Self.caseJSON("org-a", status: "delisted") + "," + Self.caseJSON("org-z", status: "delisted")
