@@ -18,7 +18,9 @@ struct ServeTests {
         let logs: URL
         let casewatch: CommandRunner
 
-        init(receiver: HTTPReceiver, interval: String = "1s") throws {
+        init(receiver: HTTPReceiver, interval: String = "1s", arguments: [String] = [],
+             email: String = #"{transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}"#,
+             environment: [String: String] = [:]) throws {
             directory = try TemporaryDirectory("casewatch-serve")
             try RepositoryFiles.copy(["registry", "templates"], into: directory)
             port = FreePort.next()
@@ -26,7 +28,7 @@ struct ServeTests {
                 state: var/casewatch.sqlite
                 registry:
                   sources: [{path: registry/}]
-                email: {transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}
+                email: \(email)
                 webhooks: {transport: http, timeout: 10s}
                 delivery: {concurrency: 2, retry: [1s, 1s]}
                 schedule: {interval: \(interval), reminders: [7d, 1d]}
@@ -41,9 +43,10 @@ struct ServeTests {
             try directory.write("subscribers/coe.yaml",
                                 "id: coe\nname: CoE\nlanguage: fr\nwebhook: {url: \"\(receiver.url)/hook\", secret_env: HOOK}\n")
             casewatch = CommandRunner(directory: directory.url,
-                                      environment: ["HOOK": ServeTests.secret, "CASEWATCH_TOKEN_SECRET": "serve-test-token"])
+                                      environment: ["HOOK": ServeTests.secret, "CASEWATCH_TOKEN_SECRET": "serve-test-token"]
+                                          .merging(environment) { $1 })
             logs = directory.url.appendingPathComponent("serve.log")
-            process = try casewatch.start(["serve"], stdout: directory.url.appendingPathComponent("serve.out"), stderr: logs)
+            process = try casewatch.start(["serve"] + arguments, stdout: directory.url.appendingPathComponent("serve.out"), stderr: logs)
             let deadline = Date().addingTimeInterval(20)
             while (try? get("/healthz"))?.status != 200, Date() < deadline, process.isRunning { usleep(50_000) }
             // The first cycle is the silent first sync; changes made before it would go unannounced.
@@ -113,6 +116,32 @@ struct ServeTests {
         #expect(outbox.contains(#""channel":"webhook""#) && outbox.contains(#""state":"delivered""#))
         #expect(!outbox.contains(#""state":"sending""#))
         for secret in [ServeTests.secret, "serve-test-token"] { #expect(!daemon.log().contains(secret)) }
+    }
+
+    @Test("serve --verbose, human or JSON logs: no secret reaches the log at any level",
+          arguments: [["--verbose"], ["--verbose", "--log-format", "json"]])
+    func noSecretsInVerboseLogs(arguments: [String]) throws {
+        let receiver = try HTTPReceiver()
+        let smtpPassword = "smtp-Pa55word-never-logged"
+        let relay = FreePort.next()  // nothing listens there: the e-mail waits for a retry, logging its failure
+        let daemon = try Daemon(
+            receiver: receiver, arguments: arguments,
+            email: #"{transport: smtp, url: "smtp://127.0.0.1:\#(relay)", tls: none, username: alerts, "#
+                + #"password_env: SMTP_PASSWORD, from: "CaseWatch <alerts@example.org>"}"#,
+            environment: ["SMTP_PASSWORD": smtpPassword])
+        defer { daemon.stop() }
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        #expect(try daemon.wait { daemon.log().contains("cycle done") })
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try daemon.wait { daemon.log().contains("reloaded") })
+        daemon.stop()
+        let log = daemon.log()
+        #expect(log.contains("debug"))  // the debug level is really on
+        for secret in [ServeTests.secret, "serve-test-token", smtpPassword, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] {
+            let leaked = log.contains(secret)  // not interpolated: a failure must not print the secret either
+            #expect(!leaked, "the log holds a secret")
+        }
     }
 
     @Test("/metrics shows events, deliveries by channel and outcome, latency and the queue")
