@@ -10,7 +10,7 @@ import UnixSignals
 /// are recorded, the rest stay queued for the next start, and the service returns.
 struct CycleService: Service {
     let live: LiveInputs
-    let environment: [String: String]
+    let environment: ProcessEnvironment
     let logger: Logger
     /// Called after each cycle, to refresh the gauges.
     let afterCycle: @Sendable (StateStore) async -> Void

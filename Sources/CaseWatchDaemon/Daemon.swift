@@ -12,7 +12,7 @@ public enum Daemon {
     /// Runs until a stop signal.
     ///
     /// - Throws: ``InputError`` when the configuration, subscribers or templates are bad at start.
-    public static func run(configurationPath: String, environment: [String: String], logger: Logger,
+    public static func run(configurationPath: String, environment: ProcessEnvironment, logger: Logger,
                            metrics: PrometheusCollectorRegistry) async throws {
         let live = try await LiveInputs(configurationPath: configurationPath, environment: environment)
         let configuration = await live.configuration

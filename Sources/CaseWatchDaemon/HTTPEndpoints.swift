@@ -9,7 +9,7 @@ struct HTTPEndpoints: Sendable {
     let live: LiveInputs
     let store: StateStore
     let metrics: PrometheusCollectorRegistry
-    let environment: [String: String]
+    let environment: ProcessEnvironment
     let refreshGauges: @Sendable (StateStore) async -> Void
 
     func router() -> Hummingbird.Router<BasicRequestContext> {

@@ -9,9 +9,9 @@ public actor LiveInputs {
     public private(set) var configuration: Configuration
     public private(set) var inputs: PipelineInputs
     public let configurationPath: String
-    let environment: [String: String]
+    let environment: ProcessEnvironment
 
-    public init(configurationPath: String, environment: [String: String]) async throws(InputError) {
+    public init(configurationPath: String, environment: ProcessEnvironment) async throws(InputError) {
         self.configurationPath = configurationPath
         self.environment = environment
         configuration = try Configuration.load(path: configurationPath)

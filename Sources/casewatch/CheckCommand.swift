@@ -14,7 +14,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         let report = await InputCheck(configuration: configuration,
-                                      environment: ProcessInfo.processInfo.environment).run()
+                                      environment: .current).run()
         for problem in report.problems { Output.error("\(problem)") }
         guard report.errorCount == 0 else {
             Output.error("\(report.errorCount) problem(s) found")

@@ -94,7 +94,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
-            let environment = ProcessInfo.processInfo.environment
+            let environment = ProcessEnvironment.current
             try await Output.guarding {
                 let store = try options.openStore(configuration)
                 guard let event = try await store.event(id: eventID) else {

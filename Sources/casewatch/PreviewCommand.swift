@@ -23,7 +23,7 @@ struct PreviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current
         try await Output.guarding {
             let load = await Registry(configuration: configuration).load()
             guard let legalCase = load.cases[caseID] else {

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
-        let runner = CycleRunner(configuration: configuration, environment: ProcessInfo.processInfo.environment,
+        let runner = CycleRunner(configuration: configuration, environment: .current,
                                  logger: options.makeLogger())
         try await Output.guarding {
             let report = try await runner.runOnce(dryRun: dryRun)

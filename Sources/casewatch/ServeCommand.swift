@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await Output.guarding {
-            try await Daemon.run(configurationPath: options.config, environment: ProcessInfo.processInfo.environment,
+            try await Daemon.run(configurationPath: options.config, environment: .current,
                                  logger: options.makeLogger(level: .info), metrics: registry)
         }
     }

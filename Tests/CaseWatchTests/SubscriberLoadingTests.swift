@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Loading subscribers")
 struct SubscriberLoadingTests {
-    static let environment = ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+    static let environment: ProcessEnvironment = ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
 
-    func problems(_ text: String, environment: [String: String] = environment) throws -> [String] {
+    func problems(_ text: String, environment: ProcessEnvironment = environment) throws -> [String] {
         let directory = try TemporaryDirectory()
         try directory.write("subscribers/s.yaml", text)
         return SubscriberDirectory(displayPath: "subscribers/", url: directory.url.appendingPathComponent("subscribers"))

@@ -63,11 +63,11 @@ enum DeliverBenchmark {
         let settings = SMTPSettings(url: smtp, requireTLS: false, username: nil, password: nil, caFile: nil,
                                     envelopeFrom: composer.from.address)
         try await run(kind: "deliver-emails", drafts: drafts, concurrency: concurrency,
-                      environment: ProcessInfo.processInfo.environment, email: settings, extra: ["target": smtp])
+                      environment: .current, email: settings, extra: ["target": smtp])
     }
 
     private static func run(
-        kind: String, drafts: [OutboxDraft], concurrency: Int, environment: [String: String], email: SMTPSettings?,
+        kind: String, drafts: [OutboxDraft], concurrency: Int, environment: ProcessEnvironment, email: SMTPSettings?,
         extra: [String: String]
     ) async throws {
         let folder = try TemporaryDirectory("casewatch-bench-outbox")

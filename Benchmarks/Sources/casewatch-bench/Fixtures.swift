@@ -188,13 +188,13 @@ enum Fixtures {
     }
 
     /// A `whsec_` secret made for this run, kept in the process environment under `name` (unless set).
-    static func ensureWebhookSecret(_ name: String) -> [String: String] {
+    static func ensureWebhookSecret(_ name: String) -> ProcessEnvironment {
         if ProcessInfo.processInfo.environment[name].map(WebhookSecret.all(in:))?.isEmpty ?? true {
             var bytes = [UInt8](repeating: 0, count: 32)
             var generator = SystemRandomNumberGenerator()
             for index in bytes.indices { bytes[index] = generator.next() }
             setenv(name, "whsec_" + Data(bytes).base64EncodedString(), 1)
         }
-        return ProcessInfo.processInfo.environment
+        return .current
     }
 }

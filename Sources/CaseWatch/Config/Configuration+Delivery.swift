@@ -5,7 +5,7 @@ extension Configuration {
     ///
     /// - Throws: ``InputError`` when a named secret cannot be found; the message names the variable or
     ///   file, never a value.
-    public func deliverySettings(environment: [String: String]) throws(InputError) -> DeliverySettings {
+    public func deliverySettings(environment: ProcessEnvironment) throws(InputError) -> DeliverySettings {
         let emailRoute: DeliverySettings.EmailRoute
         switch email.transport {
         case .file:

@@ -5,12 +5,12 @@ import Logging
 /// what a crash left in flight, detect and enqueue, then deliver everything due.
 public struct CycleRunner: Sendable {
     public let configuration: Configuration
-    public let environment: [String: String]
+    public let environment: ProcessEnvironment
     public let logger: Logger
     /// Asked before each new delivery; true ends the cycle early (a graceful stop of the daemon).
     public let shouldStop: @Sendable () -> Bool
 
-    public init(configuration: Configuration, environment: [String: String], logger: Logger,
+    public init(configuration: Configuration, environment: ProcessEnvironment, logger: Logger,
                 shouldStop: @escaping @Sendable () -> Bool = { Task.isCancelled }) {
         self.configuration = configuration
         self.environment = environment

@@ -3,9 +3,9 @@ import Foundation
 /// `casewatch check`: loads everything an operator edits and collects every problem, without writing.
 public struct InputCheck: Sendable {
     public let configuration: Configuration
-    public let environment: [String: String]
+    public let environment: ProcessEnvironment
 
-    public init(configuration: Configuration, environment: [String: String]) {
+    public init(configuration: Configuration, environment: ProcessEnvironment) {
         self.configuration = configuration
         self.environment = environment
     }

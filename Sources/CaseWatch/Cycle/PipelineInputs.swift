@@ -9,7 +9,7 @@ public struct PipelineInputs: Sendable {
     public let composer: EmailComposer
 
     /// Loads subscribers and templates; every problem (file, line, field) is thrown together.
-    public static func load(configuration: Configuration, environment: [String: String]) async throws(InputError)
+    public static func load(configuration: Configuration, environment: ProcessEnvironment) async throws(InputError)
         -> PipelineInputs
     {
         let (inputs, problems) = await loadCollecting(configuration: configuration, environment: environment)
@@ -18,7 +18,7 @@ public struct PipelineInputs: Sendable {
     }
 
     /// Loads what it can and returns every problem, for `check`.
-    static func loadCollecting(configuration: Configuration, environment: [String: String]) async
+    static func loadCollecting(configuration: Configuration, environment: ProcessEnvironment) async
         -> (PipelineInputs?, [InputProblem])
     {
         await Blocking.run {
@@ -48,7 +48,7 @@ public struct PipelineInputs: Sendable {
     }
 
     /// The planner for this cycle, with the unsubscribe secret from the environment or the store.
-    public func planner(store: StateStore, environment: [String: String]) async throws -> AlertPlanner {
+    public func planner(store: StateStore, environment: ProcessEnvironment) async throws -> AlertPlanner {
         AlertPlanner(
             subscribers: subscribers, renderer: AlertRenderer(templates: templates), composer: composer,
             unsubscribe: UnsubscribeToken(secret: try await Self.tokenSecret(configuration, store, environment)),
@@ -56,7 +56,7 @@ public struct PipelineInputs: Sendable {
     }
 
     /// `http.token_secret_env` when set; otherwise a random secret generated once and kept in the store.
-    public static func tokenSecret(_ configuration: Configuration, _ store: StateStore, _ environment: [String: String])
+    public static func tokenSecret(_ configuration: Configuration, _ store: StateStore, _ environment: ProcessEnvironment)
         async throws -> String
     {
         if let name = configuration.http.tokenSecretEnv, let value = environment[name], !value.isEmpty {

@@ -17,10 +17,10 @@ public struct DeliverySettings: Sendable {
     public var concurrency: Int
     public var retry: RetryPolicy
     /// Where webhook secrets are read from at each attempt (the process environment in production).
-    public var environment: [String: String]
+    public var environment: ProcessEnvironment
 
     public init(email: EmailRoute, webhooks: WebhookRoute, concurrency: Int, retry: RetryPolicy,
-                environment: [String: String]) {
+                environment: ProcessEnvironment) {
         self.email = email
         self.webhooks = webhooks
         self.concurrency = concurrency
@@ -48,5 +48,17 @@ public struct SMTPSettings: Sendable {
         self.password = password
         self.caFile = caFile
         self.envelopeFrom = envelopeFrom
+    }
+}
+
+extension SMTPSettings: CustomStringConvertible, CustomReflectable {
+    /// The relay and the login, never the password.
+    public var description: String {
+        "SMTP relay \(url) (user \(username ?? "none"), password \(password == nil ? "unset" : "withheld"))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": url, "requireTLS": requireTLS, "username": username as Any,
+                                "envelopeFrom": envelopeFrom], displayStyle: .struct)
     }
 }

@@ -22,9 +22,9 @@ final class MailFileSender: DeliverySender {
 /// The embedded default for webhooks: each request written as JSON (URL, signed headers, body).
 final class WebhookFileSender: DeliverySender {
     private let directory: URL
-    private let environment: [String: String]
+    private let environment: ProcessEnvironment
 
-    init(directory: URL, environment: [String: String]) {
+    init(directory: URL, environment: ProcessEnvironment) {
         self.directory = directory
         self.environment = environment
     }

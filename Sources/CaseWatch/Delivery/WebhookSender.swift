@@ -4,12 +4,12 @@ import Foundation
 /// Signed webhooks over HTTP through libcurl; one keep-alive connection per worker and receiver.
 final class WebhookSender: DeliverySender {
     private let timeout: TimeInterval
-    private let environment: [String: String]
+    private let environment: ProcessEnvironment
     private var handle: EasyHandle?
     /// Secrets parsed once per variable for the lane's life (a cycle).
     private var secrets: [String: [WebhookSecret]] = [:]
 
-    init(timeout: TimeInterval, environment: [String: String]) {
+    init(timeout: TimeInterval, environment: ProcessEnvironment) {
         self.timeout = timeout
         self.environment = environment
     }

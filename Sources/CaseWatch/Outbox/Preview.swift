@@ -4,7 +4,7 @@ import Foundation
 public enum Preview {
     /// An e-mail: its header block, then each part decoded; a webhook: the request line, the signed
     /// headers (signed now) and the body.
-    public static func render(_ draft: OutboxDraft, environment: [String: String]) -> String {
+    public static func render(_ draft: OutboxDraft, environment: ProcessEnvironment) -> String {
         switch draft.channel {
         case .email:
             return email(draft.payload)

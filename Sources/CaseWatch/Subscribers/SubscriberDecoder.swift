@@ -5,7 +5,7 @@ import InternetMessage
 struct SubscriberDecoder {
     let log: ProblemLog
     /// The environment, to check that every named secret is set and well formed.
-    let environment: [String: String]
+    let environment: ProcessEnvironment
 
     func decode(_ node: SourceNode) -> Subscriber? {
         guard var fields = MapReader(node, path: "", log: log) else { return nil }

@@ -16,7 +16,7 @@ public struct SubscriberDirectory: Sendable {
     }
 
     /// Loads every subscriber; problems are collected so one run reports all of them.
-    public func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> SubscriberLoad {
+    public func load(environment: ProcessEnvironment = .current) -> SubscriberLoad {
         var load = SubscriberLoad()
         let folder = RegistryFolder(displayPath: displayPath, url: url)
         let files: [(display: String, url: URL)]
