@@ -1,12 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The walls of CaseWatch. Each target may import only the ones before it, and the compiler holds it so:
+//
+//   CaseWatchModel ← CaseWatchPipeline ← { CaseWatchSources, CaseWatchRendering ← CaseWatchChannels, CaseWatchStore }
+//                                      ← CaseWatchSQLite (an engine of CaseWatchStore) ← CaseWatchApp
+//                                      ← { CaseWatchDaemon, casewatch }
+//
+// InputFormats (YAML, JSON and CSV into located trees), InternetMessage (RFC 5322), Curl and CCurl (libcurl)
+// know nothing of cases. Everything is `package` access: the product is the executable, not a library.
 let package = Package(
     name: "CaseWatch",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casewatch", targets: ["casewatch"]),
-        .library(name: "CaseWatch", targets: ["CaseWatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        // Walls that know nothing of cases.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -28,23 +36,50 @@ let package = Package(
         ),
         .target(name: "Curl", dependencies: ["CCurl"]),
         .target(name: "InternetMessage"),
+        .target(name: "InputFormats", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // The vocabulary and the pure stages.
+        .target(name: "CaseWatchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CaseWatchPipeline", dependencies: ["CaseWatchModel", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The stages' edges: where cases come from, how alerts read, how they leave, where state is kept.
         .target(
-            name: "CaseWatch",
+            name: "CaseWatchSources",
+            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "InputFormats", "Curl", "InternetMessage"]
+        ),
+        .target(
+            name: "CaseWatchRendering",
+            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "InputFormats",
+                           .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
+            name: "CaseWatchChannels",
+            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering", "InputFormats",
+                           "InternetMessage", "Curl", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "CaseWatchStore", dependencies: ["CaseWatchModel", "CaseWatchPipeline"]),
+        .target(name: "CaseWatchStoreConformance", dependencies: ["CaseWatchStore", "CaseWatchModel", "CaseWatchPipeline"]),
+        .target(
+            name: "CaseWatchSQLite",
+            dependencies: ["CaseWatchStore", "CaseWatchModel", "CaseWatchPipeline",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // Use cases and the composition root, then the two shells.
+        .target(
+            name: "CaseWatchApp",
             dependencies: [
-                "Curl",
-                "InternetMessage",
+                "CaseWatchModel", "CaseWatchPipeline", "CaseWatchSources", "CaseWatchRendering", "CaseWatchChannels",
+                "CaseWatchStore", "CaseWatchSQLite", "InputFormats", "InternetMessage",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
             name: "CaseWatchDaemon",
             dependencies: [
-                "CaseWatch",
+                "CaseWatchApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -56,22 +91,31 @@ let package = Package(
         .executableTarget(
             name: "casewatch",
             dependencies: [
-                "CaseWatch",
+                "CaseWatchApp",
                 "CaseWatchDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "CaseWatchTesting", dependencies: ["CaseWatch"]),
+
+        // Test support: the in-memory store, a recording transport, launchers of real peers.
+        .target(
+            name: "CaseWatchTesting",
+            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "CaseWatchStore", "CaseWatchChannels"]
+        ),
         .executableTarget(
             name: "casewatch-bench",
-            dependencies: ["CaseWatch", "CaseWatchTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
+                           "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/Sources/casewatch-bench"
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CaseWatchTesting"]),
         .testTarget(name: "InternetMessageTests", dependencies: ["InternetMessage"]),
-        .testTarget(name: "CaseWatchTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CaseWatch", "CaseWatchTesting"]),
-        .testTarget(name: "DaemonTests", dependencies: ["CaseWatchDaemon", "CaseWatchTesting", "Curl"]),
+        .testTarget(name: "CaseWatchTests", dependencies: ["CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
+                           "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting", "CaseWatchStoreConformance"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
+                           "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["CaseWatchDaemon", "CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
+                           "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting", "Curl"]),
     ]
 )

@@ -1,8 +1,12 @@
-import CaseWatch
 import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import CaseWatchApp
+import CaseWatchModel
+import CaseWatchStore
+import CaseWatchSources
+import InputFormats
 
 /// The daemon's heartbeat: a full cycle every `schedule.interval`.
 ///
@@ -13,7 +17,7 @@ struct CycleService: Service {
     let environment: ProcessEnvironment
     let logger: Logger
     /// Called after each cycle, to refresh the gauges.
-    let afterCycle: @Sendable (StateStore) async -> Void
+    let afterCycle: @Sendable (any StateStore) async -> Void
 
     func run() async throws {
         while !Task.isShuttingDownGracefully {
@@ -40,10 +44,10 @@ struct CycleService: Service {
                 "cycle.delivered": "\(report.delivery?.delivered ?? 0)",
                 "cycle.retrying": "\(report.delivery?.retrying ?? 0)", "cycle.dead": "\(report.delivery?.dead ?? 0)",
             ])
-            if let store = try? StateStore(path: configuration.resolve(configuration.statePath).path) {
+            if let store = try? configuration.openStore() {
                 await afterCycle(store)
             }
-        } catch let error as RunLock.Busy {
+        } catch let error as StoreError where error.kind == .busy {
             logger.warning("cycle skipped: \(error)")
         } catch let error as InputError {
             logger.error("cycle refused bad input; nothing recorded or sent", metadata: ["problems": "\(error)"])

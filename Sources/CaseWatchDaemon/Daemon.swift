@@ -1,22 +1,24 @@
-import CaseWatch
 import Foundation
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import CaseWatchModel
+import CaseWatchStore
+import InputFormats
 
 /// `casewatch serve`: the cycle every `schedule.interval`, the HTTP endpoints, and SIGHUP reloads,
 /// composed as one `ServiceGroup`. SIGTERM or SIGINT stops it gracefully.
-public enum Daemon {
+package enum Daemon {
     /// Runs until a stop signal.
     ///
     /// - Throws: ``InputError`` when the configuration, subscribers or templates are bad at start.
-    public static func run(configurationPath: String, environment: ProcessEnvironment, logger: Logger,
+    package static func run(configurationPath: String, environment: ProcessEnvironment, logger: Logger,
                            metrics: PrometheusCollectorRegistry) async throws {
         let live = try await LiveInputs(configurationPath: configurationPath, environment: environment)
         let configuration = await live.configuration
-        let store = try StateStore(path: configuration.resolve(configuration.statePath).path)
+        let store = try configuration.openStore()
         let gauges = Gauges()
         let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,
                                       refreshGauges: gauges.refresh)
@@ -53,7 +55,7 @@ struct Gauges: Sendable {
     let disabledWebhooks = Gauge(label: "casewatch_disabled_webhooks")
     let registrySize = Gauge(label: "casewatch_registry_cases")
 
-    func refresh(_ store: StateStore) async {
+    func refresh(_ store: any StateStore) async {
         guard let status = try? await store.status() else { return }
         queueDepth.record(status.queueDepth)
         deadLetters.record(status.deadLetters)

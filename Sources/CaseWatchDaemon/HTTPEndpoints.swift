@@ -1,16 +1,20 @@
-import CaseWatch
 import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import CaseWatchApp
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchStore
 
 /// The daemon's HTTP endpoints: health, metrics, one-click unsubscribe, the Atom feed, the cases.
 struct HTTPEndpoints: Sendable {
     let live: LiveInputs
-    let store: StateStore
+    let store: any StateStore
     let metrics: PrometheusCollectorRegistry
     let environment: ProcessEnvironment
-    let refreshGauges: @Sendable (StateStore) async -> Void
+    let refreshGauges: @Sendable (any StateStore) async -> Void
 
     func router() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router()
@@ -56,7 +60,7 @@ struct HTTPEndpoints: Sendable {
         let subscriber = inputs.subscribers.first { $0.id == subscriberID }
         let language = subscriber?.language ?? .en
         if confirmed {
-            try await store.suppress(subscriberID: subscriberID, channel: .email, reason: "one-click unsubscribe")
+            _ = try await store.suppress(subscriberID: subscriberID, channel: .email, reason: "one-click unsubscribe", now: Date())
         }
         let page = inputs.templates.renderPage(
             confirmed ? .unsubscribedPage : .unsubscribePage, language: language,

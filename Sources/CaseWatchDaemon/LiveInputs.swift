@@ -1,17 +1,20 @@
-import CaseWatch
 import Foundation
 import Logging
+import CaseWatchApp
+import CaseWatchModel
+import CaseWatchSources
+import InputFormats
 
 /// The configuration, subscribers and templates the daemon runs with, replaced only by a reload that
 /// validates cleanly: a broken edit (a template that does not parse, a subscriber without its secret)
 /// is logged and the running set stays.
-public actor LiveInputs {
-    public private(set) var configuration: Configuration
-    public private(set) var inputs: PipelineInputs
-    public let configurationPath: String
+package actor LiveInputs {
+    package private(set) var configuration: Configuration
+    package private(set) var inputs: PipelineInputs
+    package let configurationPath: String
     let environment: ProcessEnvironment
 
-    public init(configurationPath: String, environment: ProcessEnvironment) async throws(InputError) {
+    package init(configurationPath: String, environment: ProcessEnvironment) async throws(InputError) {
         self.configurationPath = configurationPath
         self.environment = environment
         configuration = try Configuration.load(path: configurationPath)
@@ -23,7 +26,7 @@ public actor LiveInputs {
     ///
     /// - Returns: the problems that kept the running set, empty on success.
     @discardableResult
-    public func reload() async -> [InputProblem] {
+    package func reload() async -> [InputProblem] {
         do throws(InputError) {
             let configuration = try Configuration.load(path: configurationPath)
             let inputs = try await PipelineInputs.load(configuration: configuration, environment: environment)

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Runs the built `casewatch` binary the way an operator or cron does, and captures what it printed.
-public struct CommandRunner: Sendable {
-    public struct Result: Sendable {
-        public let status: Int32
-        public let stdout: String
-        public let stderr: String
+package struct CommandRunner: Sendable {
+    package struct Result: Sendable {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
         /// Everything the command printed, for "no secret anywhere" checks.
-        public var output: String { stdout + stderr }
+        package var output: String { stdout + stderr }
     }
 
     /// The `casewatch` executable beside the test bundle (SwiftPM builds both into one folder).
-    public static let binary: URL = {
+    package static let binary: URL = {
         let bundle = Bundle.main.bundleURL
         var folder = bundle
         while folder.path != "/" {
@@ -22,16 +22,16 @@ public struct CommandRunner: Sendable {
         return RepositoryFiles.url(".build/debug/casewatch")
     }()
 
-    public let directory: URL
-    public var environment: [String: String]
+    package let directory: URL
+    package var environment: [String: String]
 
-    public init(directory: URL, environment: [String: String] = [:]) {
+    package init(directory: URL, environment: [String: String] = [:]) {
         self.directory = directory
         self.environment = environment
     }
 
     /// Starts `casewatch arguments…` in `directory` without waiting for it.
-    public func start(_ arguments: [String], stdout: URL, stderr: URL) throws -> Process {
+    package func start(_ arguments: [String], stdout: URL, stderr: URL) throws -> Process {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -48,7 +48,7 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs `casewatch arguments…` to completion (bounded by `timeout` seconds, then killed).
-    public func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
+    package func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
         let logs = try TemporaryDirectory("casewatch-output")
         let out = logs.url.appendingPathComponent("stdout"), err = logs.url.appendingPathComponent("stderr")
         let process = try start(arguments, stdout: out, stderr: err)

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's pick, released at once).
-public enum FreePort {
-    public static func next() -> Int {
+package enum FreePort {
+    package static func next() -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -1,23 +1,23 @@
 import Foundation
 
 /// A real webhook receiver (`Tests/Peers/http_peer.py`) that logs every request and answers as scripted.
-public final class HTTPReceiver: Sendable {
-    public let peer: PeerProcess
+package final class HTTPReceiver: Sendable {
+    package let peer: PeerProcess
     let logFile: URL
 
     /// One request as the receiver saw it.
-    public struct Request: Sendable {
-        public let method: String
-        public let path: String
-        public let headers: [String: String]
-        public let body: String
-        public let status: Int
+    package struct Request: Sendable {
+        package let method: String
+        package let path: String
+        package let headers: [String: String]
+        package let body: String
+        package let status: Int
     }
 
     /// - Parameter script: answers, one per request (`500`, `410`, `429 retry-after=2`, `sleep=30`…);
     ///   after them, `defaultStatus`.
     ///   `port` restarts a receiver at the address of an earlier one.
-    public init(script: [String] = [], defaultStatus: Int = 204, port: Int? = nil, extra: [String] = []) throws {
+    package init(script: [String] = [], defaultStatus: Int = 204, port: Int? = nil, extra: [String] = []) throws {
         let directory = try TemporaryDirectory("casewatch-http")
         logFile = directory.url.appendingPathComponent("requests.jsonl")
         let scriptFile = try directory.write("script", script.joined(separator: "\n") + "\n")
@@ -26,10 +26,10 @@ public final class HTTPReceiver: Sendable {
         ] + (port.map { ["--port", String($0)] } ?? []) + extra, directory: directory)
     }
 
-    public var url: String { "http://127.0.0.1:\(peer.port)" }
+    package var url: String { "http://127.0.0.1:\(peer.port)" }
 
     /// The requests received so far, in arrival order.
-    public func requests() throws -> [Request] {
+    package func requests() throws -> [Request] {
         guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
@@ -39,5 +39,5 @@ public final class HTTPReceiver: Sendable {
         }
     }
 
-    public func stop() { peer.stop() }
+    package func stop() { peer.stop() }
 }

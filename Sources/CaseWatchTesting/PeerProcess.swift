@@ -4,13 +4,13 @@ import Foundation
 ///
 /// Started with a port file, stopped by its PID when the value goes away: SIGTERM, then SIGKILL if it
 /// has not exited within two seconds.
-public final class PeerProcess: @unchecked Sendable {
-    public let port: Int
-    public let process: Process
-    public let directory: TemporaryDirectory
+package final class PeerProcess: @unchecked Sendable {
+    package let port: Int
+    package let process: Process
+    package let directory: TemporaryDirectory
 
     /// Starts `Tests/Peers/<script>` with `arguments` and waits (at most 20 s) for its port.
-    public init(_ script: String, arguments: [String], directory: TemporaryDirectory? = nil) throws {
+    package init(_ script: String, arguments: [String], directory: TemporaryDirectory? = nil) throws {
         let directory = try directory ?? TemporaryDirectory("casewatch-peer")
         let portFile = directory.url.appendingPathComponent("port-\(UUID().uuidString.prefix(6))")
         let process = Process()
@@ -40,13 +40,13 @@ public final class PeerProcess: @unchecked Sendable {
         self.directory = directory
     }
 
-    public struct PeerError: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct PeerError: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
     /// Stops the peer by its PID and waits for it.
-    public func stop() {
+    package func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(2)

@@ -1,28 +1,28 @@
 import Foundation
 
 /// A real SMTP server (`Tests/Peers/smtp_peer.py`, aiosmtpd) that spools what it accepts.
-public final class SMTPServer: Sendable {
-    public let peer: PeerProcess
-    public let spool: URL
+package final class SMTPServer: Sendable {
+    package let peer: PeerProcess
+    package let spool: URL
     /// The throw-away certificate the server offers with STARTTLS; clients trust it as their CA file.
-    public let certificate: URL?
+    package let certificate: URL?
 
     /// One message as the server received it.
-    public struct Message: Sendable {
-        public let data: [UInt8]
-        public let mailFrom: String
-        public let recipients: [String]
-        public let authUser: String?
-        public let tls: Bool
+    package struct Message: Sendable {
+        package let data: [UInt8]
+        package let mailFrom: String
+        package let recipients: [String]
+        package let authUser: String?
+        package let tls: Bool
 
-        public var text: String { String(decoding: data, as: UTF8.self) }
+        package var text: String { String(decoding: data, as: UTF8.self) }
     }
 
     /// - Parameters:
     ///   - auth: `USER:PASSWORD` required before MAIL.
     ///   - tls: offer and require STARTTLS with a certificate made for this server.
     ///   - script: reply codes, one per message (`451`, `550`, `250`…), then everything is accepted.
-    public init(auth: String? = nil, tls: Bool = false, script: [String] = []) throws {
+    package init(auth: String? = nil, tls: Bool = false, script: [String] = []) throws {
         let directory = try TemporaryDirectory("casewatch-smtp")
         spool = directory.url.appendingPathComponent("spool")
         var arguments = ["--spool", spool.path]
@@ -47,10 +47,10 @@ public final class SMTPServer: Sendable {
         peer = try PeerProcess("smtp_peer.py", arguments: arguments, directory: directory)
     }
 
-    public var port: Int { peer.port }
+    package var port: Int { peer.port }
 
     /// The messages accepted so far, in arrival order.
-    public func messages() throws -> [Message] {
+    package func messages() throws -> [Message] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []
         let numbers = names.compactMap { $0.hasSuffix(".json") ? Int($0.dropLast(5)) : nil }.sorted()
         return try numbers.map { number in
@@ -64,10 +64,10 @@ public final class SMTPServer: Sendable {
     }
 
     /// The refusals the script made, one line each (`451 rcpt alerts@example.org`).
-    public func rejections() -> [String] {
+    package func rejections() -> [String] {
         ((try? String(contentsOf: spool.appendingPathComponent("rejections.log"), encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init)
     }
 
-    public func stop() { peer.stop() }
+    package func stop() { peer.stop() }
 }

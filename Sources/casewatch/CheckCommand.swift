@@ -1,6 +1,6 @@
 import ArgumentParser
-import CaseWatch
 import Foundation
+import CaseWatchApp
 
 /// `casewatch check`: validates everything an operator edits, reporting every problem with file and line.
 struct CheckCommand: AsyncParsableCommand {

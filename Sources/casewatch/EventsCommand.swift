@@ -1,5 +1,5 @@
 import ArgumentParser
-import CaseWatch
+import CaseWatchModel
 
 /// `casewatch events`: the events detected so far.
 struct EventsCommand: AsyncParsableCommand {

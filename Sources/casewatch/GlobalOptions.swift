@@ -1,7 +1,9 @@
 import ArgumentParser
-import CaseWatch
 import Foundation
 import Logging
+import CaseWatchApp
+import CaseWatchStore
+import CaseWatchSources
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -42,7 +44,7 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    func openStore(_ configuration: Configuration) throws -> StateStore {
-        try StateStore(path: configuration.resolve(configuration.statePath).path)
+    func openStore(_ configuration: Configuration) throws -> any StateStore {
+        try configuration.openStore()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
-import CaseWatch
 import Foundation
+import CaseWatchApp
+import CaseWatchModel
 
 /// `casewatch outbox`: deliveries and their attempts, and the operator's levers on them.
 struct OutboxCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct OutboxCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
             let store = try options.openStore(configuration)
-            try print(try await store.outboxEntries(states: states), json: json)
+            try print(try await store.outboxEntries(states: states, limit: 1000), json: json)
         }
     }
 
@@ -38,12 +39,12 @@ struct OutboxCommand: AsyncParsableCommand {
 
         @OptionGroup var options: GlobalOptions
         @Flag(name: .long, help: "One JSON object per line.") var json = false
-        @Option(name: .long, help: "Only entries in this state (pending, sending, delivered, retrying, dead).")
+        @Option(name: .long, help: "Only entries in this state (pending, delivered, retrying, dead).")
         var state: String?
 
         func validate() throws {
             if let state, OutboxState(rawValue: state) == nil {
-                throw ValidationError("--state \(state) is not one of pending, sending, delivered, retrying, dead")
+                throw ValidationError("--state \(state) is not one of pending, delivered, retrying, dead")
             }
         }
 
@@ -75,7 +76,7 @@ struct OutboxCommand: AsyncParsableCommand {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
                 let store = try options.openStore(configuration)
-                guard let entry = try await store.requeue(outboxID: id) else {
+                guard let entry = try await store.requeue(outboxID: id, now: Date()) else {
                     Output.error("casewatch: no outbox entry \(id)")
                     throw ExitCode.failure
                 }
@@ -94,28 +95,18 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
-            let environment = ProcessEnvironment.current
             try await Output.guarding {
                 let store = try options.openStore(configuration)
-                guard let event = try await store.event(id: eventID) else {
+                let replay = EventReplay(configuration: configuration, environment: .current, store: store)
+                guard let result = try await replay.run(eventID: eventID) else {
                     Output.error("casewatch: no event \(eventID)")
                     throw ExitCode.failure
                 }
-                let inputs = try await PipelineInputs.load(configuration: configuration, environment: environment)
-                let planner = try await inputs.planner(store: store, environment: environment)
-                let generation = try await store.nextGeneration(eventID: eventID)
-                let suppressions = try await store.suppressions()
-                let now = Date()
-                // Streamed into one transaction, as a cycle enqueues: a large audience is never held whole.
-                let count = try await store.enqueue(now: now) { enqueue in
-                    try planner.drafts(for: [event], suppressions: suppressions, generation: generation, now: now,
-                                       chunkSize: 1000, enqueue)
-                }
                 if json {
-                    try OutboxCommand.print(try await store.outboxEntries(eventID: eventID, generation: generation),
-                                            json: true)
+                    try OutboxCommand.print(
+                        try await store.outboxEntries(eventID: eventID, generation: result.generation), json: true)
                 } else {
-                    Output.line("\(count) delivery(ies) of \(eventID) queued (replay \(generation))")
+                    Output.line("\(result.queued) delivery(ies) of \(eventID) queued (replay \(result.generation))")
                 }
             }
         }

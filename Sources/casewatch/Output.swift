@@ -1,6 +1,7 @@
 import ArgumentParser
-import CaseWatch
 import Foundation
+import CaseWatchStore
+import InputFormats
 
 /// Writing to the terminal, and turning CaseWatch's errors into SPEC's exit codes.
 enum Output {
@@ -19,7 +20,7 @@ enum Output {
     }
 
     /// Another run holds the lock: exit 75.
-    static func busy(_ error: RunLock.Busy) -> ExitCode {
+    static func busy(_ error: StoreError) -> ExitCode {
         self.error("casewatch: \(error)")
         return ExitCode(75)
     }
@@ -30,7 +31,7 @@ enum Output {
             try await body()
         } catch let error as InputError {
             throw inputFailure(error)
-        } catch let error as RunLock.Busy {
+        } catch let error as StoreError where error.kind == .busy {
             throw busy(error)
         } catch let error as ExitCode {
             throw error

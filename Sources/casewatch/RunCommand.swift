@@ -1,6 +1,6 @@
 import ArgumentParser
-import CaseWatch
 import Foundation
+import CaseWatchApp
 
 /// `casewatch run --once`: one full cycle, for cron.
 struct RunCommand: AsyncParsableCommand {

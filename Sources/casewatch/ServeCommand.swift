@@ -1,9 +1,9 @@
 import ArgumentParser
-import CaseWatch
 import CaseWatchDaemon
 import Foundation
 import Metrics
 import Prometheus
+import CaseWatchSources
 
 /// `casewatch serve`: the daemon.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CaseWatch
 
 /// `casewatch status`: the registry, the last cycle, the queue, dead letters and disabled endpoints.
 struct StatusCommand: AsyncParsableCommand {

@@ -2,7 +2,15 @@ import CaseWatchTesting
 import Foundation
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 /// `drafts(for:suppressions:generation:now:)` renders each event once per language and fills in each subscriber's
 /// name and unsubscribe link; its messages must be byte for byte those of the route-by-route path, which renders

@@ -2,7 +2,15 @@ import CaseWatchTesting
 import Foundation
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 @Suite("Loading the configuration")
 struct ConfigurationTests {

@@ -3,7 +3,15 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 /// The outbox's store against a real SQLite file: what a claim hands out, what it settles, what survives a
 /// migration, what a batch of outcomes writes.
@@ -22,13 +30,13 @@ struct OutboxStoreTests {
                     messageID: "msg_\(subscriber)", payload: Array("{\"to\":\"\(subscriber)\"}".utf8), secretEnv: "S")
     }
 
-    func count(_ store: StateStore, _ sql: String) async throws -> Int {
+    func count(_ store: SQLiteStateStore, _ sql: String) async throws -> Int {
         try await store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
     @Test("more switched-off entries than a claim takes: they are settled and the claim still hands out the rest")
     func suppressedAheadOfTheRest() async throws {
-        let store = try StateStore(path: path)
+        let store = try SQLiteStateStore(path: path)
         try await store.enqueue((0..<10).map { Self.webhook("gone", event: "evt_\($0)") }, now: Self.now)
         try await store.enqueue(["a", "b", "c"].map { Self.webhook($0) }, now: Self.now.addingTimeInterval(1))
         try await store.suppress(subscriberID: "gone", channel: .webhook, reason: "HTTP 410")
@@ -49,7 +57,7 @@ struct OutboxStoreTests {
 
     @Test("an entry whose stored message is damaged or missing is a dead letter saying so, and does not hold up the rest")
     func damagedPayload() async throws {
-        let store = try StateStore(path: path)
+        let store = try SQLiteStateStore(path: path)
         try await store.enqueue(["a", "b", "c"].map { Self.webhook($0) }, now: Self.now)
         try await store.pool.write { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM outbox ORDER BY id")
@@ -71,7 +79,7 @@ struct OutboxStoreTests {
     @Test("entries queued before the shared lines and the queue index are sent after the migration, unchanged")
     func migratedFromV7() async throws {
         let queue = try DatabaseQueue(path: path)
-        try StateStore.migrator.migrate(queue, upTo: "v7-hearing-moment")
+        try SQLiteMigration.migrator.migrate(queue, upTo: "v7-hearing-moment")
         let payload = Array("Subject: before the upgrade\r\n\r\nbody\r\n".utf8)
         try await queue.write { db in
             try db.execute(sql: """
@@ -85,7 +93,7 @@ struct OutboxStoreTests {
         }
         try queue.close()
 
-        let store = try StateStore(path: path)
+        let store = try SQLiteStateStore(path: path)
         let claimed = try await store.claimDue(now: Self.now, limit: 10).jobs
         #expect(claimed.count == 1)
         #expect(claimed.first?.draft.payload == payload && claimed.first?.attempts == 2)
@@ -94,16 +102,16 @@ struct OutboxStoreTests {
 
     @Test("a store a newer CaseWatch has migrated is refused, not used")
     func newerStore() async throws {
-        let store = try StateStore(path: path)
+        let store = try SQLiteStateStore(path: path)
         try await store.pool.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
         }
-        #expect(throws: StateStore.NewerStore.self) { try StateStore(path: path) }
+        #expect { try SQLiteStateStore(path: path) } throws: { ($0 as? StoreError)?.kind == .newerSchema }
     }
 
     @Test("outcomes of more deliveries than one statement writes are all recorded")
     func recordManyOutcomes() async throws {
-        let store = try StateStore(path: path)
+        let store = try SQLiteStateStore(path: path)
         try await store.enqueue((0..<150).map { Self.webhook("s\($0)") }, now: Self.now)
         let jobs = try await store.claimDue(now: Self.now, limit: 1000).jobs
         #expect(jobs.count == 150)
@@ -122,5 +130,18 @@ struct OutboxStoreTests {
                 AND next_attempt_at = \(Self.now.timeIntervalSince1970 + 60)
             """) == 50)
         #expect(try await count(store, "SELECT count(DISTINCT outbox_id) FROM attempt WHERE code = 204") == 100)
+    }
+}
+
+extension SQLiteStateStore {
+    /// One claim from `cursor` on, as a delivery run's session makes them.
+    func claimDue(now: Date, limit: Int, after cursor: ClaimCursor = .start) async throws
+        -> (jobs: [DeliveryJob], cursor: ClaimCursor)
+    {
+        try claimDueBlocking(now: now, limit: limit, after: cursor)
+    }
+
+    func record(attempts: [AttemptRecord]) async throws {
+        try recordBlocking(attempts: attempts)
     }
 }

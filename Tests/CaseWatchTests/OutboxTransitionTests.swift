@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import Foundation
 import Testing
 
@@ -16,9 +24,9 @@ struct OutboxTransitionTests {
         #expect(after(.delivered(detail: "HTTP 204"), attempts: 1).state == .delivered)
         #expect(after(.permanent(reason: "SMTP 550"), attempts: 1).state == .dead)
         #expect(after(.gone(reason: "HTTP 410"), attempts: 1) == OutboxTransition(state: .dead, nextAttemptAt: nil,
-                                                                                disablesWebhook: true))
+                                                                                disablesEndpoint: true))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 1)
-            == OutboxTransition(state: .retrying, nextAttemptAt: now.addingTimeInterval(5), disablesWebhook: false))
+            == OutboxTransition(state: .retrying, nextAttemptAt: now.addingTimeInterval(5), disablesEndpoint: false))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 3).nextAttemptAt == now.addingTimeInterval(1800))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 4).state == .dead)
     }

@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import Foundation
 import Testing
 
@@ -41,11 +49,11 @@ struct RouterTests {
         #expect(routes.map(\.subscriber.id) == ["both", "mail"])
         #expect(routes[0].channels == [.email, .webhook])
         let suppressed = Router.routes(for: ruling, subscribers: [both, mailOnly], suppressions: Suppressions(
-            unsubscribedEmail: ["both", "mail"], disabledWebhooks: []))
+            [.email: ["both", "mail"]]))
         #expect(suppressed.map(\.subscriber.id) == ["both"])
         #expect(suppressed[0].channels == [.webhook])
         let none = Router.routes(for: ruling, subscribers: [both], suppressions: Suppressions(
-            unsubscribedEmail: ["both"], disabledWebhooks: ["both"]))
+            [.email: ["both"], .webhook: ["both"]]))
         #expect(none.isEmpty)
     }
 }

@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 import Logging
@@ -112,7 +120,7 @@ struct SchedulingTests {
 
         try await cycle("2026-12-09T11:00:00Z")  // inside one day
         try await cycle("2026-12-10T11:00:00Z")  // after the hearing
-        let store = try StateStore(path: directory.url.appendingPathComponent("var/casewatch.sqlite").path)
+        let store = try SQLiteStateStore(path: directory.url.appendingPathComponent("var/casewatch.sqlite").path)
         let reminders = try await store.events().filter { $0.type == .hearingReminder }
         #expect(reminders.map(\.change.daysBefore) == [7, 1])
         #expect(try mails(to: "counsel@example.org").count == 2)

@@ -4,18 +4,26 @@ import GRDB
 import InternetMessage
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 /// A fan-out keeps each rendered body once (`outbox_lines`) and per entry only what is its own; what a delivery
 /// lane claims must be the whole message, byte for byte what rendering each subscriber in full gives.
 @Suite("Outbox: shared lines")
 struct SharedLinesStoreTests {
     let directory: TemporaryDirectory
-    let store: StateStore
+    let store: SQLiteStateStore
 
     init() throws {
         directory = try TemporaryDirectory("casewatch-shared-lines")
-        store = try StateStore(path: directory.url.appendingPathComponent("casewatch.sqlite").path)
+        store = try SQLiteStateStore(path: directory.url.appendingPathComponent("casewatch.sqlite").path)
     }
 
     /// Many readers of each language, so that the stored lines are worth sharing.
@@ -84,8 +92,8 @@ struct SharedLinesStoreTests {
     func damagedLayout() throws {
         let lines: [UInt8] = Array("QUJD\r\n".utf8)
         let payload: [UInt8] = Array("head\r\n".utf8) + lines + Array("tail".utf8)
-        let run = SharedRun(lines: SharedLines(lines), offset: 6, count: lines.count)
-        let (own, layout) = try #require(PayloadLayout.split(payload, runs: [run]) { _ in 7 })
+        let run = SharedSpan(octets: SharedLines(lines), offset: 6, count: lines.count)
+        let (own, layout) = try #require(PayloadLayout.split(payload, spans: [run]) { _ in 7 })
         #expect(own == Array("head\r\ntail".utf8))
         #expect(layout == "16|7:6:6")
         #expect(try PayloadLayout.join(own: own, layout: layout) { _ in lines } == payload)
@@ -100,8 +108,8 @@ struct SharedLinesStoreTests {
         // A run that does not hold what its lines hold (the payload was changed after planning): stored whole.
         var changed = payload
         changed[7] = UInt8(ascii: "X")
-        #expect(PayloadLayout.split(changed, runs: [run]) { _ in 7 }.map(\.layout) == nil)
-        let misplaced = SharedRun(lines: SharedLines(lines), offset: 12, count: 6)
-        #expect(PayloadLayout.split(payload, runs: [misplaced]) { _ in 7 }.map(\.layout) == nil)
+        #expect(PayloadLayout.split(changed, spans: [run]) { _ in 7 }.map(\.layout) == nil)
+        let misplaced = SharedSpan(octets: SharedLines(lines), offset: 12, count: 6)
+        #expect(PayloadLayout.split(payload, spans: [misplaced]) { _ in 7 }.map(\.layout) == nil)
     }
 }

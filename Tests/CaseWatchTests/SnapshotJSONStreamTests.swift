@@ -1,7 +1,15 @@
 import Foundation
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 @Suite("Snapshot JSON written ahead of the store")
 struct SnapshotJSONStreamTests {

@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 import Testing

@@ -1,6 +1,14 @@
 import Testing
 
-@testable import CaseWatch
+@testable import CaseWatchApp
+@testable import CaseWatchChannels
+@testable import CaseWatchModel
+@testable import CaseWatchPipeline
+@testable import CaseWatchRendering
+@testable import CaseWatchSQLite
+@testable import CaseWatchSources
+@testable import CaseWatchStore
+@testable import InputFormats
 
 @Suite("YAML alias expansion")
 struct YAMLExpansionTests {

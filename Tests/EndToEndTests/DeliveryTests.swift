@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 import Testing
@@ -185,7 +193,7 @@ struct DeliveryTests {
         try workspace.run()
         try workspace.moveCase()
         #expect(try workspace.run().stdout.contains("retrying 1"))
-        let store = try StateStore(path: workspace.directory.url.appendingPathComponent("var/casewatch.sqlite").path)
+        let store = try SQLiteStateStore(path: workspace.directory.url.appendingPathComponent("var/casewatch.sqlite").path)
         try await store.suppress(subscriberID: "lawyer", channel: .email, reason: "one-click unsubscribe")
         usleep(200_000)
         #expect(try workspace.run().stdout.contains("sent 0, retrying 0, dead 0"))

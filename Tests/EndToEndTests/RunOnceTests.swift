@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 import Testing
@@ -108,7 +116,7 @@ struct RunOnceTests {
 
     @Test("a second run while one holds the lock exits 75 and does nothing")
     func lockHeld() throws {
-        let lock = try RunLock(statePath: workspace.url.appendingPathComponent("var/casewatch.sqlite").path)
+        let lock = try FileRunCoordinator(statePath: workspace.url.appendingPathComponent("var/casewatch.sqlite").path).acquire()
         let second = try casewatch.run(["run", "--once"])
         #expect(second.status == 75)
         #expect(second.stderr.contains("another CaseWatch run holds"))

@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 import Logging
@@ -71,14 +79,18 @@ enum DeliverBenchmark {
         extra: [String: String]
     ) async throws {
         let folder = try TemporaryDirectory("casewatch-bench-outbox")
-        let store = try StateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
+        let store = try SQLiteStateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
         let (_, enqueueSeconds) = try await Measure.time { try await store.enqueue(drafts) }
         let payloadBytes = drafts.reduce(0) { $0 + $1.payload.count }
         let count = drafts.count
+        let composer = try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "bench")
         let settings = DeliverySettings(
-            email: email.map { .smtp($0) } ?? .file(folder.url.appendingPathComponent("mail")),
-            webhooks: .http(timeout: 15), concurrency: concurrency,
-            retry: RetryPolicy(schedule: [5, 300, 1800, 7200, 18000, 36000, 36000]), environment: environment)
+            channels: ChannelRegistry([
+                EmailChannel(composer: composer,
+                             delivery: email.map { .smtp($0) } ?? .file(folder.url.appendingPathComponent("mail"))),
+                WebhookChannel(delivery: .http(timeout: 15), environment: environment),
+            ]),
+            concurrency: concurrency, retry: RetryPolicy(schedule: [5, 300, 1800, 7200, 18000, 36000, 36000]))
         // The log level of `casewatch run` (notice): a failed delivery is still logged, a delivered one not.
         var logger = Logger(label: "casewatch-bench") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .notice
@@ -87,7 +99,7 @@ enum DeliverBenchmark {
         Measure.resetPeakRSS()
         let cpuBefore = Measure.processCPUSeconds()
         let (report, seconds) = try await Measure.time {
-            try await DeliveryCycle(store: store, settings: settings, logger: logger).run()
+            try await DeliveryCycle(queue: store, settings: settings, logger: logger).run()
         }
         let cpuSeconds = Measure.processCPUSeconds() - cpuBefore
         let status = try await store.status()

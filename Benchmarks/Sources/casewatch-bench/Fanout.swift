@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 
@@ -15,7 +23,7 @@ enum FanoutBenchmark {
         let now = Date()
         let event = Fixtures.rulingEvent(now: now)
         let subscribers = (0..<count).map { n -> Subscriber in
-            let channels: Set<Channel> = switch n % 10 {
+            let channels: Set<ChannelID> = switch n % 10 {
             case 0: [.email, .webhook]
             case 1, 3, 5, 7: [.webhook]
             default: [.email]
@@ -28,7 +36,7 @@ enum FanoutBenchmark {
             composer: try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "bench"),
             unsubscribe: UnsubscribeToken(secret: "bench-token-secret"), baseURL: "https://alerts.example.org")
         let folder = try TemporaryDirectory("casewatch-bench-fanout")
-        let store = try StateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
+        let store = try SQLiteStateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
         let suppressions = try await store.suppressions()
 
         let baseline = Measure.currentRSS()

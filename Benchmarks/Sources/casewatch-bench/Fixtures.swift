@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import Foundation
 
 /// Generated but realistic inputs: cases shaped like the sample registry's (names in three languages,
@@ -159,7 +167,7 @@ enum Fixtures {
 
     /// Subscriber `n`: e-mail, webhook or both; English, Russian or French; filters that all let the
     /// ruling event through, as the followers of a major case would have.
-    static func subscriber(_ n: Int, channels: Set<Channel>, secretEnv: String, webhookURL: String) -> Subscriber {
+    static func subscriber(_ n: Int, channels: Set<ChannelID>, secretEnv: String, webhookURL: String) -> Subscriber {
         let language = Language.allCases[n % 3]
         let person = firstNames[n % firstNames.count].0
         let filter: SubscriberFilter = switch n % 4 {

@@ -1,4 +1,12 @@
-import CaseWatch
+import CaseWatchApp
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import CaseWatchSQLite
+import CaseWatchSources
+import CaseWatchStore
+import InputFormats
 import CaseWatchTesting
 import Foundation
 
@@ -44,7 +52,7 @@ enum RegistryBenchmark {
                                           baseDirectory: folder.url)
         configuration.registry.sources = [.folder("registry/")]
         configuration.registry.initialSync = .silent
-        let store = try StateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
+        let store = try SQLiteStateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
 
         let baseline = Measure.currentRSS()
         Measure.resetPeakRSS()
@@ -95,7 +103,7 @@ enum RegistryBenchmark {
 
     /// One detection as `DetectionCycle.run` does it, for a registry of folders only (no feeds) and without
     /// subscribers (nothing to route).
-    static func cycle(configuration: Configuration, store: StateStore, expected: Int, trimAfterLoad: Bool = false)
+    static func cycle(configuration: Configuration, store: SQLiteStateStore, expected: Int, trimAfterLoad: Bool = false)
         async throws -> Phases
     {
         var phases = Phases()

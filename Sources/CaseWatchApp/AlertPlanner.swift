@@ -1,0 +1,102 @@
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchRendering
+import Foundation
+
+/// Routing and composing together: for each new event, the outbox entries of every subscriber who should get
+/// it, composed by each of their channels and ready to send.
+///
+/// The e-mail of a digest subscriber waits for their digest slot (`digestDraft`); their other channels, for
+/// machines, are sent at once.
+package struct AlertPlanner: Sendable {
+    package let subscribers: [Subscriber]
+    package let renderer: AlertRenderer
+    package let channels: ChannelRegistry
+    package let links: SubscriberLinks
+    /// Told when a subscriber's own webhook template fails for an event (the standard body goes instead).
+    package var templateFailure: (@Sendable (_ subscriberID: String, _ reason: String) -> Void)?
+
+    package init(subscribers: [Subscriber], renderer: AlertRenderer, channels: ChannelRegistry, links: SubscriberLinks) {
+        self.subscribers = subscribers
+        self.renderer = renderer
+        self.channels = channels
+        self.links = links
+    }
+
+    /// The entries for `events`; a header that would carry CR, LF or NUL makes the whole plan fail.
+    ///
+    /// Each event is rendered once per language (see ``EventRendering``), not once per subscriber: the
+    /// messages are the same, byte for byte, as `drafts(for:route:generation:now:)` gives route by route.
+    package func drafts(for events: [CaseEvent], suppressions: Suppressions, generation: Int = 0, now: Date) throws
+        -> [OutboxDraft]
+    {
+        var all: [OutboxDraft] = []
+        try self.drafts(for: events, suppressions: suppressions, generation: generation, now: now, chunkSize: Int.max) {
+            all += $0
+        }
+        return all
+    }
+
+    /// The same entries as `drafts(for:suppressions:generation:now:)`, in the same order, handed to `consume` in
+    /// chunks of `chunkSize` (a subscriber's entries are never split across chunks) as they are composed, so
+    /// that a caller writing them holds one chunk at a time rather than the whole audience's messages. Write them
+    /// in one transaction, as the plan must succeed or fail whole: an error, from composing or from `consume`,
+    /// ends the plan, and the chunks already consumed must then be discarded.
+    package func drafts(
+        for events: [CaseEvent], suppressions: Suppressions, generation: Int = 0, now: Date, chunkSize: Int,
+        _ consume: ([OutboxDraft]) throws -> Void
+    ) throws {
+        let chunkSize = max(1, chunkSize)
+        var chunk: [OutboxDraft] = []
+        chunk.reserveCapacity(min(chunkSize, 4096) + 1)
+        var context = composeContext(generation: generation, now: now)
+        for event in events {
+            context.begin(event)
+            for route in Router.routes(for: event, subscribers: subscribers, suppressions: suppressions) {
+                try compose(event, route: route, holdingDigests: true, in: &context, to: &chunk)
+                if chunk.count >= chunkSize {
+                    try consume(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !chunk.isEmpty { try consume(chunk) }
+    }
+
+    /// The entries of one event for one route, each subscriber rendered on their own (what `preview` shows).
+    package func drafts(for event: CaseEvent, route: Route, generation: Int, now: Date) throws -> [OutboxDraft] {
+        var drafts: [OutboxDraft] = []
+        var context = composeContext(generation: generation, now: now)
+        try compose(event, route: route, holdingDigests: false, in: &context, to: &drafts)
+        return drafts
+    }
+
+    /// Appends the entries of one event for one route, channel by channel; with `holdingDigests`, a digest
+    /// subscriber's e-mail waits for their digest.
+    private func compose(_ event: CaseEvent, route: Route, holdingDigests: Bool, in context: inout ComposeContext,
+                         to drafts: inout [OutboxDraft]) throws {
+        context.renderedSummary = nil
+        for id in route.channels {
+            if holdingDigests, id == .email, route.subscriber.delivery == .digest { continue }
+            guard let channel = channels[id],
+                  let draft = try channel.compose(event, for: route.subscriber, in: &context)
+            else { continue }
+            drafts.append(draft)
+        }
+    }
+
+    private func composeContext(generation: Int, now: Date) -> ComposeContext {
+        ComposeContext(renderer: renderer, links: links, generation: generation, now: now,
+                       templateFailure: templateFailure)
+    }
+
+    /// The digest e-mail of `subscriber` for the slot at `slot`, holding `events` since `start`.
+    package func digestDraft(for subscriber: Subscriber, events: [CaseEvent], start: Date, slot: Date) throws
+        -> OutboxDraft?
+    {
+        guard let email = channels[.email] as? EmailChannel else { return nil }
+        return try email.digestDraft(for: subscriber, events: events, start: start, slot: slot, renderer: renderer,
+                                     links: links)
+    }
+}

@@ -1,0 +1,120 @@
+import CaseWatchChannels
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchStore
+import Foundation
+import Logging
+import Metrics
+
+/// The second half of a cycle: send every outbox entry that is due, with `delivery.concurrency` lanes,
+/// and write the outcomes back in batches.
+///
+/// Entries are claimed in batches before they are sent and their outcomes recorded in batches after, so
+/// the store costs a few transactions per hundred deliveries. An entry stays due until its outcome is
+/// recorded, so a crash between the two leaves it due, and the next run sends it again, with the same
+/// Message-ID / webhook-id — at-least-once, duplicates only among what was in flight.
+package struct DeliveryCycle: Sendable {
+    package let queue: any OutboxQueue
+    package let settings: DeliverySettings
+    package let logger: Logger
+    let clock: @Sendable () -> Date
+    let jitter: @Sendable () -> Double
+    /// Asked before each new transfer; true stops the cycle (the daemon is shutting down).
+    let shouldStop: @Sendable () -> Bool
+    /// Who holds the claims (a node's name where several share a store).
+    let owner: String
+
+    package init(
+        queue: any OutboxQueue, settings: DeliverySettings, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
+        shouldStop: @escaping @Sendable () -> Bool = { Task.isCancelled },
+        owner: String = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
+    ) {
+        self.queue = queue
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+        self.jitter = jitter
+        self.shouldStop = shouldStop
+        self.owner = owner
+    }
+
+    package typealias Report = DeliveryRun.Report
+
+    /// Entries claimed per transaction; also bounds memory, whatever the queue's depth.
+    static let claimSize = 256
+    /// Outcomes written per transaction; also bounds how many sent entries a crash can leave unrecorded.
+    static let recordSize = 32
+
+    /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
+    ///
+    /// Each lane is a thread of its own that loops: take an entry, send it, note the outcome. libcurl's
+    /// blocking transfers and the store's writes happen there, never on Swift's cooperative threads, and
+    /// a delivery costs no hop between threads. The lanes share one ``DeliveryRun`` that claims the next
+    /// batch when it runs dry, so a slow receiver holds up only its own lane. When `shouldStop` says so (the
+    /// daemon stops), no new transfer starts: the ones in flight finish and are recorded, and entries claimed
+    /// but not started stay queued for the next cycle.
+    package func run() async throws -> Report {
+        let laneCount = max(1, settings.concurrency)
+        let shell = DeliveryLanes(
+            session: queue.claims(dueAt: clock(), owner: owner),
+            run: DeliveryRun(lanes: laneCount, claimSize: Self.claimSize, recordSize: Self.recordSize))
+        let lanes = (0..<laneCount).map { DeliveryLane(index: $0, channels: settings.channels) }
+        // `shouldStop` may read task-local state (a graceful shutdown), so it is asked here, in the task.
+        let watcher = Task {
+            while !shell.finished {
+                if shouldStop() {
+                    shell.requestStop()
+                    break
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        defer { watcher.cancel() }
+        // The watcher runs in a task of its own, which does not see this task's cancellation.
+        try await withTaskCancellationHandler {
+            try await shell.run(lanes) { job, lane in self.attempt(job, on: lane) }
+        } onCancel: {
+            shell.requestStop()
+        }
+        let unstarted = shell.unstarted
+        if !unstarted.isEmpty {
+            logger.notice("stopping: deliveries not started stay queued for the next cycle",
+                          metadata: ["outbox.unstarted": "\(unstarted.count)"])
+        }
+        return shell.report
+    }
+
+    private func attempt(_ job: DeliveryJob, on lane: DeliveryLane) -> AttemptRecord {
+        let started = clock()
+        let result = lane.send(job, at: started)
+        let duration = clock().timeIntervalSince(started)
+        let transition = OutboxTransition.after(
+            result.outcome, attempts: job.attempts + 1, policy: settings.retry, now: started, jitter: jitter())
+        let channel = job.draft.channel.rawValue
+        Counter(label: "casewatch_deliveries_total", dimensions: [("channel", channel), ("outcome", result.outcome.label)])
+            .increment()
+        Timer(label: "casewatch_delivery_attempt_seconds", dimensions: [("channel", channel)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(duration * 1_000_000_000))
+        func metadata() -> Logger.Metadata {
+            [
+                "outbox.id": "\(job.outboxID)", "event.id": "\(job.draft.eventID)",
+                "subscriber.id": "\(job.draft.subscriberID)", "channel": "\(job.draft.channel.rawValue)",
+                "outcome": "\(result.outcome.label)", "attempt": "\(job.attempts + 1)",
+                "reason": "\(result.outcome.detail)",
+            ]
+        }
+        switch transition.state {
+        case .delivered:
+            // Built only when debug lines are on: this runs for every delivery.
+            if logger.logLevel <= .debug { logger.debug("delivered", metadata: metadata()) }
+        case .retrying:
+            logger.warning("delivery failed, will retry", metadata: metadata())
+        default:
+            logger.error("delivery failed for good, kept as a dead letter", metadata: metadata())
+        }
+        return AttemptRecord(job: job, outcome: result.outcome, transition: transition, startedAt: started,
+                             duration: duration, code: result.code)
+    }
+}

@@ -1,0 +1,76 @@
+import CaseWatchModel
+import Foundation
+
+/// One way alerts leave CaseWatch, in two halves, because alerts are composed when they are planned and sent later.
+///
+/// - **Compose**, at plan time: the payload, its idempotency id (Message-ID, webhook-id), the recipient, and what
+///   `preview` shows. The draft is written to the outbox in the same transaction as its event, so a retry sends the
+///   same bytes.
+/// - **Transport**, one per delivery lane: sends a claimed entry and returns an outcome value; never throws.
+///
+/// A new channel is a folder of its own beside `Email/` and `Webhook/` and one line in the composition root's
+/// ``ChannelRegistry``.
+package protocol AlertChannel: Sendable {
+    var id: ChannelID { get }
+    /// What the channel's receivers accept, for planners and throttles.
+    var limits: ChannelLimits { get }
+
+    /// The entry of `event` for `subscriber` on this channel; nil when the subscriber has no endpoint here.
+    ///
+    /// - Throws: when a value would reach a header unsafely (CR, LF, NUL): the whole plan fails, nothing is recorded.
+    func compose(_ event: CaseEvent, for subscriber: Subscriber, in context: inout ComposeContext) throws
+        -> OutboxDraft?
+
+    /// The entry as a person reads it (`casewatch preview`).
+    func preview(_ draft: OutboxDraft, at date: Date) -> String
+
+    /// A transport for one delivery lane, used only on that lane's thread.
+    func makeTransport() -> any ChannelTransport
+}
+
+/// Sends one outbox entry over one channel and says how it went.
+///
+/// A transport belongs to one delivery lane and is only ever called on that lane's thread, so it may keep a
+/// connection (a curl handle) between entries; hence a class, deliberately not `Sendable`.
+package protocol ChannelTransport: AnyObject {
+    /// Blocking: performs the whole transfer.
+    func send(_ job: DeliveryJob, at now: Date) -> SendResult
+}
+
+/// An attempt's outcome and the response code behind it, if any.
+package struct SendResult: Sendable, Equatable {
+    package var outcome: DeliveryOutcome
+    package var code: Int?
+
+    package init(outcome: DeliveryOutcome, code: Int? = nil) {
+        self.outcome = outcome
+        self.code = code
+    }
+}
+
+/// The limits a channel's receivers set.
+package struct ChannelLimits: Sendable, Equatable {
+    /// The largest payload the channel sends, in bytes; nil for no limit of the channel's own.
+    package var maximumPayload: Int?
+    /// Messages per second a single endpoint accepts; nil when the endpoint sets none.
+    package var ratePerEndpoint: Double?
+
+    package init(maximumPayload: Int? = nil, ratePerEndpoint: Double? = nil) {
+        self.maximumPayload = maximumPayload
+        self.ratePerEndpoint = ratePerEndpoint
+    }
+}
+
+/// A channel with no transport configured (`preview` and `check` compose without sending): every attempt is
+/// refused for a later retry, so nothing is lost if one is ever asked to send.
+final class UnconfiguredTransport: ChannelTransport {
+    let channel: ChannelID
+
+    init(channel: ChannelID) {
+        self.channel = channel
+    }
+
+    func send(_ job: DeliveryJob, at now: Date) -> SendResult {
+        SendResult(outcome: .retryable(reason: "no transport is configured for \(channel)"))
+    }
+}

@@ -1,0 +1,176 @@
+import InternetMessage
+import CaseWatchModel
+import CaseWatchRendering
+
+/// One event's alert in one language, rendered once for all the subscribers who read that language.
+///
+/// Between subscribers only two template values differ, `subscriber_name` and `unsubscribe_url`. The parts are
+/// rendered with a placeholder for each (a run of private-use scalars, which no template, label or registry value
+/// holds and HTML escaping leaves as it is), and cut at the placeholders; a subscriber's alert is then the pieces
+/// with their own values in between, HTML-escaped in the HTML part exactly as Mustache escapes them, as they are
+/// in the other parts. The subject and summary are made one line after the values go in, as the renderer does.
+///
+/// A value that is empty (or absent) is `false` in the template, which hides its sections, so a stencil is made
+/// for one combination of "has a name" and "has an unsubscribe URL" and serves only subscribers with that
+/// combination.
+///
+/// The stencil checks itself when it is made: a probe subscriber's alert from the pieces must equal the alert the
+/// renderer gives that subscriber, byte for byte. Templates that do anything with these values other than show
+/// them or test them in a section (a swift-mustache transform such as `uppercased(subscriber_name)`, an unescaped
+/// `{{{subscriber_name}}}` in HTML) fail that check, and the planner then renders for every subscriber.
+struct AlertStencil {
+    private enum Slot {
+        case name, url
+    }
+
+    /// A rendered part cut at its placeholders: `pieces.count == slots.count + 1`.
+    private struct Part {
+        var pieces: [String]
+        var slots: [Slot]
+        var literalLength: Int
+
+        init(_ rendered: String) {
+            pieces = []
+            slots = []
+            literalLength = rendered.utf8.count
+            rendered.withUTF8Bytes { octets in
+                var start = 0
+                var index = 0
+                while index < octets.count {
+                    // Every placeholder starts with the lead octet of a plane-16 scalar.
+                    if octets[index] == 0xF4, let (slot, length) = AlertStencil.placeholder(in: octets, at: index) {
+                        pieces.append(String(decoding: UnsafeBufferPointer(rebasing: octets[start..<index]), as: UTF8.self))
+                        slots.append(slot)
+                        literalLength -= length
+                        index += length
+                        start = index
+                    } else {
+                        index += 1
+                    }
+                }
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: octets[start...]), as: UTF8.self))
+            }
+        }
+
+        /// The part with `name` and `url` in place of the placeholders.
+        func filled(name: String, url: String) -> String {
+            guard !slots.isEmpty else { return pieces[0] }
+            var length = literalLength
+            for slot in slots { length += slot == .name ? name.utf8.count : url.utf8.count }
+            var text = ""
+            text.reserveCapacity(length)
+            text += pieces[0]
+            for (index, slot) in slots.enumerated() {
+                text += slot == .name ? name : url
+                text += pieces[index + 1]
+            }
+            return text
+        }
+    }
+
+    static let namePlaceholder = "\u{10FFF0}\u{10FFF1}\u{10FFF0}"
+    static let urlPlaceholder = "\u{10FFF0}\u{10FFF2}\u{10FFF0}"
+    private static let nameOctets = Array(namePlaceholder.utf8)
+    private static let urlOctets = Array(urlPlaceholder.utf8)
+
+    /// Values that any handling of them other than showing them as they are (escaped in HTML) would change:
+    /// every character HTML escapes, a quote with a combining mark (Mustache escapes whole characters, so that one
+    /// stays), upper and lower case, runs of spaces, non-ASCII.
+    static let probeName = "Ann & \"Bob\" <x> 'y'  \"\u{301}z Ω ж"
+    static let probeURL = "https://probe.invalid/u?a=1&b=\"2\"&c=<3>&d='4'"
+
+    let hasName: Bool
+    let hasURL: Bool
+    /// The encoded bodies of this stencil's messages, which differ only near the end.
+    let bodies = BodyEncodingCache()
+    private let subject: Part
+    private let text: Part
+    private let html: Part
+    private let summary: Part
+    /// The subject and summary made one line, when they hold no placeholder.
+    private let fixedSubject: String?
+    private let fixedSummary: String?
+
+    /// The stencil of `event` in `language` for subscribers with (or without) a name and an unsubscribe URL; nil
+    /// when the templates do not give the same alert through it (see above).
+    init?(renderer: AlertRenderer, event: CaseEvent, language: Language, hasName: Bool, hasURL: Bool) {
+        self.hasName = hasName
+        self.hasURL = hasURL
+        let stenciled = renderer.renderParts(
+            event, language: language, subscriberName: hasName ? Self.namePlaceholder : nil,
+            unsubscribeURL: hasURL ? Self.urlPlaceholder : nil)
+        subject = Part(stenciled.subject)
+        text = Part(stenciled.text)
+        html = Part(stenciled.html)
+        summary = Part(stenciled.summary)
+        fixedSubject = subject.slots.isEmpty ? AlertRenderer.oneLine(subject.pieces[0]) : nil
+        fixedSummary = summary.slots.isEmpty ? AlertRenderer.oneLine(summary.pieces[0]) : nil
+
+        let probe = renderer.renderParts(
+            event, language: language, subscriberName: hasName ? Self.probeName : nil,
+            unsubscribeURL: hasURL ? Self.probeURL : nil)
+        let (name, url) = (Self.probeName, Self.probeURL)
+        let (escapedName, escapedURL) = (Self.htmlEscaped(name), Self.htmlEscaped(url))
+        guard subject.filled(name: name, url: url) == probe.subject, text.filled(name: name, url: url) == probe.text,
+              html.filled(name: escapedName, url: escapedURL) == probe.html,
+              summary.filled(name: name, url: url) == probe.summary
+        else { return nil }
+    }
+
+    /// The alert of a subscriber called `name` (not empty when the stencil has a name, ignored otherwise) whose
+    /// unsubscribe link is `unsubscribeURL` (likewise): what `AlertRenderer.render` gives.
+    func alert(subscriberName name: String, unsubscribeURL: String?) -> RenderedAlert {
+        let name = hasName ? name : ""
+        let url = hasURL ? unsubscribeURL ?? "" : ""
+        let needsEscaping = !html.slots.isEmpty
+        return RenderedAlert(
+            subject: fixedSubject ?? AlertRenderer.oneLine(subject.filled(name: name, url: url)),
+            text: text.filled(name: name, url: url),
+            html: needsEscaping ? html.filled(name: Self.htmlEscaped(name), url: Self.htmlEscaped(url)) : html.pieces[0],
+            summary: fixedSummary ?? AlertRenderer.oneLine(summary.filled(name: name, url: url)))
+    }
+
+    /// The placeholder starting at `index`, and its length in octets.
+    private static func placeholder(in octets: UnsafeBufferPointer<UInt8>, at index: Int) -> (Slot, Int)? {
+        for (slot, placeholder) in [(Slot.name, nameOctets), (.url, urlOctets)] {
+            let end = index + placeholder.count
+            if end <= octets.count, placeholder.elementsEqual(UnsafeBufferPointer(rebasing: octets[index..<end])) {
+                return (slot, placeholder.count)
+            }
+        }
+        return nil
+    }
+
+    /// `text` escaped as swift-mustache escapes a value in an HTML template: each character (grapheme cluster)
+    /// that is exactly `<`, `>`, `&`, `"` or `'` replaced by its entity, everything else as it is.
+    static func htmlEscaped(_ text: String) -> String {
+        // No other character is (canonically equivalent to) one of these five, so without their octets there is
+        // nothing to escape.
+        let needed = text.utf8.contains { octet in
+            octet == UInt8(ascii: "<") || octet == UInt8(ascii: ">") || octet == UInt8(ascii: "&")
+                || octet == UInt8(ascii: "\"") || octet == UInt8(ascii: "'")
+        }
+        guard needed else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
+
+extension String {
+    /// Calls `body` with the UTF-8 of the string, contiguous (a bridged string is made native first).
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var copy = self
+        return copy.withUTF8(body)
+    }
+}

@@ -1,0 +1,60 @@
+import CaseWatchModel
+import CaseWatchRendering
+import InternetMessage
+
+/// What a plan renders once per event and reuses for every subscriber: the alert of each language (an
+/// ``AlertStencil``), the summary line of each language, and the part of the webhook body that names no
+/// subscriber. Lives for one event of one plan.
+package struct EventRendering {
+    private struct StencilKey: Hashable {
+        var language: Language
+        var hasName: Bool
+        var hasURL: Bool
+    }
+
+    let event: CaseEvent
+    let renderer: AlertRenderer
+    /// nil for a combination whose stencil failed its check: those subscribers are rendered one by one.
+    private var stencils: [StencilKey: AlertStencil?] = [:]
+    private var summaries: [Language: String] = [:]
+    private var webhookPrefix: [UInt8]?
+
+    package init(event: CaseEvent, renderer: AlertRenderer) {
+        self.event = event
+        self.renderer = renderer
+    }
+
+    /// What `renderer.render(event, for: subscriber, unsubscribeURL:)` gives, with the body cache of the stencil
+    /// it comes from; nil when the templates need the renderer itself.
+    mutating func alert(for subscriber: Subscriber, unsubscribeURL: String?)
+        -> (alert: RenderedAlert, bodies: BodyEncodingCache)?
+    {
+        let key = StencilKey(language: subscriber.language, hasName: !subscriber.name.isEmpty,
+                             hasURL: !(unsubscribeURL ?? "").isEmpty)
+        let stencil: AlertStencil?
+        if let made = stencils[key] {
+            stencil = made
+        } else {
+            stencil = AlertStencil(renderer: renderer, event: event, language: key.language, hasName: key.hasName,
+                                   hasURL: key.hasURL)
+            stencils[key] = .some(stencil)
+        }
+        guard let stencil else { return nil }
+        return (stencil.alert(subscriberName: subscriber.name, unsubscribeURL: unsubscribeURL), stencil.bodies)
+    }
+
+    /// What `renderer.summary(event, language:)` gives.
+    package mutating func summary(language: Language) -> String {
+        if let summary = summaries[language] { return summary }
+        let summary = renderer.summary(event, language: language)
+        summaries[language] = summary
+        return summary
+    }
+
+    /// What `WebhookPayload.body(event:subscriber:summary:)` gives.
+    mutating func webhookBody(for subscriber: Subscriber, summary: String) -> [UInt8] {
+        let prefix = webhookPrefix ?? WebhookPayload.sharedPrefix(event: event)
+        webhookPrefix = prefix
+        return WebhookPayload.body(sharedPrefix: prefix, subscriber: subscriber, summary: summary)
+    }
+}

@@ -1,0 +1,17 @@
+import CaseWatchModel
+import CaseWatchPipeline
+
+/// The signed links an alert carries for its reader: unsubscribe (RFC 8058), under the daemon's `http.base_url`.
+package struct SubscriberLinks: Sendable {
+    package let tokens: UnsubscribeToken
+    package let baseURL: String
+
+    package init(tokens: UnsubscribeToken, baseURL: String) {
+        self.tokens = tokens
+        self.baseURL = baseURL
+    }
+
+    package func unsubscribeURL(for subscriberID: String) -> String {
+        tokens.url(baseURL: baseURL, subscriberID: subscriberID)
+    }
+}

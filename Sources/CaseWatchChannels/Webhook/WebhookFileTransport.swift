@@ -1,0 +1,37 @@
+import CaseWatchModel
+import Foundation
+
+/// The embedded default for webhooks: each request written as JSON (URL, signed headers, body).
+final class WebhookFileTransport: ChannelTransport {
+    private let directory: URL
+    private let environment: ProcessEnvironment
+
+    init(directory: URL, environment: ProcessEnvironment) {
+        self.directory = directory
+        self.environment = environment
+    }
+
+    func send(_ job: DeliveryJob, at now: Date) -> SendResult {
+        let secrets = job.draft.secretEnv.map { WebhookSecret.all(in: environment[$0] ?? "") } ?? []
+        var writer = JSONWriter(capacity: job.draft.payload.count + 512)
+        writer.object { json in
+            json.field("method", "POST")
+            json.field("url", job.draft.recipient)
+            json.key("headers")
+            json.object { json in
+                for header in WebhookRequest.headers(job: job, secrets: secrets, at: now) {
+                    json.field(header.name, header.value)
+                }
+            }
+            json.key("body")
+            json.raw(job.draft.payload)
+        }
+        let name = FileName.safe(job.draft.messageID) + ".json"
+        do {
+            try AtomicFile.write(Data(writer.bytes), to: directory.appendingPathComponent(name))
+            return SendResult(outcome: .delivered(detail: "written \(name)"), code: nil)
+        } catch {
+            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"), code: nil)
+        }
+    }
+}

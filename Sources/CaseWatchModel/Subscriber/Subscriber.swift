@@ -1,0 +1,93 @@
+import Foundation
+
+/// Someone who receives alerts: a person by e-mail, an organisation's system by webhook, or both.
+package struct Subscriber: Sendable, Hashable {
+    package enum Delivery: String, Sendable, CaseIterable {
+        /// Each alert as soon as it is detected.
+        case immediate
+        /// One message per slot of the `digest` cron expression.
+        case digest
+    }
+
+    package var id: String
+    package var name: String
+    package var language: Language
+    package var email: String?
+    package var webhook: WebhookEndpoint?
+    package var filter: SubscriberFilter
+    package var delivery: Delivery
+    /// A cron expression, in `timezone`, for `delivery: digest`.
+    package var digest: String?
+    package var timezone: String
+    /// The file it was read from, for messages.
+    package var file: String
+
+    package init(
+        id: String, name: String, language: Language = .en, email: String? = nil, webhook: WebhookEndpoint? = nil,
+        filter: SubscriberFilter = SubscriberFilter(), delivery: Delivery = .immediate, digest: String? = nil,
+        timezone: String = "UTC", file: String = ""
+    ) {
+        self.id = id
+        self.name = name
+        self.language = language
+        self.email = email
+        self.webhook = webhook
+        self.filter = filter
+        self.delivery = delivery
+        self.digest = digest
+        self.timezone = timezone
+        self.file = file
+    }
+}
+
+extension Subscriber {
+    /// The subscriber's time zone (validated on load; UTC if it ever were not known).
+    package var timeZone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
+
+    /// The channels the subscriber has an endpoint on, in the order alerts are composed for them.
+    package var channels: [ChannelID] {
+        var channels: [ChannelID] = []
+        if email != nil { channels.append(.email) }
+        if webhook != nil { channels.append(.webhook) }
+        return channels
+    }
+}
+
+/// Where an organisation's system receives webhooks, and where the signing secrets are.
+package struct WebhookEndpoint: Sendable, Hashable {
+    package var url: String
+    /// The environment variable holding the secret (`whsec_…`); during a rotation it holds several,
+    /// separated by spaces, and each one signs.
+    package var secretEnv: String
+    /// A body template of the subscriber's own (`templates/webhooks/<name>.mustache`); nil for the
+    /// standard versioned payload.
+    package var template: String?
+
+    package init(url: String, secretEnv: String, template: String? = nil) {
+        self.url = url
+        self.secretEnv = secretEnv
+        self.template = template
+    }
+}
+
+/// Which events a subscriber wants: every key given must match; an absent (or empty) key matches all.
+package struct SubscriberFilter: Sendable, Hashable {
+    package var countries: [String]?
+    package var types: [CaseType]?
+    package var events: [EventType]?
+    package var statuses: [CaseStatus]?
+    package var cases: [String]?
+    package var tags: [String]?
+
+    package init(
+        countries: [String]? = nil, types: [CaseType]? = nil, events: [EventType]? = nil,
+        statuses: [CaseStatus]? = nil, cases: [String]? = nil, tags: [String]? = nil
+    ) {
+        self.countries = countries
+        self.types = types
+        self.events = events
+        self.statuses = statuses
+        self.cases = cases
+        self.tags = tags
+    }
+}

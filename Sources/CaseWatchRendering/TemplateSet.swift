@@ -1,0 +1,145 @@
+import Foundation
+import Mustache
+import CaseWatchModel
+import InputFormats
+
+/// Every alert template of the `templates/` folder, parsed once, with the labels of each language.
+///
+/// Layout: `templates/<event type>/<part>.<lang>.mustache` (parts: `email.subject`, `email.txt`,
+/// `email.html`, `summary`), `templates/digest/…` for digests, `templates/labels/<lang>.yaml`.
+/// A missing language falls back to English; a missing English template is an error.
+package struct TemplateSet: Sendable {
+    package enum Part: String, Sendable, CaseIterable {
+        case emailSubject = "email.subject"
+        case emailText = "email.txt"
+        case emailHTML = "email.html"
+        case summary
+        /// `pages/unsubscribe`: the confirmation page a one-click link opens (GET).
+        case unsubscribePage = "unsubscribe"
+        /// `pages/unsubscribed`: the page after the unsubscribe is done (POST).
+        case unsubscribedPage = "unsubscribed"
+
+        var isHTML: Bool { self == .emailHTML || self == .unsubscribePage || self == .unsubscribedPage }
+    }
+
+    /// Template key: folder (event type or `digest`), part, language.
+    struct Key: Hashable {
+        let folder: String
+        let part: Part
+        let language: Language
+    }
+
+    let templates: [Key: (template: MustacheTemplate, file: String)]
+    let labels: [Language: Labels]
+    /// Webhook bodies that subscribers name (`templates/webhooks/<name>.mustache`), rendered as JSON.
+    package let webhookTemplates: [String: (template: MustacheTemplate, file: String)]
+
+    /// The folders CaseWatch renders from and the parts of each: one per event type, the digest, and the
+    /// pages the daemon serves.
+    static let folders: [(name: String, parts: [Part])] =
+        EventType.allCases.map { ($0.rawValue, [.emailSubject, .emailText, .emailHTML, .summary]) }
+        + [("digest", [.emailSubject, .emailText, .emailHTML]), ("pages", [.unsubscribePage, .unsubscribedPage])]
+
+    /// Loads and parses every template; problems (with file and line) are collected, not thrown.
+    package static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
+        var problems: [InputProblem] = []
+        var templates: [Key: (MustacheTemplate, String)] = [:]
+        let base = displayPath.hasSuffix("/") ? displayPath : displayPath + "/"
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            problems.append(InputProblem(file: displayPath, line: nil, field: "templates",
+                                         message: "the templates folder does not exist"))
+        }
+        for (folder, parts) in folders {
+            for part in parts {
+                for language in Language.allCases {
+                    let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+                    let url = directory.appendingPathComponent(name)
+                    guard let data = FileManager.default.contents(atPath: url.path) else {
+                        if language == .en {
+                            problems.append(InputProblem(file: base + name, line: nil, field: nil,
+                                                         message: "missing (English is the fallback of every language)"))
+                        }
+                        continue
+                    }
+                    guard let text = String(data: data, encoding: .utf8) else {
+                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "not UTF-8 text"))
+                        continue
+                    }
+                    do {
+                        // Text parts are not HTML-escaped; the pragma stays on the first line so line numbers hold.
+                        let source = part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text
+                        templates[Key(folder: folder, part: part, language: language)] =
+                            (try MustacheTemplate(string: source), base + name)
+                    } catch let error as MustacheTemplate.ParserError {
+                        problems.append(InputProblem(file: base + name, line: error.context.lineNumber, field: nil,
+                                                     message: "Mustache: \(error.error)"))
+                    } catch {
+                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "Mustache: \(error)"))
+                    }
+                }
+            }
+        }
+        let (webhookTemplates, webhookProblems) = loadWebhookTemplates(directory: directory, base: base)
+        problems += webhookProblems
+        var labels: [Language: Labels] = [:]
+        for language in Language.allCases {
+            let name = "labels/\(language.rawValue).yaml"
+            let (loaded, labelProblems) = Labels.load(file: base + name, url: directory.appendingPathComponent(name))
+            problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
+            labels[language] = loaded
+        }
+        return (TemplateSet(templates: templates, labels: labels, webhookTemplates: webhookTemplates), problems)
+    }
+
+    /// Every `webhooks/*.mustache`, parsed with JSON escaping of values.
+    private static func loadWebhookTemplates(directory: URL, base: String)
+        -> ([String: (template: MustacheTemplate, file: String)], [InputProblem])
+    {
+        JSONContentType.register
+        let folder = directory.appendingPathComponent("webhooks")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var templates: [String: (template: MustacheTemplate, file: String)] = [:]
+        var problems: [InputProblem] = []
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let file = base + "webhooks/" + name
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                  let text = String(data: data, encoding: .utf8)
+            else {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
+                continue
+            }
+            // Every value must go through the JSON escaping: tags that bypass it are refused.
+            if let tag = ["{{{", "{{&", "{{%"].first(where: text.contains) {
+                let line = text.components(separatedBy: tag)[0].filter { $0 == "\n" }.count + 1
+                problems.append(InputProblem(file: file, line: line, field: nil,
+                                             message: "\(tag) would write a value unescaped into JSON; use {{name}}"))
+                continue
+            }
+            do {
+                templates[String(name.dropLast(".mustache".count))] =
+                    (try MustacheTemplate(string: "{{% CONTENT_TYPE: JSON }}" + text), file)
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
+                                             message: "Mustache: \(error.error)"))
+            } catch {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "Mustache: \(error)"))
+            }
+        }
+        return (templates, problems)
+    }
+
+    /// The template for `part` in `language`, or the English one, with the language it is written in.
+    func template(_ folder: String, _ part: Part, _ language: Language) -> (MustacheTemplate, Language)? {
+        if let found = templates[Key(folder: folder, part: part, language: language)] { return (found.template, language) }
+        return templates[Key(folder: folder, part: part, language: .en)].map { ($0.template, .en) }
+    }
+
+    /// Renders a page the daemon serves (`pages/<name>.<lang>.mustache`), in `language` or English.
+    package func renderPage(_ part: Part, language: Language, values: [String: String]) -> String {
+        template("pages", part, language)?.0.render(values) ?? ""
+    }
+
+    func labels(_ language: Language) -> Labels {
+        labels[language] ?? labels[.en] ?? Labels()
+    }
+}

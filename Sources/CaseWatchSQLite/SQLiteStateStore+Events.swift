@@ -1,0 +1,60 @@
+import CaseWatchPipeline
+import CaseWatchStore
+import Foundation
+import GRDB
+import CaseWatchModel
+
+extension SQLiteStateStore {
+    /// Recorded events, oldest first, optionally for one case and from one day on.
+    package func events(caseID: String? = nil, since: CalendarDate? = nil) async throws -> [CaseEvent] {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let caseID {
+            conditions.append("case_id = ?")
+            arguments.append(caseID)
+        }
+        if let since {
+            conditions.append("detected_at >= ?")
+            arguments.append(since.description)
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT json FROM event \(filter) ORDER BY seq"
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in
+            let decoder = JSONDecoder.caseWatch
+            return try Data.fetchAll(db, sql: sql, arguments: statementArguments).map {
+                try decoder.decode(CaseEvent.self, from: $0)
+            }
+        }
+    }
+
+    /// One recorded event.
+    package func event(id: String) async throws -> CaseEvent? {
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT json FROM event WHERE id = ?", arguments: [id]).map {
+                try JSONDecoder.caseWatch.decode(CaseEvent.self, from: $0)
+            }
+        }
+    }
+
+    /// Which of these event ids are recorded already.
+    package func recordedEventIDs(among ids: [String]) async throws -> Set<String> {
+        try await read { db in
+            var known: Set<String> = []
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
+            for id in ids where try Bool.fetchOne(statement, arguments: [id]) != nil {
+                known.insert(id)
+            }
+            return known
+        }
+    }
+
+    /// The newest events, newest first (the Atom feed).
+    package func recentEvents(limit: Int) async throws -> [CaseEvent] {
+        try await read { db in
+            let decoder = JSONDecoder.caseWatch
+            return try Data.fetchAll(db, sql: "SELECT json FROM event ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                .map { try decoder.decode(CaseEvent.self, from: $0) }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import CaseWatchModel
+import InputFormats
+
+extension Configuration {
+    /// Reads and validates the configuration file; every problem names its line and key.
+    package static func load(path: String) throws(InputError) -> Configuration {
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError([InputProblem(file: path, line: nil, field: nil,
+                                           message: "cannot read the configuration file (use --config PATH)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError([InputProblem(file: path, line: nil, field: nil, message: "not UTF-8 text")])
+        }
+        let root = try SourceNode.parseYAML(text, file: path)
+        let log = ProblemLog(file: path)
+        var configuration = Configuration(file: path, baseDirectory: url.deletingLastPathComponent())
+        if case .null = root {
+            return configuration
+        }
+        if var fields = MapReader(root, path: "", log: log) {
+            configuration.read(&fields)
+            fields.finish()
+        }
+        try log.problems.throwIfErrors()
+        configuration.warnings = log.problems.warnings
+        return configuration
+    }
+
+    private mutating func read(_ fields: inout MapReader) {
+        if let state = fields.string("state") { statePath = state }
+        if var section = fields.map("registry") { registry.read(&section); section.finish() }
+        if let templates = fields.string("templates") { templatesPath = templates }
+        if let subscribers = fields.string("subscribers") { subscribersPath = subscribers }
+        if var section = fields.map("email") { email.read(&section); section.finish() }
+        if var section = fields.map("webhooks") { webhooks.read(&section); section.finish() }
+        if var section = fields.map("delivery") { delivery.read(&section); section.finish() }
+        if var section = fields.map("schedule") { schedule.read(&section); section.finish() }
+        if var section = fields.map("http") { http.read(&section); section.finish() }
+    }
+}
+
+extension Configuration.Registry {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let items = fields.list("sources") {
+            sources = []
+            for (index, item) in items.enumerated() {
+                guard var source = MapReader(item, path: "registry.sources[\(index)]", log: fields.log) else { continue }
+                let path = source.string("path")
+                let url = source.string("url")
+                switch (path, url) {
+                case (let path?, nil): sources.append(.folder(path))
+                case (nil, let url?):
+                    if url.hasPrefix("https://") || url.hasPrefix("http://") {
+                        sources.append(.feed(url))
+                    } else {
+                        fields.log.error("\"\(url)\" is not an http(s) address", field: source.fieldPath("url"),
+                                         line: item.line)
+                    }
+                default:
+                    fields.log.error("give exactly one of path or url", field: source.path, line: item.line)
+                }
+                source.finish()
+            }
+        }
+        if let mode = fields.value("initial_sync", as: InitialSync.self, noun: "an initial sync mode") {
+            initialSync = mode
+        }
+    }
+}
+
+extension Configuration.Email {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let value = fields.value("transport", as: Transport.self, noun: "an e-mail transport") { transport = value }
+        url = fields.string("url") ?? url
+        if let value = fields.value("tls", as: TLS.self, noun: "a TLS mode") { tls = value }
+        username = fields.string("username") ?? username
+        passwordEnv = fields.string("password_env") ?? passwordEnv
+        passwordFile = fields.string("password_file") ?? passwordFile
+        caFile = fields.string("ca_file") ?? caFile
+        from = fields.string("from") ?? from
+        directory = fields.string("directory") ?? directory
+        if fields.node("password") != nil {
+            fields.log.error("secrets never sit in the configuration: name an environment variable with password_env "
+                             + "or a file with password_file", field: fields.fieldPath("password"), line: fields.line)
+        }
+        if transport == .smtp {
+            validateSMTP(&fields)
+        }
+    }
+
+    private func validateSMTP(_ fields: inout MapReader) {
+        guard let url else {
+            fields.log.error("is required with transport: smtp", field: fields.fieldPath("url"), line: fields.line)
+            return
+        }
+        if let parsed = URLComponents(string: url), parsed.user != nil || parsed.password != nil {
+            // Never echo it: the address itself carries a secret.
+            fields.log.error("must not carry credentials: give username and password_env instead",
+                             field: fields.fieldPath("url"), line: fields.node("url")?.line)
+            return
+        }
+        guard let parsed = URLComponents(string: url), ["smtp", "smtps"].contains(parsed.scheme ?? ""),
+              let host = parsed.host, !host.isEmpty
+        else {
+            fields.log.error("\"\(url)\" is not an smtp:// or smtps:// address", field: fields.fieldPath("url"),
+                             line: fields.node("url")?.line)
+            return
+        }
+        if tls == .none, !LoopbackHost.contains(host) {
+            fields.log.error("tls: none is only allowed towards a loopback host, not \(host)",
+                             field: fields.fieldPath("tls"), line: fields.node("tls")?.line)
+        }
+    }
+}
+
+extension Configuration.Webhooks {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let value = fields.value("transport", as: Transport.self, noun: "a webhook transport") { transport = value }
+        if let value = fields.duration("timeout", in: 1...600) { timeout = value }
+        directory = fields.string("directory") ?? directory
+    }
+}
+
+extension Configuration.Delivery {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let text = fields.string("concurrency") {
+            if let value = Int(text), (1...256).contains(value) {
+                concurrency = value
+            } else {
+                fields.log.error("\"\(text)\" is not a number from 1 to 256", field: fields.fieldPath("concurrency"),
+                                 line: fields.node("concurrency")?.line)
+            }
+        }
+        if let value = fields.durations("retry", in: 0.1...(30 * 86400)) { retry = value }
+    }
+}
+
+extension Configuration.Schedule {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let value = fields.duration("interval", in: 1...86400) { interval = value }
+        if let value = fields.durations("reminders", in: 60...(365 * 86400)) { reminders = value }
+    }
+}
+
+extension Configuration.HTTP {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        listen = fields.string("listen") ?? listen
+        baseURL = fields.string("base_url") ?? baseURL
+        if !baseURL.hasPrefix("https://") {
+            // RFC 8058: the one-click unsubscribe address in List-Unsubscribe must be HTTPS.
+            fields.log.error("\"\(baseURL)\" must be an https:// address (RFC 8058 unsubscribe links are HTTPS)",
+                             field: fields.fieldPath("base_url"), line: fields.node("base_url")?.line)
+        }
+        tokenSecretEnv = fields.string("token_secret_env") ?? tokenSecretEnv
+    }
+}
+
+/// Hosts that never leave the machine: `localhost`, 127.0.0.0/8 and ::1, as addresses, not prefixes
+/// (`127.mail.example.org` is a remote name).
+enum LoopbackHost {
+    static func contains(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: ["[", "]"])
+        if bare == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, bare, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, bare, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { $0.dropLast().allSatisfy { $0 == 0 } && $0.last == 1 }
+        }
+        return false
+    }
+}

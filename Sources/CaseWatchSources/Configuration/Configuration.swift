@@ -1,0 +1,89 @@
+import Foundation
+import CaseWatchModel
+import InputFormats
+
+/// `casewatch.yml`: where the state, registry, templates and subscribers are, and how to deliver.
+///
+/// Relative paths are resolved against the folder that holds the configuration file, so cron can run
+/// CaseWatch from any working directory. Secrets are never here: only the names of the environment
+/// variables (`*_env`) or files (`*_file`) that hold them.
+package struct Configuration: Sendable {
+    /// The configuration file as given on the command line, used in messages.
+    package var file: String
+    package var baseDirectory: URL
+    package var statePath: String = "var/casewatch.sqlite"
+    package var registry = Registry()
+    package var templatesPath: String = "templates/"
+    package var subscribersPath: String = "subscribers/"
+    package var email = Email()
+    package var webhooks = Webhooks()
+    package var delivery = Delivery()
+    package var schedule = Schedule()
+    package var http = HTTP()
+    /// Unknown keys and other doubts found while loading.
+    package var warnings: [InputProblem] = []
+
+    package struct Registry: Sendable {
+        package enum Source: Sendable, Equatable {
+            case folder(String)
+            case feed(String)
+        }
+
+        package enum InitialSync: String, Sendable, CaseIterable {
+            case silent, announce
+        }
+
+        package var sources: [Source] = [.folder("registry/")]
+        package var initialSync: InitialSync = .silent
+    }
+
+    package struct Email: Sendable {
+        package enum Transport: String, Sendable, CaseIterable { case smtp, file }
+        package enum TLS: String, Sendable, CaseIterable { case required, none }
+
+        package var transport: Transport = .file
+        package var url: String?
+        package var tls: TLS = .required
+        package var username: String?
+        package var passwordEnv: String?
+        package var passwordFile: String?
+        package var caFile: String?
+        package var from: String = "CaseWatch <alerts@localhost>"
+        package var directory: String = "var/mail"
+    }
+
+    package struct Webhooks: Sendable {
+        package enum Transport: String, Sendable, CaseIterable { case http, file }
+
+        package var transport: Transport = .file
+        package var timeout: TimeInterval = 15
+        package var directory: String = "var/webhooks"
+    }
+
+    package struct Delivery: Sendable {
+        package var concurrency: Int = 8
+        package var retry: [TimeInterval] = [5, 300, 1800, 7200, 18000, 36000, 36000]
+    }
+
+    package struct Schedule: Sendable {
+        package var interval: TimeInterval = 300
+        package var reminders: [TimeInterval] = [7 * 86400, 86400]
+    }
+
+    package struct HTTP: Sendable {
+        package var listen: String = "127.0.0.1:8080"
+        package var baseURL: String = "https://alerts.example.org"
+        package var tokenSecretEnv: String? = "CASEWATCH_TOKEN_SECRET"
+    }
+
+    /// The embedded defaults, anchored at `baseDirectory`.
+    package init(file: String, baseDirectory: URL) {
+        self.file = file
+        self.baseDirectory = baseDirectory
+    }
+
+    /// A path from the configuration, made absolute against the configuration's folder.
+    package func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,86 @@
+import CaseWatchModel
+import Curl
+import Foundation
+import InputFormats
+
+/// A remote registry feed (`registry.sources: - url:`): a JSON array of cases or a CSV, fetched with
+/// `If-None-Match` / `If-Modified-Since` so that an unchanged feed costs one small request.
+package struct RegistryFeed: Sendable {
+    package let url: String
+    package var timeout: TimeInterval = 30
+    /// A feed larger than this is refused rather than parsed (or silently cut short).
+    static let sizeLimit = 64 * 1_048_576
+
+    package init(url: String) {
+        self.url = url
+    }
+
+    /// What the conditional GET remembers between runs.
+    package typealias Validators = FetchValidators
+
+    package enum Result: Sendable {
+        /// 304: the feed is as it was; its cases keep their last-seen snapshots untouched.
+        case unchanged
+        /// New content, parsed and valid, with the validators to send next time.
+        case fresh(RegistryLoad, Validators)
+        /// A failure of any kind; the feed's last good snapshot stays in place.
+        case failed(String)
+    }
+
+    /// Fetches and parses the feed. Blocking: call it off the cooperative pool.
+    package func fetch(previous: Validators?) -> Result {
+        var headers: [(name: String, value: String)] = [("accept", "application/json, text/csv;q=0.9")]
+        if let etag = previous?.etag { headers.append(("if-none-match", etag)) }
+        if let lastModified = previous?.lastModified { headers.append(("if-modified-since", lastModified)) }
+        let response: HTTPResponse
+        do {
+            response = try EasyHandle().perform(HTTPRequest(
+                method: .get, url: url, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
+                responseLimit: Self.sizeLimit))
+        } catch {
+            return .failed("\(error)")
+        }
+        switch response.status {
+        case 304:
+            return .unchanged
+        case 200:
+            if response.truncated {
+                return .failed("the feed is larger than \(Self.sizeLimit / 1_048_576) MiB")
+            }
+            guard response.body.contains(where: { !Character(Unicode.Scalar($0)).isWhitespace }) else {
+                return .failed("the feed is empty")
+            }
+            let load = parse(response.body, contentType: response.header("content-type") ?? "")
+            let errors = load.problems.errors
+            guard errors.isEmpty else {
+                let shown = errors.prefix(3).map(\.description).joined(separator: "; ")
+                return .failed("\(errors.count) problem(s) in the feed: \(shown)")
+            }
+            return .fresh(load, Validators(etag: response.header("etag"), lastModified: response.header("last-modified")))
+        default:
+            return .failed("HTTP \(response.status)")
+        }
+    }
+
+    /// Parses a feed body: CSV when the server says so (or the address ends in `.csv`), JSON otherwise.
+    func parse(_ body: [UInt8], contentType: String) -> RegistryLoad {
+        let isCSV = contentType.lowercased().contains("csv") || url.lowercased().hasSuffix(".csv")
+        if !isCSV { return CaseFile.parse(Data(body), display: url, isJSON: true) }
+        var load = RegistryLoad()
+        guard let text = String(validating: body, as: UTF8.self) else {
+            load.problems.append(InputProblem(file: url, line: nil, field: nil, message: "not UTF-8 text"))
+            return load
+        }
+        let (nodes, problems) = CSVCases.nodes(text, file: url)
+        load.problems = problems
+        if nodes.isEmpty {
+            load.problems.append(InputProblem(file: url, line: nil, field: nil, message: "no case rows under the header"))
+        }
+        let log = ProblemLog(file: url)
+        for node in nodes {
+            if let legalCase = CaseDecoder(log: log).decode(node) { load.add(legalCase, file: url, line: node.line) }
+        }
+        load.problems += log.problems
+        return load
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import InternetMessage
+import CaseWatchModel
+import CaseWatchPipeline
+import InputFormats
+
+/// Turns one parsed subscriber file into a ``Subscriber``, logging every problem with its field and line.
+struct SubscriberDecoder {
+    let log: ProblemLog
+    /// The environment, to check that every named secret is set and well formed.
+    let environment: ProcessEnvironment
+
+    func decode(_ node: SourceNode) -> Subscriber? {
+        guard var fields = MapReader(node, path: "", log: log) else { return nil }
+        defer { fields.finish() }
+        let before = log.errorCount
+
+        let id = fields.string("id", required: true)
+        if let id, !CaseDecoder.isSlug(id) {
+            log.error("\"\(id)\" is not a slug (lowercase letters, digits and hyphens)", field: "id",
+                      line: fields.node("id")?.line)
+        }
+        let name = headerSafe(&fields, "name", required: true)
+        let language = fields.value("language", as: Language.self, noun: "a language") ?? .en
+        let email = headerSafe(&fields, "email")
+        if let email {
+            // The very check the message builder makes, so an address accepted here is never refused
+            // later, in the middle of a cycle.
+            do {
+                _ = try MailAddress(address: email, displayName: name)
+            } catch {
+                let field = error.field == "display name" ? "name" : "email"
+                log.error(error.reason, field: field, line: fields.node(field)?.line)
+            }
+        }
+        let webhook = fields.map("webhook").flatMap(decodeWebhook)
+        if email == nil, fields.node("webhook") == nil {
+            log.error("give an email, a webhook, or both", field: "email", line: fields.line)
+        }
+        let filter = fields.map("filter").map(decodeFilter) ?? SubscriberFilter()
+        let delivery = fields.value("delivery", as: Subscriber.Delivery.self, noun: "a delivery mode") ?? .immediate
+        let digest = fields.string("digest")
+        if delivery == .digest {
+            if let digest {
+                if let problem = CronSchedule.problem(in: digest) {
+                    log.error("\"\(digest)\" is not a cron expression: \(problem)", field: "digest",
+                              line: fields.node("digest")?.line)
+                } else if CronSchedule(digest)?.nextSlot(after: Date(), in: .gmt) == nil {
+                    log.error("\"\(digest)\" never comes (no such day)", field: "digest", line: fields.node("digest")?.line)
+                }
+            } else {
+                log.error("is required with delivery: digest", field: "digest", line: fields.line)
+            }
+        }
+        let timezone = fields.string("timezone") ?? "UTC"
+        if TimeZone(identifier: timezone) == nil {
+            log.error("\"\(timezone)\" is not a time zone of the tz database (like Europe/Paris)", field: "timezone",
+                      line: fields.node("timezone")?.line)
+        }
+        guard log.errorCount == before, let id, let name else { return nil }
+        return Subscriber(id: id, name: name, language: language, email: email, webhook: webhook, filter: filter,
+                          delivery: delivery, digest: digest, timezone: timezone, file: log.file)
+    }
+
+    private func decodeWebhook(_ fields: MapReader) -> WebhookEndpoint? {
+        var fields = fields
+        defer { fields.finish() }
+        let url = fields.string("url", required: true)
+        if let url {
+            let components = URLComponents(string: url)
+            if !["http", "https"].contains(components?.scheme ?? "") || (components?.host ?? "").isEmpty {
+                log.error("\"\(url)\" is not an http(s) address", field: fields.fieldPath("url"),
+                          line: fields.node("url")?.line)
+            }
+        }
+        let secretEnv = fields.string("secret_env", required: true)
+        if let secretEnv {
+            let line = fields.node("secret_env")?.line
+            if let value = environment[secretEnv], !value.isEmpty {
+                for problem in WebhookSecret.problems(in: value) {
+                    // Name the variable, never its value.
+                    log.error("the secret in $\(secretEnv) \(problem)", field: fields.fieldPath("secret_env"), line: line)
+                }
+            } else {
+                log.error("the environment variable \(secretEnv) is not set", field: fields.fieldPath("secret_env"),
+                          line: line)
+            }
+        }
+        let template = fields.string("template")
+        if let template, !CaseDecoder.isSlug(template) {
+            log.error("\"\(template)\" is not a template name (lowercase letters, digits and hyphens)",
+                      field: fields.fieldPath("template"), line: fields.node("template")?.line)
+        }
+        if fields.node("secret") != nil {
+            log.error("secrets never sit in subscriber files: name an environment variable with secret_env",
+                      field: fields.fieldPath("secret"), line: fields.line)
+        }
+        guard let url, let secretEnv else { return nil }
+        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template)
+    }
+
+    private func decodeFilter(_ fields: MapReader) -> SubscriberFilter {
+        var fields = fields
+        defer { fields.finish() }
+        var filter = SubscriberFilter()
+        filter.countries = fields.stringList("countries")
+        for country in filter.countries ?? [] where !CountryCodes.isAssigned(country) {
+            log.error("\"\(country)\" is not an ISO 3166-1 alpha-2 country code", field: "filter.countries",
+                      line: fields.node("countries")?.line)
+        }
+        filter.types = values("types", in: &fields, noun: "a case type")
+        filter.events = values("events", in: &fields, noun: "an event type")
+        filter.statuses = values("statuses", in: &fields, noun: "a status")
+        filter.cases = fields.stringList("cases")
+        filter.tags = fields.stringList("tags")
+        return filter
+    }
+
+    private func values<Value: RawRepresentable & CaseIterable>(
+        _ key: String, in fields: inout MapReader, noun: String
+    ) -> [Value]? where Value.RawValue == String {
+        guard let texts = fields.stringList(key) else { return nil }
+        var values: [Value] = []
+        for (index, text) in texts.enumerated() {
+            if let value = Value(rawValue: text) {
+                values.append(value)
+            } else {
+                log.error(MapReader.notOneOf(text, noun: noun, choices: Value.allCases.map(\.rawValue)),
+                          field: "filter.\(key)[\(index)]", line: fields.node(key)?.line)
+            }
+        }
+        return values
+    }
+
+    /// A value that reaches an e-mail header: CR, LF and NUL are refused.
+    private func headerSafe(_ fields: inout MapReader, _ key: String, required: Bool = false) -> String? {
+        guard let text = fields.string(key, required: required) else { return nil }
+        if text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            log.error("must be on one line (line breaks could forge e-mail headers)", field: fields.fieldPath(key),
+                      line: fields.node(key)?.line)
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,139 @@
+import CaseWatchModel
+import CaseWatchPipeline
+import Foundation
+
+// The store, as each stage that uses it sees it. An engine (SQLite, the in-memory one of the tests) implements
+// all of them and passes `CaseWatchStoreConformance`; a stage asks for the one protocol it needs.
+
+/// What detection needs: the last-seen registry, what each source said last time, and one transaction that
+/// records a whole detection.
+package protocol RegistryState: Sendable {
+    /// How many cases the store holds.
+    func caseCount() async throws -> Int
+    /// The digest and the source of every case's last-seen snapshot, in one pass.
+    func seenSnapshots() async throws -> (digests: [String: SnapshotDigest], sources: [String: String])
+    /// The last-seen snapshots of the given cases.
+    func snapshots(ids: [String]) async throws -> [String: LegalCase]
+    /// The cases last seen from each of `sources`, with their source.
+    func caseIDs(fromSources sources: Set<String>) async throws -> [String: String]
+    /// The last-seen cases of `sources` whose next hearing is between `now` and `now + horizon`.
+    func casesWithHearing(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
+        -> [LegalCase]
+    /// The sources the recorded cases came from ("" for cases recorded without one).
+    func snapshotSources() async throws -> Set<String>
+    /// Each case file's stat signature from the last recorded run.
+    func fileSignatures() async throws -> [String: String]
+    /// The feeds that have had a good fetch recorded.
+    func syncedFeeds() async throws -> Set<String>
+    /// Each feed's validators from its last good fetch.
+    func feedValidators() async throws -> [String: FetchValidators]
+    /// Whether a registry sync has ever been recorded (the first one may be silent).
+    func hasSynced() async throws -> Bool
+    /// Every last-seen case as a JSON array of their canonical JSON, ordered by id (`GET /cases.json`).
+    func casesJSON() async throws -> [UInt8]
+    /// Records one detection in a single transaction: snapshots, removals, source readings, events, their outbox
+    /// entries and the cycle. A crash leaves all of it or none; events recorded before (same id) are kept as they
+    /// are. Returns the events that were new and how many outbox entries were made for them.
+    func record(_ detection: DetectionRecord) async throws -> (events: [CaseEvent], deliveries: Int)
+}
+
+/// The recorded events, oldest first.
+package protocol EventLog: Sendable {
+    /// Recorded events, oldest first, optionally for one case and from one day on.
+    func events(caseID: String?, since: CalendarDate?) async throws -> [CaseEvent]
+    func event(id: String) async throws -> CaseEvent?
+    /// Which of these event ids are recorded already.
+    func recordedEventIDs(among ids: [String]) async throws -> Set<String>
+    /// The newest events, newest first (the Atom feed).
+    func recentEvents(limit: Int) async throws -> [CaseEvent]
+    /// Events recorded after `seq`, with their sequence numbers, oldest first (digests).
+    func events(afterSeq seq: Int64) async throws -> [(seq: Int64, event: CaseEvent)]
+}
+
+/// The outbox as the delivery run sees it: entries go in, are claimed under a lease, and come out with an
+/// outcome.
+package protocol OutboxQueue: Sendable {
+    /// Writes entries outside a detection (an operator's replay); an entry that exists already (same event,
+    /// subscriber, channel and generation) is left alone.
+    func enqueue(_ drafts: [OutboxDraft], now: Date) async throws
+    /// Enqueues entries as `produce` makes them, chunk by chunk, in one transaction; an error anywhere rolls the
+    /// whole of it back. Returns how many entries were produced.
+    func enqueue(now: Date, streaming produce: @escaping @Sendable (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void)
+        async throws -> Int
+    /// One delivery run's claims on the entries due at `cutoff` (see ``ClaimSession``).
+    func claims(dueAt cutoff: Date, owner: String) -> any ClaimSession
+    /// Makes entries whose lease has expired (their node died) claimable again; returns how many. An engine whose
+    /// claims hold no lease (SQLite: one process at a time, under the run lock) has none to rescue.
+    func rescueExpiredLeases(now: Date) async throws -> Int
+    /// Re-queues one entry now, with a fresh retry schedule; nil when there is no such entry.
+    func requeue(outboxID: Int64, now: Date) async throws -> OutboxEntry?
+    /// The next replay generation of an event: one more than any it was delivered with.
+    func nextGeneration(eventID: String) async throws -> Int
+}
+
+/// One delivery run's hold on the queue. Entries it hands out are leased to it until their outcome is completed
+/// (or the lease expires, for engines that keep one): no other claim gets them meanwhile, and an entry stays due
+/// until its outcome is recorded, so a crash sends it again (at-least-once).
+///
+/// Blocking, called on the delivery lanes' own threads, never on Swift's cooperative pool.
+package protocol ClaimSession: AnyObject, Sendable {
+    /// Up to `limit` due entries, oldest first, none handed out before in this session; empty when none is left.
+    /// Entries of a channel switched off since they were queued are settled as dead letters with the reason as
+    /// they come due, never handed out.
+    func claim(limit: Int) throws -> [DeliveryJob]
+    /// Records attempts and the transitions they caused, in one transaction.
+    func complete(_ attempts: [AttemptRecord]) throws
+}
+
+/// Endpoints switched off: unsubscribes, disabled endpoints.
+package protocol SuppressionStore: Sendable {
+    func suppressions() async throws -> Suppressions
+    /// Records an unsubscribe or a disabled endpoint; false when it was already in place.
+    func suppress(subscriberID: String, channel: ChannelID, reason: String, now: Date) async throws -> Bool
+    /// Lifts a suppression; false when there was none.
+    func unsuppress(subscriberID: String, channel: ChannelID) async throws -> Bool
+}
+
+/// Digest subscribers' progress.
+package protocol DigestStore: Sendable {
+    /// A digest subscriber's state; the first time it is asked for, the subscriber starts from now and from the
+    /// newest event (a new subscriber is not sent the past).
+    func digestState(subscriberID: String, now: Date) async throws -> DigestState
+    /// Moves a subscriber's digest on to `state` and enqueues its message, in one transaction.
+    func advanceDigest(to state: DigestState, delivery: OutboxDraft?, now: Date) async throws
+}
+
+/// What operators ask of the outbox (`outbox`, `status`).
+package protocol DeliveryLog: Sendable {
+    /// Outbox entries, newest first, optionally in some states only.
+    func outboxEntries(states: [OutboxState]?, limit: Int) async throws -> [OutboxEntry]
+    /// Every entry of one event's delivery (`generation` 0) or of one of its replays, oldest first.
+    func outboxEntries(eventID: String, generation: Int) async throws -> [OutboxEntry]
+    /// The attempts of one entry, oldest first.
+    func attempts(outboxID: Int64) async throws -> [DeliveryAttempt]
+    func status() async throws -> DispatcherStatus
+}
+
+/// Small values kept for good (the first sync, a generated link key).
+package protocol SettingStore: Sendable {
+    func setting(_ key: String) async throws -> String?
+    /// Sets `key` unless it is set already, and returns the value that holds.
+    func settingOnce(_ key: String, value: String) async throws -> String
+}
+
+/// The whole store, as the composition root hands it to the use cases.
+package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
+    SettingStore
+{
+    /// Where the store is, for messages (a file path, a database URL without its password).
+    var location: String { get }
+}
+
+/// Keeps runs from working at once: a file lock beside the SQLite file today, an advisory lock tomorrow.
+package protocol RunCoordinator: Sendable {
+    /// Takes the run at once, or throws ``StoreError`` with kind `busy` (exit 75). Held until the hold is released.
+    func acquire() throws -> any RunHold
+}
+
+/// A run held; released when the value goes away.
+package protocol RunHold: AnyObject, Sendable {}
