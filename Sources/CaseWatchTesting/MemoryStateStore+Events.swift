@@ -1,0 +1,59 @@
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchStore
+import Foundation
+
+extension MemoryStateStore {
+    package func events(caseID: String?, since: CalendarDate?) async throws -> [CaseEvent] {
+        access { state in
+            state.events.map(\.event).filter { event in
+                (caseID == nil || event.caseID == caseID)
+                    && (since == nil || Timestamp.iso8601(event.detectedAt) >= since!.description)
+            }
+        }
+    }
+
+    package func event(id: String) async throws -> CaseEvent? {
+        access { state in state.events.first { $0.event.id == id }?.event }
+    }
+
+    package func recordedEventIDs(among ids: [String]) async throws -> Set<String> {
+        access { state in Set(ids.filter(state.eventIDs.contains)) }
+    }
+
+    package func recentEvents(limit: Int) async throws -> [CaseEvent] {
+        access { state in Array(state.events.reversed().prefix(limit).map(\.event)) }
+    }
+
+    package func events(afterSeq seq: Int64) async throws -> [(seq: Int64, event: CaseEvent)] {
+        access { state in state.events.filter { $0.seq > seq } }
+    }
+
+    package func digestState(subscriberID: String, now: Date) async throws -> DigestState {
+        access { state in
+            if let known = state.digests[subscriberID] { return known }
+            let fresh = DigestState(subscriberID: subscriberID, lastSlotAt: now, lastEventSeq: state.events.last?.seq ?? 0)
+            state.digests[subscriberID] = fresh
+            return fresh
+        }
+    }
+
+    package func advanceDigest(to digest: DigestState, delivery: OutboxDraft?, now: Date) async throws {
+        access(transaction: true) { state in
+            state.digests[digest.subscriberID] = digest
+            if let delivery { state.enqueue([delivery], now: now) }
+        }
+    }
+
+    package func setting(_ key: String) async throws -> String? {
+        access { $0.settings[key] }
+    }
+
+    package func settingOnce(_ key: String, value: String) async throws -> String {
+        access { state in
+            if let known = state.settings[key] { return known }
+            state.settings[key] = value
+            return value
+        }
+    }
+}
