@@ -16,6 +16,15 @@ import Testing
 /// every element as a tree, for good input and bad.
 @Suite("Reading JSON cases straight from bytes")
 struct CaseJSONReaderTests {
+    /// A JSON case file's cases, read straight from bytes where it can (`fastPath`) or through the tree.
+    static func parse(_ data: Data, display: String, fastPath: Bool = true) -> RegistryLoad {
+        var load = RegistryLoad()
+        var format = JSONRecords()
+        format.fastPath = fastPath
+        format.decode(data, display: display, into: &load)
+        return load
+    }
+
     /// A file read both ways, and streamed in through a window of a few bytes (every element read
     /// again and again as more comes in); what each loaded and said.
     struct BothWays {
@@ -28,15 +37,15 @@ struct CaseJSONReaderTests {
         }
 
         init(_ data: Data) throws {
-            fast = CaseFile.parse(data, display: "registry/x.json", isJSON: true)
-            slow = CaseFile.parse(data, display: "registry/x.json", isJSON: true, fastPath: false)
+            fast = CaseJSONReaderTests.parse(data, display: "registry/x.json")
+            slow = CaseJSONReaderTests.parse(data, display: "registry/x.json", fastPath: false)
             let directory = try TemporaryDirectory()
             let url = directory.url.appendingPathComponent("x.json")
             try data.write(to: url)
             var streamed = RegistryLoad()
             let log = ProblemLog(file: "registry/x.json")
             let file = try #require(StreamedFile(path: url.path, step: 5))
-            CaseFile.parseJSON(.streamed(file), log: log, into: &streamed, fastPath: true)
+            JSONRecords.decode(.streamed(file), log: log, into: &streamed, fastPath: true)
             streamed.problems += log.problems
             self.streamed = streamed
         }
@@ -76,10 +85,10 @@ struct CaseJSONReaderTests {
         try json.write(to: url)
         var load = RegistryLoad()
         let log = ProblemLog(file: "registry/x.json")
-        CaseFile.parseJSON(.streamed(file), log: log, into: &load, fastPath: true)
+        JSONRecords.decode(.streamed(file), log: log, into: &load, fastPath: true)
         #expect(log.problems.isEmpty, "\(log.problems)")
         #expect(load.cases.count == 3)
-        #expect(load.cases == CaseFile.parse(json, display: "registry/x.json", isJSON: true).cases)
+        #expect(load.cases == Self.parse(json, display: "registry/x.json").cases)
     }
 
     @Test("each case of the sample registry is read from its canonical JSON, whole, unless it has an escape")

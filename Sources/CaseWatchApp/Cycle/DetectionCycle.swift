@@ -96,7 +96,7 @@ package struct DetectionCycle: Sendable {
         let registry = Registry(configuration: configuration)
         var owners = SourceOwnership.resolve(
             frozen: recorded.untouched ? [:] : try await store.caseIDs(fromSources: load.frozenSources),
-            readFrom: load.sourceOfCase, isFeed: registry.isFeed)
+            readFrom: load.sourceOfCase, isFeed: registry.isRemote)
         load.problems += owners.problems
         if !owners.clashingFeeds.isEmpty {
             for (feed, reason) in owners.clashingFeeds { load.failFeed(feed, reason: reason) }

@@ -4,8 +4,9 @@ import Foundation
 import InputFormats
 
 /// A remote registry feed (`registry.sources: - url:`): a JSON array of cases or a CSV, fetched with
-/// `If-None-Match` / `If-Modified-Since` so that an unchanged feed costs one small request.
-package struct RegistryFeed: Sendable {
+/// `If-None-Match` / `If-Modified-Since` so that an unchanged feed costs one small request. Someone else's
+/// source: whatever goes wrong fails the feed, and its cases stay as last seen.
+package struct RegistryFeed: RegistrySource {
     package let url: String
     package var timeout: TimeInterval = 30
     /// A feed larger than this is refused rather than parsed (or silently cut short).
@@ -13,6 +14,32 @@ package struct RegistryFeed: Sendable {
 
     package init(url: String) {
         self.url = url
+    }
+
+    package var name: String { url }
+    package var isRemote: Bool { true }
+
+    package func owns(_ recordedSource: String) -> Bool { recordedSource == url }
+
+    /// Fetches the feed and takes its cases into `load`, unless another source already uses one of its ids: then
+    /// the feed fails, not the run.
+    package func read(into load: inout RegistryLoad, memory: SourceMemory) {
+        switch fetch(previous: memory.validators[url]) {
+        case .unchanged:
+            load.frozenSources.insert(url)
+        case .failed(let reason):
+            load.frozenSources.insert(url)
+            load.feedFailures[url] = reason
+        case .fresh(let feedLoad, let fresh):
+            let clashes = feedLoad.cases.keys.filter { load.cases[$0] != nil }.sorted()
+            if let first = clashes.first {
+                load.frozenSources.insert(url)
+                load.feedFailures[url] = "\(clashes.count) case id(s) already used by another source, such as \"\(first)\""
+            } else {
+                load.merge(feedLoad)
+                load.feedValidators[url] = fresh
+            }
+        }
     }
 
     /// What the conditional GET remembers between runs.
@@ -64,23 +91,10 @@ package struct RegistryFeed: Sendable {
 
     /// Parses a feed body: CSV when the server says so (or the address ends in `.csv`), JSON otherwise.
     func parse(_ body: [UInt8], contentType: String) -> RegistryLoad {
-        let isCSV = contentType.lowercased().contains("csv") || url.lowercased().hasSuffix(".csv")
-        if !isCSV { return CaseFile.parse(Data(body), display: url, isJSON: true) }
+        let csv = RecordFormats.csv
+        let format = csv.reads(contentType: contentType) || csv.reads(fileName: url) ? csv : RecordFormats.json
         var load = RegistryLoad()
-        guard let text = String(validating: body, as: UTF8.self) else {
-            load.problems.append(InputProblem(file: url, line: nil, field: nil, message: "not UTF-8 text"))
-            return load
-        }
-        let (nodes, problems) = CSVCases.nodes(text, file: url)
-        load.problems = problems
-        if nodes.isEmpty {
-            load.problems.append(InputProblem(file: url, line: nil, field: nil, message: "no case rows under the header"))
-        }
-        let log = ProblemLog(file: url)
-        for node in nodes {
-            if let legalCase = CaseDecoder(log: log).decode(node) { load.add(legalCase, file: url, line: node.line) }
-        }
-        load.problems += log.problems
+        format.decode(Data(body), display: url, into: &load)
         return load
     }
 }

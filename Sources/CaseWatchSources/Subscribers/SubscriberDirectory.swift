@@ -20,10 +20,11 @@ package struct SubscriberDirectory: Sendable {
     /// Loads every subscriber; problems are collected so one run reports all of them.
     package func load(environment: ProcessEnvironment = .current) -> SubscriberLoad {
         var load = SubscriberLoad()
-        let folder = RegistryFolder(displayPath: displayPath, url: url)
-        let files: [(display: String, url: URL)]
-        do {
-            files = try folder.files().filter { !$0.url.pathExtension.hasPrefix("json") }
+        // Subscriber files are YAML; the folder lists them as a registry folder lists its case files.
+        let folder = RegistryFolder(displayPath: displayPath, url: url, formats: [RecordFormats.yaml])
+        let files: [(display: String, url: URL, format: any RecordFormat)]
+        do throws(InputError) {
+            files = try folder.files()
         } catch {
             load.problems = error.problems.map {
                 var problem = $0

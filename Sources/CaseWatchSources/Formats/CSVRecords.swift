@@ -1,50 +1,34 @@
+import CaseWatchModel
+import Foundation
 import InputFormats
-/// RFC 4180 CSV: comma-separated fields, double-quoted where they hold commas, quotes or line breaks.
-enum CSVTable {
-    /// The rows, each with the line it starts on (1-based).
-    static func parse(_ text: String) -> [(line: Int, fields: [String])] {
-        var rows: [(Int, [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1
-        var rowLine = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRow() {
-            fields.append(field)
-            field = ""
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append((rowLine, fields)) }
-            fields = []
+
+/// Cases as CSV rows under a header (`id, kind, name_en, name_ru, name_fr, country, type, status, status_date, …`;
+/// lists such as `sources` separated by `;`), each row read into the same tree a YAML case makes, so one decoder
+/// checks both.
+package struct CSVRecords: RecordFormat {
+    package init() {}
+
+    package var name: String { "CSV" }
+
+    package func reads(fileName: String) -> Bool { fileName.lowercased().hasSuffix(".csv") }
+
+    package func reads(contentType: String) -> Bool { contentType.lowercased().contains("csv") }
+
+    package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
+        guard let text = String(data: data, encoding: .utf8) else {
+            load.problems.append(InputProblem(file: display, line: nil, field: nil, message: "not UTF-8 text"))
+            return
         }
-        while let scalar = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if scalar == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where field.isEmpty: quoted = true
-            case ",": fields.append(field); field = ""
-            case "\r": continue
-            case "\n":
-                endRow()
-                line += 1
-                rowLine = line
-            default: field.unicodeScalars.append(scalar)
-            }
+        let (nodes, problems) = CSVCases.nodes(text, file: display)
+        load.problems += problems
+        if nodes.isEmpty {
+            load.problems.append(InputProblem(file: display, line: nil, field: nil, message: "no case rows under the header"))
         }
-        if !field.isEmpty || !fields.isEmpty { endRow() }
-        return rows
+        let log = ProblemLog(file: display)
+        for node in nodes {
+            if let legalCase = CaseDecoder(log: log).decode(node) { load.add(legalCase, file: display, line: node.line) }
+        }
+        load.problems += log.problems
     }
 }
 

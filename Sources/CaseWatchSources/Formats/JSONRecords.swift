@@ -1,0 +1,64 @@
+import CaseWatchModel
+import Foundation
+import InputFormats
+
+/// Cases as a JSON array of case objects (or one case object). The array is decoded element by element as it is
+/// read, so a large file is never held as one tree; each element is first read straight from its bytes
+/// (``CaseJSONReader``), and only one that reader declines becomes a tree for ``CaseDecoder``.
+package struct JSONRecords: RecordFormat {
+    /// False reads every element through the tree, as the tests compare.
+    var fastPath = true
+
+    package init() {}
+
+    package var name: String { "JSON" }
+
+    package func reads(fileName: String) -> Bool { fileName.hasSuffix(".json") }
+
+    package func reads(contentType: String) -> Bool { contentType.lowercased().contains("json") }
+
+    package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
+        let log = ProblemLog(file: display)
+        defer { load.problems += log.problems }
+        Self.decode(.data(data), log: log, into: &load, fastPath: fastPath)
+    }
+
+    /// A JSON file is streamed in rather than read whole: 100,000 cases are a 100 MB file.
+    package func decode(file url: URL, display: String, into load: inout RegistryLoad) {
+        guard let file = StreamedFile(path: url.path) else {
+            do {
+                decode(try Data(contentsOf: url), display: display, into: &load)
+            } catch {
+                load.problems.append(InputProblem(file: display, line: nil, field: nil,
+                                                  message: "cannot read: \(error.localizedDescription)"))
+            }
+            return
+        }
+        let log = ProblemLog(file: display)
+        defer { load.problems += log.problems }
+        Self.decode(.streamed(file), log: log, into: &load, fastPath: fastPath)
+        if let error = file.readError {
+            log.error("cannot read: \(String(cString: strerror(error)))", field: nil, line: nil)
+        }
+    }
+
+    /// Decodes the bytes in memory or streamed in; the cases go into `load` on the other core as they are read
+    /// (``CaseIntake``).
+    static func decode(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool) {
+        let decoder = CaseDecoder(log: log)
+        let intake = CaseIntake(taking: &load, file: log.file)
+        defer { intake.finish(into: &load) }
+        do {
+            try JSONSource.forEachElement(
+                input, fastPath: fastPath ? CaseJSONReader().read : { _, _ in nil },
+                accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
+            ) { node, index in
+                if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
+                    intake.add(legalCase, line: node.line)
+                }
+            }
+        } catch {
+            log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
+        }
+    }
+}
