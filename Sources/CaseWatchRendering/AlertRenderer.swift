@@ -51,7 +51,7 @@ package struct AlertRenderer: Sendable {
                 context.set("unsubscribe_url", unsubscribeURL)
                 contexts[used] = context.values
             }
-            return template.render(contexts[used]!)
+            return template.render(contexts[used]!, library: templates.partials)
         }
         return RenderedAlert(subject: render(.emailSubject), text: render(.emailText), html: render(.emailHTML),
                              summary: render(.summary))
@@ -77,7 +77,7 @@ package struct AlertRenderer: Sendable {
                 "subscriber_name": subscriber.name,
                 "unsubscribe_url": AlertContext.value(unsubscribeURL),
             ]
-            return template.render(context)
+            return template.render(context, library: templates.partials)
         }
         return RenderedAlert(subject: Self.oneLine(render(.emailSubject)), text: render(.emailText),
                              html: render(.emailHTML), summary: "")
@@ -99,7 +99,7 @@ package struct AlertRenderer: Sendable {
         context.set("subscriber_id", subscriber.id)
         context.set("subscriber_name", subscriber.name)
         context.set("language", subscriber.language.rawValue)
-        let body = Array(template.render(context.values).utf8)
+        let body = Array(template.render(context.values, library: templates.partials).utf8)
         do {
             _ = try JSONSource.parse(Data(body))
         } catch {
@@ -111,7 +111,8 @@ package struct AlertRenderer: Sendable {
     /// The summary line alone (webhook payloads, the feed).
     package func summary(_ event: CaseEvent, language: Language) -> String {
         guard let (template, used) = templates.template(event.type.rawValue, .summary, language) else { return "" }
-        return Self.oneLine(template.render(AlertContext(event: event, language: used, labels: templates.labels(used)).values))
+        let values = AlertContext(event: event, language: used, labels: templates.labels(used)).values
+        return Self.oneLine(template.render(values, library: templates.partials))
     }
 
     /// Collapses whitespace runs (template line breaks) into single spaces.

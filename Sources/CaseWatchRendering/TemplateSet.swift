@@ -6,7 +6,9 @@ import InputFormats
 /// Every alert template of the `templates/` folder, parsed once, with the labels of each language.
 ///
 /// Layout: `templates/<event type>/<part>.<lang>.mustache` (parts: `email.subject`, `email.txt`,
-/// `email.html`, `summary`), `templates/digest/…` for digests, `templates/labels/<lang>.yaml`.
+/// `email.html`, `summary`), `templates/digest/…` for digests, `templates/labels/<lang>.yaml`, and
+/// `templates/partials/<name>.mustache`: what several templates share (the frame of every HTML e-mail, which a
+/// template extends with `{{<email-frame.en}}…{{/email-frame.en}}`), parsed as HTML unless the name holds `.txt`.
 /// A missing language falls back to English; a missing English template is an error.
 package struct TemplateSet: Sendable {
     package enum Part: String, Sendable, CaseIterable {
@@ -31,6 +33,8 @@ package struct TemplateSet: Sendable {
 
     let templates: [Key: (template: MustacheTemplate, file: String)]
     let labels: [Language: Labels]
+    /// The partials and parents the templates name (`{{> name}}`, `{{< name}}`).
+    package let partials: MustacheLibrary
     /// Webhook bodies that subscribers name (`templates/webhooks/<name>.mustache`), rendered as JSON.
     package let webhookTemplates: [String: (template: MustacheTemplate, file: String)]
 
@@ -79,6 +83,9 @@ package struct TemplateSet: Sendable {
                 }
             }
         }
+        let (partials, partialProblems) = loadPartials(directory: directory, base: base)
+        problems += partialProblems
+        problems += unknownPartials(in: directory, base: base, known: partials)
         let (webhookTemplates, webhookProblems) = loadWebhookTemplates(directory: directory, base: base)
         problems += webhookProblems
         var labels: [Language: Labels] = [:]
@@ -88,7 +95,71 @@ package struct TemplateSet: Sendable {
             problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
             labels[language] = loaded
         }
-        return (TemplateSet(templates: templates, labels: labels, webhookTemplates: webhookTemplates), problems)
+        return (TemplateSet(templates: templates, labels: labels, partials: partials, webhookTemplates: webhookTemplates),
+                problems)
+    }
+
+    /// Every `partials/*.mustache`, by its name without the extension.
+    private static func loadPartials(directory: URL, base: String) -> (MustacheLibrary, [InputProblem]) {
+        let folder = directory.appendingPathComponent("partials")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var library = MustacheLibrary()
+        var problems: [InputProblem] = []
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let file = base + "partials/" + name
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                  let text = String(data: data, encoding: .utf8)
+            else {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
+                continue
+            }
+            let partName = String(name.dropLast(".mustache".count))
+            do {
+                let source = partName.contains(".txt") ? "{{% CONTENT_TYPE: TEXT }}" + text : text
+                library.register(try MustacheTemplate(string: source), named: partName)
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
+                                             message: "Mustache: \(error.error)"))
+            } catch {
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "Mustache: \(error)"))
+            }
+        }
+        return (library, problems)
+    }
+
+    /// A template that names a partial or parent the `partials/` folder lacks would render it as nothing.
+    private static func unknownPartials(in directory: URL, base: String, known: MustacheLibrary) -> [InputProblem] {
+        var problems: [InputProblem] = []
+        for (folder, parts) in folders {
+            for part in parts {
+                for language in Language.allCases {
+                    let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+                    guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
+                          let text = String(data: data, encoding: .utf8)
+                    else { continue }
+                    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                        for reference in partialReferences(in: line) where known.getTemplate(named: reference) == nil {
+                            problems.append(InputProblem(file: base + name, line: index + 1, field: nil,
+                                                         message: "no partial \(base)partials/\(reference).mustache"))
+                        }
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// The names of the partials (`{{> name}}`) and parents (`{{< name}}`) one line refers to.
+    static func partialReferences(in line: Substring) -> [String] {
+        var names: [String] = []
+        var rest = line[...]
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let first = rest.first, first == ">" || first == "<", let close = rest.range(of: "}}") else { continue }
+            names.append(rest[rest.index(after: rest.startIndex)..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return names
     }
 
     /// Every `webhooks/*.mustache`, parsed with JSON escaping of values.
@@ -136,7 +207,7 @@ package struct TemplateSet: Sendable {
 
     /// Renders a page the daemon serves (`pages/<name>.<lang>.mustache`), in `language` or English.
     package func renderPage(_ part: Part, language: Language, values: [String: String]) -> String {
-        template("pages", part, language)?.0.render(values) ?? ""
+        template("pages", part, language)?.0.render(values, library: partials) ?? ""
     }
 
     func labels(_ language: Language) -> Labels {

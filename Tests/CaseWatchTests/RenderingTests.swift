@@ -96,4 +96,20 @@ struct RenderingTests {
         #expect(errors.first?.hasPrefix("templates/case.updated/email.txt.ru.mustache:") == true)
         #expect(errors.first?.contains("Mustache") == true)
     }
+
+    @Test("every HTML e-mail extends the shared frame; a template naming a partial that is not there is reported")
+    func partials() throws {
+        let (templates, problems) = TemplateSet.load(directory: RepositoryFiles.url("templates"), displayPath: "templates/")
+        #expect(problems.errors.isEmpty)
+        for language in Language.allCases {
+            #expect(templates.partials.getTemplate(named: "email-frame.\(language.rawValue)") != nil)
+        }
+        let directory = try TemporaryDirectory()
+        try FileManager.default.copyItem(at: RepositoryFiles.url("templates"), to: directory.url.appendingPathComponent("t"))
+        try directory.write("t/case.removed/email.html.fr.mustache", "{{<email-frame.fr}}\n{{$content}}\n{{> footnote.fr}}\n"
+                            + "{{/content}}\n{{/email-frame.fr}}\n")
+        let (_, broken) = TemplateSet.load(directory: directory.url.appendingPathComponent("t"), displayPath: "templates/")
+        #expect(broken.errors.map(\.description)
+            == ["templates/case.removed/email.html.fr.mustache:3: no partial templates/partials/footnote.fr.mustache"])
+    }
 }
