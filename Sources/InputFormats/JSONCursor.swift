@@ -50,6 +50,12 @@ package struct JSONCursor {
         return try read(&self)
     }
 
+    /// Whether an object comes next (after white space).
+    package mutating func objectFollows() -> Bool {
+        skipWhitespace()
+        return index < bytes.count && bytes[index] == UInt8(ascii: "{")
+    }
+
     /// The bytes of a string with neither escapes nor control characters.
     package mutating func rawString() throws(Decline) -> UnsafeBufferPointer<UInt8> {
         try expect(UInt8(ascii: "\""))
@@ -84,6 +90,22 @@ package struct JSONCursor {
         return value
     }
 
+    /// A whole number of at most 12 digits, with no sign, fraction or exponent.
+    package mutating func wholeNumber() throws(Decline) -> Int {
+        skipWhitespace()
+        var value = 0
+        var digits = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+            digits += 1
+            index += 1
+        }
+        guard (1...12).contains(digits), index < bytes.count,
+              ![UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index])
+        else { throw Decline() }
+        return value
+    }
+
     /// A list of strings.
     package mutating func strings() throws(Decline) -> [String] {
         var strings: [String] = []
@@ -109,12 +131,12 @@ package struct JSONCursor {
         if take(UInt8(ascii: "}")) { return }
         var seen: UInt64 = 0
         repeat {
-            guard let (position, key) = keys.match(try rawString()), seen & (1 << UInt64(position)) == 0 else {
+            guard let position = keys.position(of: try rawString()), seen & (1 << UInt64(position)) == 0 else {
                 throw Decline()
             }
             seen |= 1 << UInt64(position)
             try expect(UInt8(ascii: ":"))
-            try field(&self, key)
+            try field(&self, keys[position])
         } while take(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
     }
