@@ -11,7 +11,9 @@ import Foundation
 /// machines, are sent at once.
 package struct AlertPlanner: Sendable {
     package let subscribers: [Subscriber]
-    package let renderer: AlertRenderer
+    package var renderer: AlertRenderer
+    /// Who received each event a correction of this plan corrects, by event id.
+    package var recipients: [String: Set<String>] = [:]
     package let channels: ChannelRegistry
     package let links: SubscriberLinks
     /// Told when a subscriber's own webhook template fails for an event (the standard body goes instead).
@@ -51,34 +53,64 @@ package struct AlertPlanner: Sendable {
         var chunk: [OutboxDraft] = []
         chunk.reserveCapacity(min(chunkSize, 4096) + 1)
         var context = composeContext(generation: generation, now: now)
-        for event in events {
-            context.begin(event)
-            for route in Router.routes(for: event, subscribers: subscribers, suppressions: suppressions) {
-                try compose(event, route: route, holdingDigests: true, in: &context, to: &chunk)
-                if chunk.count >= chunkSize {
-                    try consume(chunk)
-                    chunk.removeAll(keepingCapacity: true)
+        // The events of one case, detected in one cycle, reach a reader as one e-mail: the first one routed to them
+        // carries the others; webhooks get one request per event.
+        for group in Self.groupedByCase(events) {
+            let routes = group.map { event in
+                Router.routes(for: event, subscribers: subscribers, suppressions: suppressions, recipients: recipients)
+            }
+            var mailed: [String: [CaseEvent]] = [:]
+            for (event, eventRoutes) in zip(group, routes) {
+                for route in eventRoutes where route.channels.contains(.email) && route.subscriber.delivery != .digest {
+                    mailed[route.subscriber.id, default: []].append(event)
+                }
+            }
+            for (event, eventRoutes) in zip(group, routes) {
+                context.begin(event)
+                for route in eventRoutes {
+                    let mail = mailed[route.subscriber.id] ?? []
+                    context.companions = mail.first?.id == event.id ? Array(mail.dropFirst()) : []
+                    let skipMail = mail.count > 1 && mail.first?.id != event.id
+                    try compose(event, route: route, holdingDigests: true, skippingMail: skipMail, in: &context,
+                                to: &chunk)
+                    if chunk.count >= chunkSize {
+                        try consume(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
                 }
             }
         }
+        context.companions = []
         if !chunk.isEmpty { try consume(chunk) }
+    }
+
+    /// `events` in groups by case, each group in detection order, the groups in the order their cases first come.
+    static func groupedByCase(_ events: [CaseEvent]) -> [[CaseEvent]] {
+        var order: [String] = []
+        var groups: [String: [CaseEvent]] = [:]
+        for event in events {
+            if groups[event.caseID] == nil { order.append(event.caseID) }
+            groups[event.caseID, default: []].append(event)
+        }
+        return order.map { groups[$0]! }
     }
 
     /// The entries of one event for one route, each subscriber rendered on their own (what `preview` shows).
     package func drafts(for event: CaseEvent, route: Route, generation: Int, now: Date) throws -> [OutboxDraft] {
         var drafts: [OutboxDraft] = []
         var context = composeContext(generation: generation, now: now)
-        try compose(event, route: route, holdingDigests: false, in: &context, to: &drafts)
+        try compose(event, route: route, holdingDigests: false, skippingMail: false, in: &context, to: &drafts)
         return drafts
     }
 
     /// Appends the entries of one event for one route, channel by channel; with `holdingDigests`, a digest
     /// subscriber's e-mail waits for their digest.
-    private func compose(_ event: CaseEvent, route: Route, holdingDigests: Bool, in context: inout ComposeContext,
-                         to drafts: inout [OutboxDraft]) throws {
+    private func compose(_ event: CaseEvent, route: Route, holdingDigests: Bool, skippingMail: Bool,
+                         in context: inout ComposeContext, to drafts: inout [OutboxDraft]) throws {
         context.renderedSummary = nil
         for id in route.channels {
             if holdingDigests, id == .email, route.subscriber.delivery == .digest { continue }
+            if skippingMail, id == .email { continue }  // carried by the case's first e-mail of this plan
             guard let channel = channels[id],
                   let draft = try channel.compose(event, for: route.subscriber, in: &context)
             else { continue }

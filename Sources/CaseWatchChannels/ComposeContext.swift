@@ -18,6 +18,8 @@ package struct ComposeContext {
     /// The summary line of the subscriber's alert, when a channel composed before this one rendered it (the
     /// e-mail's): later channels reuse it. Cleared for each subscriber.
     package var renderedSummary: String?
+    /// The other events of the same case that the e-mail being composed carries (one message per case per plan).
+    package var companions: [CaseEvent] = []
 
     package init(renderer: AlertRenderer, links: SubscriberLinks, generation: Int, now: Date,
                  templateFailure: (@Sendable (_ subscriberID: String, _ reason: String) -> Void)? = nil) {
@@ -30,7 +32,7 @@ package struct ComposeContext {
 
     /// Starts the renderings of `event`, shared by the subscribers composed until the next call.
     package mutating func begin(_ event: CaseEvent) {
-        rendering = EventRendering(event: event, renderer: renderer)
+        rendering = EventRendering(event: event, renderer: renderer, now: now)
     }
 
     /// The summary line of `event` in `language`: the one a channel rendered for this subscriber already, else

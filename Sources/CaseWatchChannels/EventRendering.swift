@@ -1,3 +1,4 @@
+import Foundation
 import CaseWatchModel
 import CaseWatchRendering
 import InternetMessage
@@ -7,36 +8,41 @@ import InternetMessage
 /// subscriber. Lives for one event of one plan.
 package struct EventRendering {
     private struct StencilKey: Hashable {
-        var language: Language
+        var reader: Reader
         var hasName: Bool
         var hasURL: Bool
+        /// The other events of the case the message carries.
+        var companions: [String]
     }
 
     let event: CaseEvent
     let renderer: AlertRenderer
+    /// When the messages are composed (what a reminder says is left is counted from here).
+    let now: Date
     /// nil for a combination whose stencil failed its check: those subscribers are rendered one by one.
     private var stencils: [StencilKey: AlertStencil?] = [:]
     private var summaries: [Language: String] = [:]
-    private var webhookPrefix: [UInt8]?
+    private var webhookPrefixes: [Int: [UInt8]] = [:]
 
-    package init(event: CaseEvent, renderer: AlertRenderer) {
+    package init(event: CaseEvent, renderer: AlertRenderer, now: Date) {
         self.event = event
         self.renderer = renderer
+        self.now = now
     }
 
     /// What `renderer.render(event, for: subscriber, unsubscribeURL:)` gives, with the body cache of the stencil
     /// it comes from; nil when the templates need the renderer itself.
-    mutating func alert(for subscriber: Subscriber, unsubscribeURL: String?)
+    mutating func alert(for subscriber: Subscriber, unsubscribeURL: String?, companions: [CaseEvent] = [])
         -> (alert: RenderedAlert, bodies: BodyEncodingCache)?
     {
-        let key = StencilKey(language: subscriber.language, hasName: !subscriber.name.isEmpty,
-                             hasURL: !(unsubscribeURL ?? "").isEmpty)
+        let key = StencilKey(reader: Reader(subscriber), hasName: !subscriber.name.isEmpty,
+                             hasURL: !(unsubscribeURL ?? "").isEmpty, companions: companions.map(\.id))
         let stencil: AlertStencil?
         if let made = stencils[key] {
             stencil = made
         } else {
-            stencil = AlertStencil(renderer: renderer, event: event, language: key.language, hasName: key.hasName,
-                                   hasURL: key.hasURL)
+            stencil = AlertStencil(renderer: renderer, event: event, reader: key.reader, hasName: key.hasName,
+                                   hasURL: key.hasURL, now: now, companions: companions)
             stencils[key] = .some(stencil)
         }
         guard let stencil else { return nil }
@@ -51,10 +57,12 @@ package struct EventRendering {
         return summary
     }
 
-    /// What `WebhookPayload.body(event:subscriber:summary:)` gives.
+    /// What `WebhookPayload.body(event:subscriber:summary:gazetteer:)` gives.
     mutating func webhookBody(for subscriber: Subscriber, summary: String) -> [UInt8] {
-        let prefix = webhookPrefix ?? WebhookPayload.sharedPrefix(event: event)
-        webhookPrefix = prefix
+        let version = subscriber.webhook?.version ?? 1
+        let prefix = webhookPrefixes[version]
+            ?? WebhookPayload.sharedPrefix(event: event, version: version, gazetteer: renderer.facts.gazetteer)
+        webhookPrefixes[version] = prefix
         return WebhookPayload.body(sharedPrefix: prefix, subscriber: subscriber, summary: summary)
     }
 }

@@ -17,38 +17,48 @@ package struct RenderedAlert: Sendable, Equatable {
     }
 }
 
-/// Renders events through the templates, in each subscriber's language.
+/// Renders events through the templates, in each reader's language, time zone and sources policy.
 package struct AlertRenderer: Sendable {
     package let templates: TemplateSet
+    /// The gazetteer and the listed websites.
+    package let facts: RenderingFacts
 
-    package init(templates: TemplateSet) {
+    package init(templates: TemplateSet, facts: RenderingFacts = RenderingFacts()) {
         self.templates = templates
+        self.facts = facts
     }
 
-    /// Renders `event` for `subscriber`; `unsubscribeURL` goes into the footer.
+    /// Renders `event` for `subscriber` as composed at `now`; `unsubscribeURL` goes into the footer.
     ///
     /// A part missing in the subscriber's language is rendered from the English template with English
     /// values, so a message never mixes languages within a part.
-    package func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?) -> RenderedAlert {
-        let parts = renderParts(event, language: subscriber.language, subscriberName: subscriber.name,
-                                unsubscribeURL: unsubscribeURL)
+    /// `companions` are the other events of the same case that one message carries with this one.
+    package func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?, now: Date = Date(),
+                        companions: [CaseEvent] = []) -> RenderedAlert
+    {
+        let parts = renderParts(event, reader: Reader(subscriber), subscriberName: subscriber.name,
+                                unsubscribeURL: unsubscribeURL, now: now, companions: companions)
         return RenderedAlert(subject: Self.oneLine(parts.subject), text: parts.text, html: parts.html,
                              summary: Self.oneLine(parts.summary))
     }
 
     /// The parts of `event`'s alert as the templates give them, the subject and summary not yet made one line.
-    package func renderParts(_ event: CaseEvent, language: Language, subscriberName: String?, unsubscribeURL: String?)
-        -> RenderedAlert
+    package func renderParts(_ event: CaseEvent, reader: Reader, subscriberName: String?, unsubscribeURL: String?,
+                             now: Date, companions: [CaseEvent] = []) -> RenderedAlert
     {
         var contexts: [Language: [String: Any]] = [:]
         func render(_ part: TemplateSet.Part) -> String {
-            guard let (template, used) = templates.template(event.type.rawValue, part, language) else {
+            guard let (template, used) = templates.template(event.type.rawValue, part, reader.language) else {
                 return ""
             }
             if contexts[used] == nil {
-                var context = AlertContext(event: event, language: used, labels: templates.labels(used))
+                var context = context(event, language: used, reader: reader, now: now)
                 context.set("subscriber_name", subscriberName)
                 context.set("unsubscribe_url", unsubscribeURL)
+                context.values["has_also"] = !companions.isEmpty
+                context.values["also"] = companions.map { companion -> [String: Any] in
+                    ["summary": summary(companion, language: used), "event_id": companion.id]
+                }
                 contexts[used] = context.values
             }
             return template.render(contexts[used]!, library: templates.partials)
@@ -57,23 +67,56 @@ package struct AlertRenderer: Sendable {
                              summary: render(.summary))
     }
 
+    func context(_ event: CaseEvent, language: Language, reader: Reader, now: Date) -> AlertContext {
+        var reader = reader
+        reader.language = language
+        return AlertContext(event: event, language: language, labels: templates.labels(language), reader: reader,
+                            facts: facts, now: now)
+    }
+
     /// One digest message holding `events`, for the period from `start` to `end`.
     package func renderDigest(
         _ events: [CaseEvent], for subscriber: Subscriber, unsubscribeURL: String?, start: Date, end: Date
     ) -> RenderedAlert {
+        let reader = Reader(subscriber)
+        // Grouped by case, in the order each case first appears; each event one line.
+        var order: [String] = []
+        var byCase: [String: [CaseEvent]] = [:]
+        for event in events {
+            if byCase[event.caseID] == nil { order.append(event.caseID) }
+            byCase[event.caseID, default: []].append(event)
+        }
         func render(_ part: TemplateSet.Part) -> String {
             guard let (template, language) = templates.template("digest", part, subscriber.language) else { return "" }
             let labels = templates.labels(language)
+            let (first, last) = (CalendarDate(start, in: subscriber.timeZone), CalendarDate(end, in: subscriber.timeZone))
+            let cases = order.map { id -> [String: Any] in
+                let group = byCase[id]!
+                let latest = self.context(group.last!, language: language, reader: reader, now: end).values
+                var item: [String: Any] = [:]
+                for key in ["case_id", "case_name", "country_name", "case_type_label", "status_label", "has_sources",
+                            "has_listed", "listed_note", "omitted_note"] {
+                    item[key] = latest[key] ?? false
+                }
+                item["sources"] = (latest["sources"] as? [[String: Any]] ?? []).map { source -> [String: Any] in
+                    var source = source
+                    source["host"] = (source["url"] as? String).flatMap { URLComponents(string: $0)?.host } ?? false
+                    return source
+                }
+                item["events"] = group.map { event -> [String: Any] in
+                    let values = self.context(event, language: language, reader: reader, now: end).values
+                    return ["summary": summary(event, language: language), "event_id": event.id,
+                            "late_note": values["late_note"] ?? false]
+                }
+                return item
+            }
             // Only these keys at the top: an item's missing key would otherwise be found here.
             let context: [String: Any] = [
                 "event_count": String(events.count),
-                "events": events.map { event -> [String: Any] in
-                    var item = AlertContext(event: event, language: language, labels: labels).values
-                    item["summary"] = summary(event, language: language)
-                    return item
-                },
-                "period_start": AlertContext.value(labels.date(CalendarDate(start, in: subscriber.timeZone))),
-                "period_end": AlertContext.value(labels.date(CalendarDate(end, in: subscriber.timeZone))),
+                "case_count": String(order.count),
+                "cases": cases,
+                "period_start": AlertContext.value(first == last ? nil : labels.date(first)),
+                "period_end": AlertContext.value(labels.date(last)),
                 "subscriber_name": subscriber.name,
                 "unsubscribe_url": AlertContext.value(unsubscribeURL),
             ]
@@ -93,8 +136,7 @@ package struct AlertRenderer: Sendable {
         guard let (template, file) = templates.webhookTemplates[name] else {
             throw TemplateBodyError(message: "no template webhooks/\(name).mustache")
         }
-        var context = AlertContext(event: event, language: subscriber.language,
-                                   labels: templates.labels(subscriber.language))
+        var context = self.context(event, language: subscriber.language, reader: Reader(subscriber), now: event.detectedAt)
         context.set("summary", summary)
         context.set("subscriber_id", subscriber.id)
         context.set("subscriber_name", subscriber.name)
@@ -111,13 +153,15 @@ package struct AlertRenderer: Sendable {
     /// The summary line alone (webhook payloads, the feed).
     package func summary(_ event: CaseEvent, language: Language) -> String {
         guard let (template, used) = templates.template(event.type.rawValue, .summary, language) else { return "" }
-        let values = AlertContext(event: event, language: used, labels: templates.labels(used)).values
+        let values = context(event, language: used, reader: Reader(language: used), now: event.detectedAt).values
         return Self.oneLine(template.render(values, library: templates.partials))
     }
 
-    /// Collapses whitespace runs (template line breaks) into single spaces.
+    /// Collapses runs of ASCII spaces, tabs and line breaks (a template's layout) into single spaces. A
+    /// no-break space is typography ("10\u{00A0}h", "№\u{00A0}5", "« Memorial »") and stays.
     package static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            .joined(separator: " ")
     }
 }
 

@@ -57,4 +57,22 @@ extension SQLiteStateStore {
                 .map { try decoder.decode(CaseEvent.self, from: $0) }
         }
     }
+
+    package func announcements(forCases ids: [String]) async throws -> [String: CaseAnnouncements] {
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            let decoder = JSONDecoder.caseWatch
+            var events: [String: [CaseEvent]] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(db, sql: "SELECT case_id, json FROM event WHERE case_id IN (\(marks)) ORDER BY seq",
+                                               arguments: StatementArguments(Array(chunk)))
+                while let row = try rows.next() {
+                    let json: Data = row[1]
+                    events[row[0], default: []].append(try decoder.decode(CaseEvent.self, from: json))
+                }
+            }
+            return events.mapValues(CaseAnnouncements.init(events:))
+        }
+    }
 }

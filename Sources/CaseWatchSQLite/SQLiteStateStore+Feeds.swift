@@ -21,7 +21,7 @@ extension SQLiteStateStore {
 
     /// The last-seen cases of `sources` whose next hearing is between `now` and `now + horizon`: the only
     /// ones a reminder can be due for, while their source is not read anew.
-    package func casesWithHearing(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
+    package func casesWithReminders(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
         -> [LegalCase]
     {
         guard !sources.isEmpty else { return [] }
@@ -29,13 +29,34 @@ extension SQLiteStateStore {
         return try await read { db in
             let decoder = JSONDecoder()
             let rows = try Row.fetchAll(db, sql: """
-                SELECT source, json FROM case_snapshot WHERE hearing_at > ? AND hearing_at <= ?
+                SELECT source, json FROM case_snapshot WHERE (hearing_at > ? AND hearing_at <= ?)
+                    OR instr(json, '"deadline":') > 0
                 """, arguments: [start, start + horizon])
             return try rows.compactMap { row in
                 guard let source: String = row[0], sources.contains(source) else { return nil }
                 let json: Data = row[1]
                 return try decoder.decode(LegalCase.self, from: json)
             }
+        }
+    }
+
+    package func listedWebsites(excluding ids: Set<String>) async throws -> Set<String> {
+        try await read { db in
+            let decoder = JSONDecoder()
+            var websites: Set<String> = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, json FROM case_snapshot
+                WHERE json_extract(json, '$.type') IN ('undesirable', 'extremist')
+                    AND json_extract(json, '$.subject.websites') IS NOT NULL
+                """)
+            while let row = try rows.next() {
+                let id: String = row[0]
+                guard !ids.contains(id) else { continue }
+                let json: Data = row[1]
+                let legalCase = try decoder.decode(LegalCase.self, from: json)
+                if legalCase.endangersReaders { websites.formUnion(legalCase.subject.websites) }
+            }
+            return websites
         }
     }
 

@@ -16,9 +16,13 @@ package protocol RegistryState: Sendable {
     func snapshots(ids: [String]) async throws -> [String: LegalCase]
     /// The cases last seen from each of `sources`, with their source.
     func caseIDs(fromSources sources: Set<String>) async throws -> [String: String]
-    /// The last-seen cases of `sources` whose next hearing is between `now` and `now + horizon`.
-    func casesWithHearing(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
+    /// The last-seen cases of `sources` a reminder may be due for: their next hearing is between `now` and
+    /// `now + horizon`, or a step has a deadline.
+    func casesWithReminders(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
         -> [LegalCase]
+    /// The websites of the recorded subjects of active undesirable or extremist designations, but for the cases
+    /// `excluding` names (read anew, their current version counts).
+    func listedWebsites(excluding ids: Set<String>) async throws -> Set<String>
     /// The sources the recorded cases came from ("" for cases recorded without one).
     func snapshotSources() async throws -> Set<String>
     /// Each case file's stat signature from the last recorded run.
@@ -48,6 +52,8 @@ package protocol EventLog: Sendable {
     func recentEvents(limit: Int) async throws -> [CaseEvent]
     /// Events recorded after `seq`, with their sequence numbers, oldest first (digests).
     func events(afterSeq seq: Int64) async throws -> [(seq: Int64, event: CaseEvent)]
+    /// What the log says of each of these cases: its newest event and which event announced each step.
+    func announcements(forCases ids: [String]) async throws -> [String: CaseAnnouncements]
 }
 
 /// The outbox as the delivery run sees it: entries go in, are claimed under a lease, and come out with an

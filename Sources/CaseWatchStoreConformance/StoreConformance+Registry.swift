@@ -76,9 +76,9 @@ extension StoreConformance {
             for index in diff.upserts.indices { diff.upserts[index].source = "feed" }
             _ = try await store.record(DetectionRecord(diff: diff, registrySize: 3, startedAt: Fixture.now,
                                                        finishedAt: Fixture.now))
-            let found = try await store.casesWithHearing(fromSources: ["feed"], now: Fixture.now, horizon: 86_400 * 7)
+            let found = try await store.casesWithReminders(fromSources: ["feed"], now: Fixture.now, horizon: 86_400 * 7)
             try expectEqual(found.map(\.id), ["soon"], "within a week")
-            try expectEqual(try await store.casesWithHearing(fromSources: ["other"], now: Fixture.now,
+            try expectEqual(try await store.casesWithReminders(fromSources: ["other"], now: Fixture.now,
                                                              horizon: 86_400 * 7).count, 0, "another source")
         },
     ]

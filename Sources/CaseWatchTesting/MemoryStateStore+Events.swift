@@ -29,6 +29,15 @@ extension MemoryStateStore {
         access { state in state.events.filter { $0.seq > seq } }
     }
 
+    package func announcements(forCases ids: [String]) async throws -> [String: CaseAnnouncements] {
+        access { state in
+            let wanted = Set(ids)
+            var events: [String: [CaseEvent]] = [:]
+            for (_, event) in state.events where wanted.contains(event.caseID) { events[event.caseID, default: []].append(event) }
+            return events.mapValues(CaseAnnouncements.init(events:))
+        }
+    }
+
     package func digestState(subscriberID: String, now: Date) async throws -> DigestState {
         access { state in
             if let known = state.digests[subscriberID] { return known }

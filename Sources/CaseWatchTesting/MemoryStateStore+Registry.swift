@@ -28,14 +28,26 @@ extension MemoryStateStore {
         }
     }
 
-    package func casesWithHearing(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
+    package func casesWithReminders(fromSources sources: Set<String>, now: Date, horizon: TimeInterval) async throws
         -> [LegalCase]
     {
         access { state in
             state.snapshots.values.filter { snapshot in
-                guard let source = snapshot.source, sources.contains(source), let at = snapshot.hearingAt else { return false }
+                guard let source = snapshot.source, sources.contains(source) else { return false }
+                if snapshot.legalCase.history.contains(where: { $0.deadline != nil }) { return true }
+                guard let at = snapshot.hearingAt else { return false }
                 return at > now && at <= now.addingTimeInterval(horizon)
             }.map(\.legalCase)
+        }
+    }
+
+    package func listedWebsites(excluding ids: Set<String>) async throws -> Set<String> {
+        access { state in
+            var websites: Set<String> = []
+            for (id, snapshot) in state.snapshots where !ids.contains(id) && snapshot.legalCase.endangersReaders {
+                websites.formUnion(snapshot.legalCase.subject.websites)
+            }
+            return websites
         }
     }
 

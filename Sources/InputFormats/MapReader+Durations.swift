@@ -5,10 +5,10 @@ extension MapReader {
         return check(text, range: range, field: fieldPath(key), line: node(key)?.line)
     }
 
-    /// A non-empty list of durations, each within `range`.
-    package mutating func durations(_ key: String, in range: ClosedRange<Double>) -> [Double]? {
+    /// A list of durations, each within `range`; empty only when `allowEmpty` (`reminders: []` means none).
+    package mutating func durations(_ key: String, in range: ClosedRange<Double>, allowEmpty: Bool = false) -> [Double]? {
         guard let texts = stringList(key) else { return nil }
-        if texts.isEmpty {
+        if texts.isEmpty, !allowEmpty {
             log.error("give at least one duration", field: fieldPath(key), line: node(key)?.line)
             return nil
         }

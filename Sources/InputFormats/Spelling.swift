@@ -1,7 +1,7 @@
 /// Suggests the intended word for a near miss, so errors can say "did you mean".
-enum Spelling {
+package enum Spelling {
     /// The choice within a small edit distance of `word`, if one is clearly closest.
-    static func closest(to word: String, among choices: [String]) -> String? {
+    package static func closest(to word: String, among choices: [String]) -> String? {
         let limit = max(1, word.count / 3)
         let ranked = choices.map { (choice: $0, distance: distance(word.lowercased(), $0)) }
             .filter { $0.distance <= limit }

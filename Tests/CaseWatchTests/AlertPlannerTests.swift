@@ -27,10 +27,13 @@ struct AlertPlannerTests {
     static func planner(templates: TemplateSet = RenderingTests.templates, subscribers: [Subscriber]) throws
         -> AlertPlanner
     {
-        AlertPlanner(
+        var planner = AlertPlanner(
             subscribers: subscribers, renderer: AlertRenderer(templates: templates),
             composer: try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "test"),
             unsubscribe: UnsubscribeToken(secret: "test-secret"), baseURL: "https://alerts.example.org")
+        // Corrections go to the recipients of what they correct: everyone here.
+        planner.recipients["evt_preview"] = Set(subscribers.map(\.id))
+        return planner
     }
 
     /// Every name in every language, by e-mail and webhook, e-mail only and webhook only.
@@ -53,7 +56,7 @@ struct AlertPlannerTests {
     static func uncached(_ planner: AlertPlanner, _ events: [CaseEvent], now: Date) throws -> [OutboxDraft] {
         var drafts: [OutboxDraft] = []
         for event in events {
-            for var route in Router.routes(for: event, subscribers: planner.subscribers) {
+            for var route in Router.routes(for: event, subscribers: planner.subscribers, recipients: planner.recipients) {
                 if route.subscriber.delivery == .digest { route.channels.removeAll { $0 == .email } }
                 guard !route.channels.isEmpty else { continue }
                 drafts += try planner.drafts(for: event, route: route, generation: 0, now: now)
@@ -100,11 +103,12 @@ struct AlertPlannerTests {
                 for url in ["https://alerts.example.org/unsubscribe?token=a.b&c='d'", nil] {
                     for name in Self.names {
                         let stencil = try #require(AlertStencil(
-                            renderer: renderer, event: event, language: language, hasName: !name.isEmpty,
-                            hasURL: url != nil))
+                            renderer: renderer, event: event, reader: Reader(language: language), hasName: !name.isEmpty,
+                            hasURL: url != nil, now: CaseFixtures.detectedAt))
                         let subscriber = Subscriber(id: "s", name: name, language: language)
                         #expect(stencil.alert(subscriberName: name, unsubscribeURL: url)
-                            == renderer.render(event, for: subscriber, unsubscribeURL: url), "\(type) \(language) \(name)")
+                            == renderer.render(event, for: subscriber, unsubscribeURL: url, now: CaseFixtures.detectedAt),
+                            "\(type) \(language) \(name)")
                     }
                 }
             }
@@ -144,8 +148,8 @@ struct AlertPlannerTests {
         #expect(problems.errors.isEmpty)
         let planner = try Self.planner(templates: set, subscribers: Self.subscribers)
         let events = [RenderingTests.event(.statusChanged)]
-        let stencil = AlertStencil(renderer: planner.renderer, event: events[0], language: .en, hasName: true,
-                                   hasURL: true)
+        let stencil = AlertStencil(renderer: planner.renderer, event: events[0], reader: Reader(language: .en),
+                                   hasName: true, hasURL: true, now: CaseFixtures.detectedAt)
         #expect((stencil != nil) == stenciled)
         let cached = try planner.drafts(for: events, suppressions: Suppressions(), now: CaseFixtures.detectedAt)
         Self.expectSame(cached, try Self.uncached(planner, events, now: CaseFixtures.detectedAt))
@@ -154,10 +158,11 @@ struct AlertPlannerTests {
     @Test("a case holding the placeholder itself is rendered per subscriber")
     func placeholderInData() throws {
         var legalCase = RenderingTests.legalCase
-        legalCase.court = "Court " + AlertStencil.namePlaceholder
+        legalCase.court = LocalizedText("Court " + AlertStencil.namePlaceholder)
         let event = PreviewEvent.make(type: .statusChanged, legalCase: legalCase, now: CaseFixtures.detectedAt)
         let renderer = AlertRenderer(templates: RenderingTests.templates)
-        #expect(AlertStencil(renderer: renderer, event: event, language: .en, hasName: true, hasURL: true) == nil)
+        #expect(AlertStencil(renderer: renderer, event: event, reader: Reader(language: .en), hasName: true, hasURL: true,
+                             now: CaseFixtures.detectedAt) == nil)
         let planner = try Self.planner(subscribers: Self.subscribers)
         let cached = try planner.drafts(for: [event], suppressions: Suppressions(), now: CaseFixtures.detectedAt)
         Self.expectSame(cached, try Self.uncached(planner, [event], now: CaseFixtures.detectedAt))
@@ -165,11 +170,13 @@ struct AlertPlannerTests {
 
     @Test("webhook bodies from the shared prefix equal the whole body")
     func webhookPrefix() {
-        for type in EventType.allCases {
+        for (type, version) in EventType.allCases.flatMap({ type in [1, 2].map { (type, $0) } }) {
             let event = RenderingTests.event(type)
-            let prefix = WebhookPayload.sharedPrefix(event: event)
+            let prefix = WebhookPayload.sharedPrefix(event: event, version: version, gazetteer: .empty)
             for name in Self.names {
-                let subscriber = Subscriber(id: "id \"\(name)\"", name: name, language: .ru)
+                let subscriber = Subscriber(id: "id \"\(name)\"", name: name, language: .ru,
+                                            webhook: WebhookEndpoint(url: "https://h.example.org", secretEnv: "S",
+                                                                     version: version))
                 let summary = "Résumé « \(name) »\n\u{1}"
                 let body = WebhookPayload.body(sharedPrefix: prefix, subscriber: subscriber, summary: summary)
                 #expect(body == WebhookPayload.body(event: event, subscriber: subscriber, summary: summary))
@@ -185,7 +192,7 @@ extension AlertPlannerTests {
     @Test("chunks hold the same entries in the same order", arguments: [1, 7, 1000])
     func chunks(size: Int) throws {
         let planner = try Self.planner(subscribers: Self.subscribers)
-        let events = EventType.allCases.map(RenderingTests.event)
+        let events = EventType.allCases.map { RenderingTests.event($0) }
         let whole = try planner.drafts(for: events, suppressions: Suppressions(), now: CaseFixtures.detectedAt)
         var chunked: [OutboxDraft] = []
         var sizes: [Int] = []

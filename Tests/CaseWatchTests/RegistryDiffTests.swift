@@ -61,6 +61,7 @@ struct RegistryDiffTests {
         }
         let seen = cases.enumerated().filter { $0.offset % 3 == 0 }.map { $0.element }.map { seen in
             var previous = seen
+            previous.history = []  // no step yet: the claim is new
             previous.status = .inspection
             return previous
         }

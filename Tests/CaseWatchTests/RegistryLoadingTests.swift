@@ -56,7 +56,7 @@ struct RegistryLoadingTests {
         let json = """
             [{"id": "sova-center-liquidation", "subject": {"kind": "organisation", "name": {"en": "SOVA Center"}},
               "country": "RU", "type": "liquidation", "status": "ruling_issued", "outcome": "granted",
-              "next_hearing": null, "history": [{"date": "2023-04-27", "status": "ruling_issued"}], "tags": []}]
+              "next_hearing": null, "history": [{"date": "2023-04-27", "status": "ruling_issued", "outcome": "granted"}], "tags": []}]
             """
         let load = try load(["feed.json": json])
         #expect(load.problems.isEmpty)
@@ -126,7 +126,7 @@ struct RegistryLoadingTests {
         ("type: liquidation", "type: liquidate",
          #"registry/c.yaml:6: type: "liquidate" is not a case type (did you mean "liquidation"?)"#),
         ("2022-12-14", "2022-13-14",
-         #"registry/c.yaml:11: history[0].date: "2022-13-14" is not a date (expected YYYY-MM-DD)"#),
+         #"registry/c.yaml:11: history[0].date: "2022-13-14" is not a date (expected YYYY-MM-DD, or YYYY-MM or YYYY when only that is known)"#),
         ("sources: [https://example.org/mhg]", "sources: {a: b}", "registry/c.yaml:13: sources: expected a list, found a map"),
         ("court: Moscow City Court", "court: [Moscow City Court]",
          "registry/c.yaml:9: court: expected a text value, found a list"),
@@ -134,6 +134,45 @@ struct RegistryLoadingTests {
     func refused(original: String, replacement: String, expected: String) throws {
         let text = Self.valid.replacingOccurrences(of: original, with: replacement)
         #expect(try messages(["c.yaml": text]) == [expected])
+    }
+
+    @Test("a version-1 case whose status disagrees with its steps loads with a warning, the steps' facts winning")
+    func version1Disagreement() throws {
+        let text = Self.valid.replacingOccurrences(of: "status: ruling_issued\noutcome: granted\n",
+                                                   with: "status: appeal_filed\noutcome: upheld\n")
+        let load = try load(["v1.yaml": text])
+        #expect(load.problems.map(\.description) == [
+            #"registry/v1.yaml:7: warning: status: "appeal_filed" disagrees with the last step (history[1]: "ruling_issued"); the status comes from the steps"#,
+            #"registry/v1.yaml:8: warning: outcome: "upheld" disagrees with the last step (history[1]: "granted"); the outcome comes from the steps"#,
+        ])
+        #expect(load.cases.first?.value.status == .rulingIssued && load.cases.first?.value.outcome == .granted)
+    }
+
+    @Test("in a version-2 case the same disagreement is an error naming both, and a status of another type too")
+    func version2Rules() throws {
+        let v2 = Self.valid.replacingOccurrences(of: "{date: 2023-01-25, status: ruling_issued, outcome: granted}",
+                                                 with: "{date: 2023-01-25, status: ruling_issued, outcome: granted, court: ru-moscow-city-court}")
+        #expect(try messages(["v2.yaml": v2.replacingOccurrences(of: "status: ruling_issued\n", with: "status: in_force\n")])
+            == [#"registry/v2.yaml:7: status: "in_force" disagrees with the last step (history[1]: "ruling_issued"); the status comes from the steps"#])
+        let wrongType = v2.replacingOccurrences(of: "{date: 2022-12-14, status: claim_filed}",
+                                                with: "{date: 2022-12-14, status: verdict, court: x}")
+        #expect(try messages(["t.yaml": wrongType])
+            == [#"registry/t.yaml:11: history[0].status: "verdict" is not a status of a liquidation case"#])
+        let foreignField = v2.replacingOccurrences(of: "{date: 2022-12-14, status: claim_filed}",
+                                                   with: "{date: 2022-12-14, status: claim_filed, measure: custody}")
+        #expect(try messages(["f.yaml": foreignField])
+            == ["registry/f.yaml:11: history[0].measure: is not a field of a liquidation case's steps"])
+    }
+
+    @Test("partial dates load with their precision; a hearing needs its day")
+    func partialDates() throws {
+        let partial = Self.valid.replacingOccurrences(of: "{date: 2022-12-14, status: claim_filed}",
+                                                      with: "{date: 2022-12, status: claim_filed}")
+        let load = try load(["p.yaml": partial])
+        #expect(load.problems.isEmpty)
+        #expect(load.cases.first?.value.history.first?.date.precision == .month)
+        let hearing = Self.valid.replacingOccurrences(of: "sources:", with: "next_hearing: {date: 2026-02}\nsources:")
+        #expect(try messages(["h.yaml": hearing]) == [#"registry/h.yaml:13: next_hearing.date: "2026-02" needs its day (YYYY-MM-DD)"#])
     }
 
     @Test("a missing required field is named")

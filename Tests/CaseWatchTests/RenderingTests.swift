@@ -20,39 +20,173 @@ struct RenderingTests {
         return set
     }()
 
-    /// A fixed case with every field filled, so every template section shows.
+    /// The repository's gazetteer.
+    static let gazetteer: Gazetteer = {
+        let (gazetteer, problems) = AuthorityDirectory(displayPath: "authorities/", url: RepositoryFiles.url("authorities"),
+                                                       required: true).load()
+        precondition(problems.errors.isEmpty, "\(problems)")
+        return gazetteer
+    }()
+
+    static var renderer: AlertRenderer { AlertRenderer(templates: templates, facts: RenderingFacts(gazetteer: gazetteer)) }
+
+    /// A fixed case with every field filled, so every template section shows; courts by their gazetteer ids.
     static var legalCase: LegalCase {
         var legalCase = CaseFixtures.helsinkiRuled
         legalCase.subject.name["fr"] = "Groupe Helsinki de Moscou"
+        legalCase.claimant = "ru-minjust-moscow"
+        legalCase.court = "ru-moscow-city-court"
         legalCase.caseNumber = "3а-0001/2023"
-        legalCase.nextHearing = Hearing(date: CalendarDate("2023-04-27")!, time: "10:00", court: "First Appellate Court")
-        legalCase.history[1].note = "Moscow City Court orders liquidation"
+        legalCase.nextHearing = Hearing(date: CalendarDate("2026-01-15")!, time: "10:00", court: "ru-first-appellate-court")
+        legalCase.history[0].authority = "ru-minjust-moscow"
+        legalCase.history[1].court = "ru-moscow-city-court"
+        legalCase.history[1].deadline = CalendarDate("2023-03-06")
+        legalCase.history[1].note = LocalizedText(["en": "Moscow City Court orders liquidation.",
+                                                   "ru": "Московский городской суд постановил ликвидировать группу.",
+                                                   "fr": "Le tribunal de la ville de Moscou ordonne la dissolution."])
         return legalCase
     }
 
-    static func event(_ type: EventType) -> CaseEvent {
-        var event = PreviewEvent.make(type: type, legalCase: legalCase, now: CaseFixtures.detectedAt)
-        if type == .statusChanged { event.change.from = .claimFiled }
+    static func event(_ type: EventType, for legalCase: LegalCase = legalCase) -> CaseEvent {
+        var event = PreviewEvent.make(type: type, legalCase: legalCase, now: detectedAt(type))
+        if type == .statusChanged, legalCase.id == Self.legalCase.id { event.change.from = .claimFiled }
         return event
+    }
+
+    /// When the fixture's event is made: a reminder as the scheduler would make it (three days and a few hours before
+    /// the hearing of 15 January 2026, 10:00 Moscow time; a week before the deadline of 6 March 2023), anything else
+    /// at ``CaseFixtures/detectedAt``.
+    static func detectedAt(_ type: EventType) -> Date {
+        switch type {
+        case .hearingReminder: ISO8601DateFormatter().date(from: "2026-01-12T03:30:00Z")!
+        case .deadlineReminder: ISO8601DateFormatter().date(from: "2023-02-27T09:00:00Z")!
+        default: CaseFixtures.detectedAt
+        }
+    }
+
+    /// A case of the sample registry.
+    static func sample(_ id: String) -> LegalCase {
+        RegistryFolder(displayPath: "registry/", url: RepositoryFiles.url("registry")).load().cases[id]!
     }
 
     static let cases: [(EventType, Language)] = EventType.allCases.flatMap { type in
         Language.allCases.map { (type, $0) }
     }
 
-    @Test("every event type in every language matches its golden files", arguments: cases)
-    func golden(type: EventType, language: Language) throws {
-        let subscriber = Subscriber(id: "reader", name: "Reader", language: language, email: "reader@example.org")
-        let alert = AlertRenderer(templates: Self.templates).render(
-            Self.event(type), for: subscriber, unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x")
-        let base = "\(type.rawValue).\(language.rawValue)"
+    static func checkGolden(_ alert: RenderedAlert, _ base: String) throws {
         try GoldenFile.check(alert.subject + "\n", named: "\(base).subject")
         try GoldenFile.check(alert.summary + "\n", named: "\(base).summary")
         try GoldenFile.check(alert.text, named: "\(base).txt")
         try GoldenFile.check(alert.html, named: "\(base).html")
         #expect(!alert.subject.isEmpty && !alert.summary.isEmpty)
-        #expect(alert.html.contains("https://alerts.example.org/unsubscribe?token=reader.x"))
+        #expect(alert.subject.count <= 130, "\(base): \(alert.subject)")
         #expect(!alert.html.contains("<img") && !alert.html.contains("<script"))
+    }
+
+    @Test("every event type in every language matches its golden files", arguments: cases)
+    func golden(type: EventType, language: Language) throws {
+        let subscriber = Subscriber(id: "reader", name: "Reader", language: language, email: "reader@example.org",
+                                    timezone: "Europe/Paris")
+        let alert = Self.renderer.render(Self.event(type), for: subscriber,
+                                         unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
+                                         now: Self.detectedAt(type))
+        try Self.checkGolden(alert, "\(type.rawValue).\(language.rawValue)")
+        #expect(alert.html.contains("https://alerts.example.org/unsubscribe?token=reader.x"))
+    }
+
+    @Test("a criminal case, a two-step undesirable case and an international one, in every language, match their golden files",
+          arguments: [("oleg-orlov-criminal", EventType.statusChanged), ("oleg-orlov-criminal", .added),
+                      ("meduza-undesirable", .statusChanged), ("ecodefence-and-others-ecthr", .statusChanged)],
+          Language.allCases)
+    func goldenCases(sample: (id: String, type: EventType), language: Language) throws {
+        let (id, type) = sample
+        let subscriber = Subscriber(id: "reader", name: "Reader", language: language, email: "reader@example.org",
+                                    timezone: "Europe/Paris")
+        let alert = Self.renderer.render(Self.event(type, for: Self.sample(id)), for: subscriber,
+                                         unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
+                                         now: CaseFixtures.detectedAt)
+        try Self.checkGolden(alert, "\(id).\(type.rawValue).\(language.rawValue)")
+    }
+
+    @Test("an alert about a step shows that step's facts only: no earlier outcome, the step's own date and court")
+    func stepFacts() throws {
+        var appealed = Self.legalCase
+        appealed.history.append(CaseStep(date: CalendarDate("2023-03-01")!, status: .appealFiled))
+        (appealed.status, appealed.outcome) = LegalCase.derivedStatus(of: appealed.history)!
+        let event = PreviewEvent.make(type: .statusChanged, legalCase: appealed, now: CaseFixtures.detectedAt)
+        for language in Language.allCases {
+            let alert = Self.renderer.render(event, for: Subscriber(id: "r", name: "R", language: language),
+                                             unsubscribeURL: nil, now: CaseFixtures.detectedAt)
+            let lead = alert.text.split(separator: "\n").dropFirst(2).first.map(String.init) ?? ""
+            let granted = Self.templates.labels(language).outcome(.granted)!
+            #expect(!lead.contains(granted), "\(language): \(lead)")
+            #expect(!alert.subject.contains(granted), "\(language): \(alert.subject)")
+        }
+        let added = Self.renderer.render(PreviewEvent.make(type: .added, legalCase: Self.legalCase, now: CaseFixtures.detectedAt),
+                                         for: Subscriber(id: "r", name: "R"), unsubscribeURL: nil, now: CaseFixtures.detectedAt)
+        #expect(added.subject.contains("(25 Jan 2023)"))  // the latest step's date, not the claim's
+        #expect(!added.subject.contains("2022"))
+    }
+
+    @Test("no gazetteer court or authority appears in English in a Russian or French alert",
+          arguments: [Language.ru, .fr])
+    func noEnglishNames(language: Language) throws {
+        let english = Set(Self.gazetteer.authorities.values.compactMap { authority in
+            authority.name[language.rawValue] != nil ? authority.name["en"] : nil
+        })
+        for legalCase in CaseJSONReaderTests.sampleCases {
+            for type in EventType.allCases {
+                let alert = Self.renderer.render(Self.event(type, for: legalCase),
+                                                 for: Subscriber(id: "r", name: "R", language: language),
+                                                 unsubscribeURL: nil, now: CaseFixtures.detectedAt)
+                for name in english {
+                    let found = alert.text.contains(name) || alert.subject.contains(name)
+                    #expect(!found, "\(legalCase.id) \(type): \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("sources_policy: links to websites of listed subjects shown, marked, or left out and counted",
+          arguments: [SourcesPolicy.all, .annotateListed, .omitListed])
+    func sourcesPolicy(policy: SourcesPolicy) throws {
+        var legalCase = Self.legalCase
+        legalCase.sources = ["https://meduza.io/news/1", "https://www.coe.int/x", "https://en.meduza.io/y"]
+        let facts = RenderingFacts(gazetteer: Self.gazetteer, listedDomains: ["meduza.io"])
+        let renderer = AlertRenderer(templates: Self.templates, facts: facts)
+        let alert = renderer.render(Self.event(.statusChanged, for: legalCase),
+                                    for: Subscriber(id: "r", name: "R", sourcesPolicy: policy), unsubscribeURL: nil,
+                                    now: CaseFixtures.detectedAt)
+        switch policy {
+        case .all:
+            #expect(alert.text.contains("https://meduza.io/news/1") && !alert.text.contains("[!]"))
+        case .annotateListed:
+            #expect(alert.text.contains("https://meduza.io/news/1 [!]") && alert.text.contains("https://en.meduza.io/y [!]"))
+            #expect(alert.text.contains("https://www.coe.int/x\n"))
+            #expect(alert.html.contains("“undesirable”"))
+        case .omitListed:
+            #expect(!alert.text.contains("meduza.io") && !alert.html.contains("meduza.io"))
+            #expect(alert.text.contains("https://www.coe.int/x"))
+            #expect(alert.text.contains("2 link(s)"))
+        }
+    }
+
+    @Test("the digest groups its events by case, and a one-day period is one date")
+    func digest() throws {
+        let subscriber = Subscriber(id: "r", name: "R", email: "r@example.org", delivery: .digest, digest: "0 8 * * *")
+        let events = [Self.event(.statusChanged), Self.event(.hearingScheduled),
+                      Self.event(.statusChanged, for: Self.sample("meduza-undesirable"))]
+        let day = ISO8601DateFormatter().date(from: "2025-11-26T08:00:00Z")!
+        let alert = Self.renderer.renderDigest(events, for: subscriber, unsubscribeURL: "https://u.example.org",
+                                               start: day.addingTimeInterval(-3600), end: day)
+        #expect(alert.subject.contains("26 November 2025: 3 alert(s), 2 case(s)"))
+        #expect(!alert.subject.contains("–"))
+        let text = alert.text
+        #expect(text.components(separatedBy: "Moscow Helsinki Group — Russia").count == 2)  // one heading per case
+        let longer = Self.renderer.renderDigest(events, for: subscriber, unsubscribeURL: nil,
+                                                start: day.addingTimeInterval(-3 * 86400), end: day)
+        #expect(longer.subject.contains("23 November 2025 – 26 November 2025"))
+        #expect(!longer.html.contains(">https://"))  // links show their site, not a wall of addresses
     }
 
     @Test("text parts are not HTML-escaped; HTML parts are")
@@ -61,7 +195,7 @@ struct RenderingTests {
         legalCase.court = "Court <of> \"Appeal\" & Cassation"
         let event = PreviewEvent.make(type: .statusChanged, legalCase: legalCase, now: CaseFixtures.detectedAt)
         let subscriber = Subscriber(id: "r", name: "R", email: "r@example.org")
-        let alert = AlertRenderer(templates: Self.templates).render(event, for: subscriber, unsubscribeURL: nil)
+        let alert = Self.renderer.render(event, for: subscriber, unsubscribeURL: nil)
         #expect(alert.text.contains("Court <of> \"Appeal\" & Cassation"))
         #expect(alert.html.contains("Court &lt;of&gt;"))
         #expect(!alert.html.contains("Court <of>"))

@@ -29,7 +29,7 @@ struct SchedulingTests {
             schedule: {reminders: [7d, 1d]}
 
             """)
-        try writeCase(status: "claim_filed")
+        try writeCase(steps: ["{date: 2026-11-20, status: claim_filed}"])
         try directory.write("subscribers/digest.yaml", """
             id: research-desk
             name: Research desk
@@ -48,15 +48,16 @@ struct SchedulingTests {
             """)
     }
 
-    func writeCase(status: String, hearing: String = "null") throws {
+    func writeCase(steps: [String], hearing: String = "null") throws {
         try directory.write("registry/sova.yaml", """
             id: sova-center-liquidation
             subject: {kind: organisation, name: {en: SOVA Center, ru: Центр «СОВА»}}
             country: RU
             type: liquidation
-            status: \(status)
             court: Moscow City Court
             next_hearing: \(hearing)
+            history:
+            \(steps.map { "  - \($0)" }.joined(separator: "\n"))
             sources: [https://example.org/sova]
 
             """)
@@ -82,7 +83,7 @@ struct SchedulingTests {
     @Test("one digest per slot with events, none when nothing happened, none twice, none lost in an outage")
     func digests() async throws {
         try await cycle("2026-11-30T07:00:00Z")  // Monday: first sync, silent
-        try writeCase(status: "hearing_scheduled")
+        try writeCase(steps: ["{date: 2026-11-20, status: claim_filed}", "{date: 2026-11-29, status: hearing_scheduled}"])
         try await cycle("2026-11-30T07:30:00Z")
         #expect(try mails(to: "desk@example.org").isEmpty)  // before the 08:00 slot
 
@@ -95,7 +96,8 @@ struct SchedulingTests {
         try await cycle("2026-12-01T08:01:00Z")  // Tuesday's slot, nothing happened
         #expect(try mails(to: "desk@example.org").count == 1)
 
-        try writeCase(status: "ruling_issued")
+        try writeCase(steps: ["{date: 2026-11-20, status: claim_filed}", "{date: 2026-11-29, status: hearing_scheduled}",
+                              "{date: 2026-12-01, status: ruling_issued, outcome: granted}"])
         try await cycle("2026-12-01T09:00:00Z")
         // Down from Tuesday 09:00 to Friday 10:00: Wednesday's and Thursday's slots pass unseen.
         try await cycle("2026-12-04T10:00:00Z")
@@ -108,7 +110,7 @@ struct SchedulingTests {
 
     @Test("a reminder at each offset before the hearing, once each, the closest one only, none after")
     func reminders() async throws {
-        try writeCase(status: "hearing_scheduled",
+        try writeCase(steps: ["{date: 2026-11-20, status: claim_filed}"],
                       hearing: "{date: 2026-12-10, time: \"10:00\", court: Moscow City Court}")
         try await cycle("2026-12-01T10:00:00Z")  // nine days ahead: nothing yet
         try await cycle("2026-12-02T09:00:00Z")
@@ -126,14 +128,68 @@ struct SchedulingTests {
         #expect(try mails(to: "counsel@example.org").count == 2)
     }
 
-    @Test("a hearing first seen three days ahead gets the one-day reminder, never a late seven-day one")
+    @Test("a hearing first seen three days ahead gets one reminder, of the window it is in, then the one-day one")
     func lateHearing() {
         var legalCase = CaseFixtures.helsinki
         legalCase.nextHearing = Hearing(date: CalendarDate("2026-12-10")!, time: "10:00")
-        let now = at("2026-12-07T10:00:00Z")
-        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: now)
-            .map(\.change.daysBefore) == [7])
-        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: at("2026-12-09T10:00:00Z"))
+        let now = at("2026-12-07T07:00:00Z")  // 10:00 Moscow time, three days before
+        let first = HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: now)
+        #expect(first.map(\.change.daysBefore) == [7])
+        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: at("2026-12-09T08:00:00Z"))
             .map(\.change.daysBefore) == [1])
+        // What it says is the time truly left, counted when it is composed: three days, not seven.
+        let alert = AlertRenderer(templates: RenderingTests.templates).render(
+            first[0], for: Subscriber(id: "s", name: "S"), unsubscribeURL: nil, now: now)
+        #expect(alert.text.contains("is in 3 days: 10 December 2026 at 10:00 Moscow time"))
+        #expect(alert.subject.contains("hearing in 3 days"))
+    }
+
+    @Test("reminder arithmetic at the window edges, in the court's time zone, across a change of daylight saving time",
+          arguments: [
+              // Moscow keeps UTC+3 all year; the hearing is at 10:00 there, 07:00 UTC.
+              ("2026-12-03T06:59:00Z", [Int]()), ("2026-12-03T07:00:00Z", [7]), ("2026-12-09T06:59:00Z", [7]),
+              ("2026-12-09T07:00:00Z", [1]), ("2026-12-10T06:59:00Z", [1]), ("2026-12-10T07:00:00Z", []),
+          ])
+    func windowEdges(now: String, windows: [Int]) {
+        var legalCase = CaseFixtures.helsinki
+        legalCase.nextHearing = Hearing(date: CalendarDate("2026-12-10")!, time: "10:00")
+        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 86400], now: at(now))
+            .map(\.change.daysBefore) == windows, "\(now)")
+    }
+
+    @Test("a court in Paris keeps its local time across the end of summer time; time left is counted truly")
+    func daylightSaving() throws {
+        let gazetteer = Gazetteer([Authority(id: "ecthr", kind: .international, level: .international, country: "FR",
+                                             timezone: "Europe/Paris", name: ["en": "European Court of Human Rights"])])
+        let rules = DetectionRules(gazetteer: gazetteer)
+        var legalCase = CaseFixtures.helsinki
+        legalCase.nextHearing = Hearing(date: CalendarDate("2026-10-26")!, time: "09:00", court: "ecthr")
+        // 09:00 in Paris on 26 October 2026 (after the change back to UTC+1) is 08:00 UTC.
+        #expect(rules.moment(of: legalCase.nextHearing!, in: legalCase) == at("2026-10-26T08:00:00Z"))
+        // 26 hours before, across the change: one day and two hours left.
+        let now = at("2026-10-25T06:00:00Z")
+        #expect(HearingReminders.timeLeft(until: at("2026-10-26T08:00:00Z"), now: now)! == (1, 2))
+        let event = try #require(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400, 2 * 86400], now: now,
+                                                      rules: rules).first)
+        let alert = AlertRenderer(templates: RenderingTests.templates, facts: RenderingFacts(gazetteer: gazetteer))
+            .render(event, for: Subscriber(id: "s", name: "S", timezone: "Europe/Moscow"), unsubscribeURL: nil, now: now)
+        #expect(alert.text.contains("is in 1 day and 2 hours"))
+        #expect(alert.text.contains("09:00 Paris time (11:00 Moscow time for you)"))
+    }
+
+    @Test("a hearing that has passed gets no reminder; a deadline ahead gets its reminders, one per window")
+    func deadlines() {
+        var legalCase = CaseFixtures.helsinkiRuled
+        legalCase.nextHearing = Hearing(date: CalendarDate("2026-12-01")!, time: "10:00")
+        legalCase.history[1].deadline = CalendarDate("2026-12-20")
+        #expect(HearingReminders.due(cases: [legalCase], offsets: [7 * 86400], now: at("2026-12-02T00:00:00Z")).isEmpty)
+        let offsets: [TimeInterval] = [7 * 86400, 2 * 86400]
+        #expect(HearingReminders.deadlinesDue(cases: [legalCase], offsets: offsets, now: at("2026-12-10T00:00:00Z")).isEmpty)
+        let week = HearingReminders.deadlinesDue(cases: [legalCase], offsets: offsets, now: at("2026-12-14T00:00:00Z"))
+        #expect(week.map(\.change.daysBefore) == [7])
+        #expect(week.first?.change.step?.deadline == CalendarDate("2026-12-20"))
+        #expect(HearingReminders.deadlinesDue(cases: [legalCase], offsets: offsets, now: at("2026-12-19T00:00:00Z"))
+            .map(\.change.daysBefore) == [2])
+        #expect(HearingReminders.deadlinesDue(cases: [legalCase], offsets: offsets, now: at("2026-12-21T00:00:00Z")).isEmpty)
     }
 }

@@ -17,7 +17,7 @@ struct SnapshotJSONStreamTests {
         (0..<count).map { n in
             var legalCase = CaseFixtures.helsinki
             legalCase.id = "case-\(n)"
-            legalCase.history[0].note = n % 3 == 0 ? "note \(n) with \"quotes\"" : nil
+            legalCase.history[0].note = n % 3 == 0 ? LocalizedText("note \(n) with \"quotes\"") : nil
             return legalCase
         }
     }

@@ -75,12 +75,12 @@ struct ServeTests {
 
         func log() -> String { (try? String(contentsOf: logs, encoding: .utf8)) ?? "" }
 
+        /// Adds a step of `status` to a case, a day after the step added before.
         func setStatus(_ status: String, case id: String = "sova-center-liquidation") throws {
             let path = "registry/\(id).yaml"
-            let lines = try directory.read(path).split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasPrefix("status: ") ? "status: \(status)" : String($0)
-            }
-            try directory.write(path, lines.joined(separator: "\n"))
+            let text = try directory.read(path)
+            let date = String(format: "2026-10-%02d", text.components(separatedBy: "2026-10-").count)
+            try directory.write(path, CaseFileEdit.appendingStep("{date: \(date), status: \(status)}", to: text))
         }
 
         /// Waits (bounded) until `condition` holds.
@@ -111,7 +111,7 @@ struct ServeTests {
         // The first cycle records the registry shortly after the server is up.
         #expect(try daemon.wait {
             let cases = try JSONSerialization.jsonObject(with: Data(try daemon.get("/cases.json").body)) as? [[String: Any]]
-            return cases?.count == 11
+            return cases?.count == 29
         })
 
         try daemon.setStatus("closed")
@@ -168,7 +168,7 @@ struct ServeTests {
         #expect(text.contains(#"casewatch_deliveries_total{channel="email",outcome="delivered"} 1"#))
         #expect(text.contains("casewatch_delivery_attempt_seconds_bucket"))
         #expect(text.contains("casewatch_outbox_queue_depth 0"))
-        #expect(text.contains("casewatch_registry_cases 11"))
+        #expect(text.contains("casewatch_registry_cases 29"))
     }
 
     @Test("one-click unsubscribe: a page on GET, done on POST, honoured at once; forged tokens get 403")

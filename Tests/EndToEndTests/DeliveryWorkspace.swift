@@ -77,14 +77,13 @@ struct DeliveryWorkspace {
             """)
     }
 
-    /// Sets a case's status (by default: the Moscow Helsinki Group case to `cassation_filed`), one status change.
+    /// Adds a step to a case (by default: a cassation appeal to the Moscow Helsinki Group case), one status
+    /// change; each call dates its step a day after the one before.
     func moveCase(_ id: String = "moscow-helsinki-group-liquidation", to status: String = "cassation_filed") throws {
         let path = "registry/\(id).yaml"
-        let text = try directory.read(path)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasPrefix("status: ") ? "status: \(status)" : String(line)
-        }
-        try directory.write(path, lines.joined(separator: "\n"))
+        let day = 1 + (try directory.read(path).components(separatedBy: "2026-10-").count - 1)
+        let date = String(format: "2026-10-%02d", day)
+        try directory.write(path, CaseFileEdit.appendingStep("{date: \(date), status: \(status)}", to: try directory.read(path)))
     }
 
     @discardableResult

@@ -17,7 +17,7 @@ struct PreviewTests {
     static let subscribers = ["ru-journalist", "coe-commissioner", "en-digest-reader", "memorial-lawyer"]
     static let casewatch: CommandRunner = {
         let directory = try! TemporaryDirectory("casewatch-preview")
-        try! RepositoryFiles.copy(["registry", "subscribers", "templates", "casewatch.yml"], into: directory)
+        try! RepositoryFiles.copy(["registry", "authorities", "subscribers", "templates", "casewatch.yml"], into: directory)
         // The folder lives as long as the test process; it is under the system's temporary directory.
         _ = Unmanaged.passRetained(directory)
         return CommandRunner(directory: directory.url,

@@ -19,7 +19,7 @@ struct RunOnceTests {
 
     init() throws {
         workspace = try TemporaryDirectory("casewatch-e2e")
-        try RepositoryFiles.copy(["registry", "subscribers", "templates", "casewatch.yml"], into: workspace)
+        try RepositoryFiles.copy(["registry", "authorities", "subscribers", "templates", "casewatch.yml"], into: workspace)
         casewatch = CommandRunner(directory: workspace.url,
                                   environment: ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
     }
@@ -44,7 +44,7 @@ struct RunOnceTests {
         #expect(try eventLines().isEmpty)  // initial_sync: silent
 
         try editCase("sakharov-center-liquidation") {
-            $0.replacingOccurrences(of: "\nstatus: ruling_issued\n", with: "\nstatus: appeal_filed\n")
+            CaseFileEdit.appendingStep("{date: 2025-11-01, status: closed}", to: $0)
         }
         let second = try casewatch.run(["run", "--once"])
         #expect(second.status == 0, "\(second.stderr)")
@@ -55,8 +55,8 @@ struct RunOnceTests {
         #expect(events[0]["type"] as? String == "case.status_changed")
         #expect(events[0]["case_id"] as? String == "sakharov-center-liquidation")
         let change = try #require(events[0]["change"] as? [String: Any])
-        #expect(change["from"] as? String == "ruling_issued")
-        #expect(change["to"] as? String == "appeal_filed")
+        #expect(change["from"] as? String == "constitutional_complaint_decided")
+        #expect(change["to"] as? String == "closed")
 
         let third = try casewatch.run(["run", "--once"])
         #expect(third.stdout.contains("0 new event(s) recorded"))
@@ -84,15 +84,15 @@ struct RunOnceTests {
         #expect(try casewatch.run(["run", "--once"]).status == 0)
         let original = try workspace.read("registry/meduza-undesirable.yaml")
         try editCase("meduza-undesirable") {
-            $0.replacingOccurrences(of: "\nstatus: designated\n", with: "\nstatus: desginated\n")
+            $0.replacingOccurrences(of: "status: listed", with: "status: lsited")
         }
         try editCase("sakharov-center-liquidation") {
-            $0.replacingOccurrences(of: "\nstatus: ruling_issued\n", with: "\nstatus: appeal_filed\n")
+            CaseFileEdit.appendingStep("{date: 2025-11-01, status: closed}", to: $0)
         }
         let broken = try casewatch.run(["run", "--once"])
         #expect(broken.status == 65)
         #expect(broken.stderr.contains(#"registry/meduza-undesirable.yaml:"#))
-        #expect(broken.stderr.contains(#"status: "desginated" is not a status (did you mean "designated"?)"#))
+        #expect(broken.stderr.contains(#"history[1].status: "lsited" is not a status (did you mean "listed"?)"#))
         #expect(try eventLines().isEmpty)
 
         let check = try casewatch.run(["check"])
@@ -150,17 +150,17 @@ struct RunOnceTests {
     @Test("an unchanged file is not read again; a case moved to another file unchanged stays, silently")
     func unchangedFiles() throws {
         usleep(100_000)  // files changed within 50 ms of a read are read again next time (racily clean)
-        #expect(try casewatch.run(["run", "--once"]).stdout.contains("11 case(s) in the registry (11 read anew)"))
-        #expect(try casewatch.run(["run", "--once"]).stdout.contains("11 case(s) in the registry (0 read anew)"))
+        #expect(try casewatch.run(["run", "--once"]).stdout.contains("29 case(s) in the registry (29 read anew)"))
+        #expect(try casewatch.run(["run", "--once"]).stdout.contains("29 case(s) in the registry (0 read anew)"))
         // Move one case into a file of its own name: same content, another file.
         let text = try workspace.read("registry/sova-center-liquidation.yaml")
         try FileManager.default.removeItem(at: workspace.url.appendingPathComponent("registry/sova-center-liquidation.yaml"))
         try workspace.write("registry/zz-moved.yaml", text)
         usleep(100_000)
         let moved = try casewatch.run(["run", "--once"])
-        #expect(moved.stdout.contains("11 case(s) in the registry (1 read anew), 0 new event(s)"), "\(moved.stdout)")
+        #expect(moved.stdout.contains("29 case(s) in the registry (1 read anew), 0 new event(s)"), "\(moved.stdout)")
         let again = try casewatch.run(["run", "--once"])
-        #expect(again.stdout.contains("11 case(s) in the registry (0 read anew), 0 new event(s)"), "\(again.stdout)")
+        #expect(again.stdout.contains("29 case(s) in the registry (0 read anew), 0 new event(s)"), "\(again.stdout)")
         #expect(try eventLines().isEmpty)
     }
 

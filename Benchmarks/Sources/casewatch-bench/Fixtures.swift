@@ -52,32 +52,48 @@ enum Fixtures {
         "The prosecutor's office designates the organisation undesirable.",
     ]
 
-    /// A valid path through the procedure, oldest first, with the outcome where a ruling is made.
-    static let paths: [[(CaseStatus, Outcome?)]] = [
-        [(.claimFiled, nil), (.hearingScheduled, nil), (.rulingIssued, .granted)],
-        [(.claimFiled, nil), (.rulingIssued, .granted), (.appealFiled, nil), (.appealDecided, .upheld), (.inForce, nil)],
-        [(.inspection, nil), (.warning, nil), (.claimFiled, nil), (.hearingScheduled, nil)],
-        [(.reported, nil), (.designated, nil)],
-        [(.claimFiled, nil), (.rulingIssued, .dismissed), (.appealFiled, nil)],
-        [(.inspection, nil), (.fined, nil), (.closed, nil)],
+    /// One step of a generated path: its status, outcome and what it brought about.
+    typealias PathStep = (status: CaseStatus, outcome: Outcome?, effects: [CaseStatus])
+
+    /// Valid paths through each type's procedure, oldest first, with the outcome where a ruling is made.
+    static let paths: [CaseType: [[PathStep]]] = [
+        .liquidation: [
+            [(.claimFiled, nil, []), (.hearingScheduled, nil, []), (.rulingIssued, .granted, [])],
+            [(.claimFiled, nil, []), (.rulingIssued, .granted, []), (.appealFiled, nil, []),
+             (.appealDecided, .upheld, [.inForce])],
+            [(.inspection, nil, []), (.warning, nil, []), (.claimFiled, nil, []), (.hearingScheduled, nil, [])],
+            [(.inspection, nil, []), (.fined, nil, []), (.closed, nil, [])],
+        ],
+        .foreignAgent: [[(.designated, nil, [])], [(.designated, nil, []), (.challengeFiled, nil, [])]],
+        .undesirable: [[(.decision, nil, []), (.listed, nil, [])], [(.decision, nil, [])]],
+        .extremist: [[(.designated, nil, [])]],
+        .criminal: [
+            [(.caseOpened, nil, []), (.detained, nil, []), (.charged, nil, [])],
+            [(.caseOpened, nil, []), (.verdict, .convicted, []), (.appealFiled, nil, [])],
+        ],
+        .administrative: [[(.protocol, nil, []), (.rulingIssued, .granted, []), (.appealFiled, nil, [])]],
+        .international: [[(.applicationLodged, nil, []), (.communicated, nil, []), (.judgment, .granted, [])]],
     ]
 
-    /// Case number `n`, as an operator would keep it.
+    /// Case number `n`, as an operator would keep it: steps with their own court and authority.
     static func legalCase(_ n: Int) -> LegalCase {
         let type = CaseType.allCases[n % CaseType.allCases.count]
-        let path = paths[(n / 5) % paths.count]
-        let steps = path.count
-        var history: [HistoryEntry] = []
+        let choices = paths[type]!
+        let path = choices[(n / CaseType.allCases.count) % choices.count]
+        var history: [CaseStep] = []
         var year = 2019 + n % 5, month = 1 + n % 9, day = 1 + n % 27
         for (index, step) in path.enumerated() {
-            history.append(HistoryEntry(
-                date: CalendarDate(year: year, month: month, day: day)!, status: step.0, outcome: step.1,
-                note: index % 2 == 0 ? notes[(n + index) % notes.count] : nil))
+            let rules = [.rulingIssued, .appealDecided, .verdict, .judgment].contains(step.status)
+            history.append(CaseStep(
+                date: CalendarDate(year: year, month: month, day: day)!, status: step.status, outcome: step.outcome,
+                court: rules ? LocalizedText(courts[(n + index) % courts.count]) : nil,
+                authority: index == 0 ? LocalizedText(claimants[n % claimants.count]) : nil,
+                note: index % 2 == 0 ? LocalizedText(notes[(n + index) % notes.count]) : nil, effects: step.effects))
             month += 1 + index % 2
             if month > 12 { month -= 12; year += 1 }
             day = 1 + (day + 7) % 27
         }
-        let last = path[steps - 1]
+        let (status, outcome) = LegalCase.derivedStatus(of: history)!
         let isPerson = n % 4 == 3
         let subject: Subject
         if isPerson {
@@ -92,15 +108,16 @@ enum Fixtures {
                 "fr": "\(organisation.fr) \(city.fr) nº \(n)",
             ])
         }
-        let hearing: Hearing? = last.0 == .hearingScheduled || last.0 == .appealFiled
+        let hearing: Hearing? = status == .appealFiled || path.last?.status == .hearingScheduled
             ? Hearing(date: CalendarDate(year: 2026, month: 1 + n % 12, day: 1 + n % 28)!, time: "10:00",
-                      court: courts[(n + 1) % courts.count])
+                      court: LocalizedText(courts[(n + 1) % courts.count]))
             : nil
         let slug = subject.name["en"]!.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         return LegalCase(
             id: "\(slug)-\(type.rawValue.replacingOccurrences(of: "_", with: "-"))-\(n)",
-            subject: subject, country: countries[n % countries.count], type: type, status: last.0, outcome: last.1,
-            claimant: claimants[n % claimants.count], court: courts[n % courts.count],
+            subject: subject, country: countries[n % countries.count], type: type, status: status, outcome: outcome,
+            claimant: type == .criminal ? nil : LocalizedText(claimants[n % claimants.count]),
+            court: LocalizedText(courts[n % courts.count]),
             caseNumber: n % 3 == 0 ? nil : "3а-\(1000 + n % 9000)/\(year)", nextHearing: hearing, history: history,
             sources: (0..<(1 + n % 3)).map { "https://www.example.org/news/\(n)/\($0)" },
             tags: n % 2 == 0 ? ["ngo-law", "\(type.rawValue.replacingOccurrences(of: "_", with: "-"))"] : ["ngo-law"])

@@ -3,6 +3,7 @@ import CaseWatchSources
 import CaseWatchStore
 import Foundation
 import Logging
+import Metrics
 
 /// One whole cycle, as `run --once` and each tick of `serve` perform it: under the run coordinator's hold,
 /// detect and enqueue, make the digests that are due, then deliver everything due.
@@ -37,6 +38,11 @@ package struct CycleRunner: Sendable {
         let inputs = if let inputs { inputs } else {
             try await PipelineInputs.load(configuration: configuration, environment: environment)
         }
+        // A subscriber whose file is wrong gets nothing until it is fixed; everyone else still gets alerts.
+        for problem in inputs.skippedSubscribers {
+            logger.error("subscriber skipped: \(problem)")
+        }
+        Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
         let settings = try configuration.deliverySettings(environment: environment)
         let store = try configuration.openStore()
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)

@@ -17,11 +17,11 @@ import Metrics
 /// planned).
 package struct DetectionCycle: Sendable {
     package let configuration: Configuration
-    package let store: any RegistryState & EventLog & SuppressionStore
+    package let store: any RegistryState & EventLog & SuppressionStore & DeliveryLog
     package let planner: AlertPlanner
     package let logger: Logger
 
-    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore,
+    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore & DeliveryLog,
                  planner: AlertPlanner, logger: Logger) {
         self.configuration = configuration
         self.store = store
@@ -48,7 +48,7 @@ package struct DetectionCycle: Sendable {
     /// - Throws: ``InputError`` when the registry has errors or a message cannot be built safely; then
     ///   nothing is recorded.
     package func run(now: Date, dryRun: Bool) async throws -> Report {
-        var load = await Registry(configuration: configuration).load(
+        var load = await Registry(configuration: configuration, gazetteer: rules.gazetteer).load(
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
         let recorded = try await recordedState(after: load)
         let owners = try await resolveOwnership(&load, recorded: recorded)
@@ -60,18 +60,39 @@ package struct DetectionCycle: Sendable {
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
         let fresh = diff.events.filter { !known.contains($0.id) }
         let suppressions = try await store.suppressions()
+        let planner = try await plannerFor(fresh, load: load)
         if dryRun {
-            let planner = planner
             let drafts = try await planSafely {
                 try await Blocking.run { try planner.drafts(for: fresh, suppressions: suppressions, now: now) }
             }
             return Report(registrySize: registrySize, casesRead: load.cases.count, events: fresh,
                           deliveries: drafts.count, deliveryLines: drafts.map(\.summaryLine), warnings: warnings)
         }
-        let (events, deliveries) = try await record(diff, load: load, suppressions: suppressions,
+        let (events, deliveries) = try await record(diff, load: load, planner: planner, suppressions: suppressions,
                                                     registrySize: registrySize, now: now)
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings)
+    }
+
+    /// Detection's rules: when a step is late, and the courts' time zones.
+    var rules: DetectionRules {
+        DetectionRules(lateAfter: configuration.registry.lateAfter, gazetteer: planner.renderer.facts.gazetteer)
+    }
+
+    /// The planner for `events`: it knows the websites of listed subjects (the registry's as read now, the store's
+    /// for the rest) and who received each event a correction corrects.
+    private func plannerFor(_ events: [CaseEvent], load: RegistryLoad) async throws -> AlertPlanner {
+        guard !events.isEmpty else { return planner }
+        var planner = planner
+        var facts = planner.renderer.facts
+        facts.listedDomains = RenderingFacts.listedDomains(in: load.cases.values)
+            .union(try await store.listedWebsites(excluding: Set(load.cases.keys)))
+        planner.renderer = AlertRenderer(templates: planner.renderer.templates, facts: facts)
+        for original in Set(events.compactMap(\.change.corrects)) {
+            planner.recipients[original] = Set(try await store.outboxEntries(eventID: original, generation: 0)
+                .map(\.subscriberID))
+        }
+        return planner
     }
 
     /// What the store recorded before, as far as this run needs it.
@@ -131,7 +152,8 @@ package struct DetectionCycle: Sendable {
         let store = store
         var diff = try await RegistryDiff.compute(
             current: load.cases, seen: recorded.digests, frozen: Set(owners.frozen.keys),
-            previous: { try await store.snapshots(ids: $0) }, announceAdditions: announce, detectedAt: now)
+            previous: { try await store.snapshots(ids: $0) }, logs: { try await store.announcements(forCases: $0) },
+            announceAdditions: announce, detectedAt: now, rules: rules)
         if configuration.registry.initialSync == .silent, !load.feedValidators.isEmpty {
             // A feed read for the first time (added to the configuration later, or down at the first
             // sync) gets its own silent first sync: its cases are recorded, not announced as new.
@@ -150,19 +172,21 @@ package struct DetectionCycle: Sendable {
         return diff
     }
 
-    /// The hearing reminders due now, for the cases read and for those of sources not read this time (from the
-    /// store).
+    /// The hearing and deadline reminders due now, for the cases read and for those of sources not read this time
+    /// (from the store).
     private func remindersDue(_ load: RegistryLoad, now: Date) async throws -> [CaseEvent] {
-        let frozenWithHearing = try await store.casesWithHearing(
+        let frozen = try await store.casesWithReminders(
             fromSources: load.frozenSources, now: now, horizon: configuration.schedule.reminders.max() ?? 0)
-        return HearingReminders.due(cases: Array(load.cases.values) + frozenWithHearing,
-                                    offsets: configuration.schedule.reminders, now: now)
+        let cases = Array(load.cases.values) + frozen
+        return HearingReminders.due(cases: cases, offsets: configuration.schedule.reminders, now: now, rules: rules)
+            + HearingReminders.deadlinesDue(cases: cases, offsets: configuration.schedule.deadlineReminders, now: now,
+                                            rules: rules)
     }
 
     /// Records the detection and the entries of its new events in one transaction; rendering streams into it,
     /// chunk by chunk.
-    private func record(_ diff: RegistryDiff, load: RegistryLoad, suppressions: Suppressions, registrySize: Int,
-                        now: Date) async throws -> (events: [CaseEvent], deliveries: Int)
+    private func record(_ diff: RegistryDiff, load: RegistryLoad, planner: AlertPlanner, suppressions: Suppressions,
+                        registrySize: Int, now: Date) async throws -> (events: [CaseEvent], deliveries: Int)
     {
         var planner = planner
         let logger = logger

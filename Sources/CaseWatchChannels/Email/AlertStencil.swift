@@ -1,3 +1,4 @@
+import Foundation
 import InternetMessage
 import CaseWatchModel
 import CaseWatchRendering
@@ -93,12 +94,13 @@ struct AlertStencil {
 
     /// The stencil of `event` in `language` for subscribers with (or without) a name and an unsubscribe URL; nil
     /// when the templates do not give the same alert through it (see above).
-    init?(renderer: AlertRenderer, event: CaseEvent, language: Language, hasName: Bool, hasURL: Bool) {
+    init?(renderer: AlertRenderer, event: CaseEvent, reader: Reader, hasName: Bool, hasURL: Bool, now: Date,
+          companions: [CaseEvent] = []) {
         self.hasName = hasName
         self.hasURL = hasURL
         let stenciled = renderer.renderParts(
-            event, language: language, subscriberName: hasName ? Self.namePlaceholder : nil,
-            unsubscribeURL: hasURL ? Self.urlPlaceholder : nil)
+            event, reader: reader, subscriberName: hasName ? Self.namePlaceholder : nil,
+            unsubscribeURL: hasURL ? Self.urlPlaceholder : nil, now: now, companions: companions)
         subject = Part(stenciled.subject)
         text = Part(stenciled.text)
         html = Part(stenciled.html)
@@ -107,8 +109,8 @@ struct AlertStencil {
         fixedSummary = summary.slots.isEmpty ? AlertRenderer.oneLine(summary.pieces[0]) : nil
 
         let probe = renderer.renderParts(
-            event, language: language, subscriberName: hasName ? Self.probeName : nil,
-            unsubscribeURL: hasURL ? Self.probeURL : nil)
+            event, reader: reader, subscriberName: hasName ? Self.probeName : nil,
+            unsubscribeURL: hasURL ? Self.probeURL : nil, now: now, companions: companions)
         let (name, url) = (Self.probeName, Self.probeURL)
         let (escapedName, escapedURL) = (Self.htmlEscaped(name), Self.htmlEscaped(url))
         guard subject.filled(name: name, url: url) == probe.subject, text.filled(name: name, url: url) == probe.text,

@@ -32,15 +32,17 @@ package struct EmailChannel: AlertChannel {
         let unsubscribeURL = context.links.unsubscribeURL(for: subscriber.id)
         let alert: RenderedAlert
         var bodies: BodyEncodingCache?
-        if let stenciled = context.rendering?.alert(for: subscriber, unsubscribeURL: unsubscribeURL) {
+        if let stenciled = context.rendering?.alert(for: subscriber, unsubscribeURL: unsubscribeURL,
+                                                    companions: context.companions) {
             (alert, bodies) = (stenciled.alert, stenciled.bodies)
         } else {
-            alert = context.renderer.render(event, for: subscriber, unsubscribeURL: unsubscribeURL)
+            alert = context.renderer.render(event, for: subscriber, unsubscribeURL: unsubscribeURL, now: context.now,
+                                            companions: context.companions)
         }
         context.renderedSummary = alert.summary
         let message = try composer.compose(alert, event: event, subscriber: subscriber, to: address,
                                            unsubscribeURL: unsubscribeURL, generation: context.generation,
-                                           date: context.now, bodies: bodies)
+                                           date: context.now, bodies: bodies, companions: context.companions.map(\.id))
         var draft = OutboxDraft(eventID: event.id, subscriberID: subscriber.id, channel: .email, recipient: address,
                                 messageID: message.messageID, payload: message.bytes, generation: context.generation)
         draft.sharedSpans = message.sharedRuns.map { SharedSpan(octets: $0.lines, offset: $0.offset, count: $0.count) }

@@ -47,12 +47,19 @@ package struct EmailComposer: Sendable {
     /// encoded again (see `BodyEncodingCache`), and the store keeps the shared lines once (see `SharedRun`).
     func compose(
         _ alert: RenderedAlert, event: CaseEvent, subscriber: Subscriber, to address: String,
-        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache?
+        unsubscribeURL: String?, generation: Int, date: Date, bodies: BodyEncodingCache?, companions: [String] = []
     ) throws(MessageError) -> (messageID: String, bytes: [UInt8], sharedRuns: [SharedRun]) {
         let id = messageID(eventID: event.id, subscriberID: subscriber.id, generation: generation)
-        let message = try message(alert, subscriber: subscriber, to: address, messageID: id,
-                                  threadRoot: threadRoot(caseID: event.caseID), tag: "\(event.type.rawValue) \(event.id)",
+        let tag = ([event.type.rawValue, event.id] + companions).joined(separator: " ")
+        var message = try message(alert, subscriber: subscriber, to: address, messageID: id,
+                                  threadRoot: threadRoot(caseID: event.caseID), tag: tag,
                                   unsubscribeURL: unsubscribeURL, date: date)
+        if let original = event.change.corrects {
+            // A correction threads under the message it corrects (the first delivery's: replays are new messages).
+            let corrected = messageID(eventID: original, subscriberID: subscriber.id, generation: 0)
+            message.inReplyTo = corrected
+            message.references = [threadRoot(caseID: event.caseID), corrected]
+        }
         guard let bodies else { return (id, try message.encoded(boundarySeed: id), []) }
         let encoding = try message.encodedSharing(boundarySeed: id, reusing: bodies)
         return (id, encoding.bytes, encoding.runs)

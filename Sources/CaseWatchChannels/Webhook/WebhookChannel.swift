@@ -29,11 +29,14 @@ package struct WebhookChannel: AlertChannel {
     package func compose(_ event: CaseEvent, for subscriber: Subscriber, in context: inout ComposeContext) throws
         -> OutboxDraft?
     {
-        guard let webhook = subscriber.webhook else { return nil }
+        guard let webhook = subscriber.webhook, WebhookPayload.delivers(event.type, version: webhook.version) else {
+            return nil
+        }
         let summary = context.summary(event, language: subscriber.language)
         let payload = ownTemplateBody(event, subscriber: subscriber, summary: summary, context: context)
             ?? context.rendering?.webhookBody(for: subscriber, summary: summary)
-            ?? WebhookPayload.body(event: event, subscriber: subscriber, summary: summary)
+            ?? WebhookPayload.body(event: event, subscriber: subscriber, summary: summary,
+                                   gazetteer: context.renderer.facts.gazetteer)
         return OutboxDraft(
             eventID: event.id, subscriberID: subscriber.id, channel: .webhook, recipient: webhook.url,
             messageID: WebhookSignature.messageID(eventID: event.id, subscriberID: subscriber.id,

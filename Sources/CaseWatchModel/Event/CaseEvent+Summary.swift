@@ -6,10 +6,20 @@ extension CaseEvent {
         case .statusChanged:
             detail = "\(change.from?.rawValue ?? "?") → \(change.to?.rawValue ?? "?")"
             if let outcome = change.outcome { detail += " (\(outcome.rawValue))" }
-        case .hearingScheduled, .hearingReminder:
+        case .stepAdded:
+            detail = change.step.map { step in
+                step.status.rawValue + (step.outcome.map { " (\($0.rawValue))" } ?? "") + " \(step.date)"
+            } ?? "step added"
+        case .hearingScheduled, .hearingPostponed, .hearingReminder:
             let hearing = change.hearing
-            detail = [hearing?.date.description, hearing?.time, hearing?.court].compactMap { $0 }.joined(separator: " ")
+            detail = [hearing?.date.description, hearing?.time, hearing?.court?.english].compactMap { $0 }
+                .joined(separator: " ")
+            if type == .hearingPostponed, hearing == nil { detail = "hearing removed" }
             if let days = change.daysBefore { detail += " (in \(days) day(s))" }
+        case .deadlineReminder:
+            detail = "deadline " + (change.step?.deadline?.description ?? "?")
+        case .corrected:
+            detail = "corrects \(change.corrects ?? "?")" + (change.step == nil ? ": step withdrawn" : "")
         case .updated:
             detail = "changed: " + (change.fields ?? []).joined(separator: ", ")
         case .added:

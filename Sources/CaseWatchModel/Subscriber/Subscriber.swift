@@ -19,13 +19,15 @@ package struct Subscriber: Sendable, Hashable {
     /// A cron expression, in `timezone`, for `delivery: digest`.
     package var digest: String?
     package var timezone: String
+    /// What alerts do with links to the websites of subjects designated undesirable or extremist.
+    package var sourcesPolicy: SourcesPolicy
     /// The file it was read from, for messages.
     package var file: String
 
     package init(
         id: String, name: String, language: Language = .en, email: String? = nil, webhook: WebhookEndpoint? = nil,
         filter: SubscriberFilter = SubscriberFilter(), delivery: Delivery = .immediate, digest: String? = nil,
-        timezone: String = "UTC", file: String = ""
+        timezone: String = "UTC", sourcesPolicy: SourcesPolicy = .all, file: String = ""
     ) {
         self.id = id
         self.name = name
@@ -36,8 +38,20 @@ package struct Subscriber: Sendable, Hashable {
         self.delivery = delivery
         self.digest = digest
         self.timezone = timezone
+        self.sourcesPolicy = sourcesPolicy
         self.file = file
     }
+}
+
+/// What alerts do with links to the websites of subjects of active undesirable or extremist designations: in
+/// Russia, spreading such an organisation's material is an offence, and a reader there may not want the link.
+package enum SourcesPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Every link, as the registry has it.
+    case all
+    /// Every link, those to such websites marked.
+    case annotateListed = "annotate_listed"
+    /// Links to such websites left out (the alert says how many).
+    case omitListed = "omit_listed"
 }
 
 extension Subscriber {
@@ -62,11 +76,14 @@ package struct WebhookEndpoint: Sendable, Hashable {
     /// A body template of the subscriber's own (`templates/webhooks/<name>.mustache`); nil for the
     /// standard versioned payload.
     package var template: String?
+    /// The body's version: 1 (the default) keeps CaseWatch 1's body and event types for receivers written for it.
+    package var version: Int
 
-    package init(url: String, secretEnv: String, template: String? = nil) {
+    package init(url: String, secretEnv: String, template: String? = nil, version: Int = 1) {
         self.url = url
         self.secretEnv = secretEnv
         self.template = template
+        self.version = version
     }
 }
 

@@ -26,10 +26,13 @@ package struct RegistryDiff: Sendable {
     ///   - announceAdditions: false on a silent first sync.
     ///   - frozen: cases whose source was not read this time (an unchanged or failing feed): they keep
     ///     their snapshots and none counts as removed.
+    ///   - logs: what the event log says of each case read anew that changed or is gone (its newest event, and which
+    ///     event announced each of its steps); only called for those.
     package static func compute(
         current: [String: LegalCase], seen: [String: SnapshotDigest], frozen: Set<String> = [],
         previous: ([String]) async throws -> [String: LegalCase],
-        announceAdditions: Bool, detectedAt: Date
+        logs: ([String]) async throws -> [String: CaseAnnouncements] = { _ in [:] },
+        announceAdditions: Bool, detectedAt: Date, rules: DetectionRules = DetectionRules()
     ) async rethrows -> RegistryDiff {
         var diff = RegistryDiff()
         diff.cases = current
@@ -37,26 +40,30 @@ package struct RegistryDiff: Sendable {
         // each on a Dispatch thread (as loading is) so that neither holds the cooperative pool. Each
         // half comes sorted by id, and the two are merged.
         let middle = current.index(current.startIndex, offsetBy: current.count / 2)
-        async let firstHalf = Blocking.run { changedRows(current[..<middle], seen: seen) }
-        let secondHalf = await Blocking.run { changedRows(current[middle...], seen: seen) }
+        async let firstHalf = Blocking.run { changedRows(current[..<middle], seen: seen, rules: rules) }
+        let secondHalf = await Blocking.run { changedRows(current[middle...], seen: seen, rules: rules) }
         diff.upserts = merged(await firstHalf, secondHalf)
         let removed = seen.keys.filter { current[$0] == nil && !frozen.contains($0) }
-        let earlier = try await previous(diff.upserts.map(\.id).filter { seen[$0] != nil } + removed)
+        let known = diff.upserts.map(\.id).filter { seen[$0] != nil } + removed
+        let earlier = try await previous(known)
+        let log = known.isEmpty ? [:] : try await logs(known)
 
         for row in diff.upserts {
             diff.events += ChangeDetector.events(previous: earlier[row.id], current: current[row.id],
-                                                 detectedAt: detectedAt, announceAdditions: announceAdditions)
+                                                 detectedAt: detectedAt, announceAdditions: announceAdditions,
+                                                 log: log[row.id] ?? CaseAnnouncements(), rules: rules)
         }
         for id in removed.sorted() {
             diff.removals.append(id)
-            diff.events += ChangeDetector.events(previous: earlier[id], current: nil, detectedAt: detectedAt)
+            diff.events += ChangeDetector.events(previous: earlier[id], current: nil, detectedAt: detectedAt,
+                                                 log: log[id] ?? CaseAnnouncements(), rules: rules)
         }
         return diff
     }
 
     /// The snapshot rows of the cases whose digest is not the one seen.
-    private static func changedRows(_ cases: Slice<[String: LegalCase]>, seen: [String: SnapshotDigest])
-        -> [SnapshotRow]
+    private static func changedRows(_ cases: Slice<[String: LegalCase]>, seen: [String: SnapshotDigest],
+                                    rules: DetectionRules) -> [SnapshotRow]
     {
         var changed: [SnapshotRow] = []
         // One buffer for every case's canonical JSON, which is only hashed here: the store writes a
@@ -67,7 +74,7 @@ package struct RegistryDiff: Sendable {
             let digest = SnapshotDigest(writer.bytes)
             guard seen[id] != digest else { continue }
             changed.append(SnapshotRow(id: id, digest: digest,
-                                       hearingAt: legalCase.nextHearing.flatMap(HearingReminders.moment)))
+                                       hearingAt: legalCase.nextHearing.flatMap { rules.moment(of: $0, in: legalCase) }))
         }
         changed.sort { $0.id < $1.id }
         return changed
@@ -99,6 +106,6 @@ package struct SnapshotRow: Sendable {
     package let digest: SnapshotDigest
     /// The file or feed it came from.
     package var source: String?
-    /// When its next hearing is, if it has one (see ``HearingReminders/moment(of:)``).
+    /// When its next hearing is, if it has one, at the court (see ``DetectionRules/moment(of:in:)``).
     package var hearingAt: Date?
 }

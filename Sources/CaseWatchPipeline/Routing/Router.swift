@@ -2,11 +2,23 @@ import CaseWatchModel
 /// Matches events against subscribers' filters. Pure: the same inputs always give the same routes.
 package enum Router {
     /// The subscribers `event` goes to, in the order given, each with the channels still open to it.
-    package static func routes(for event: CaseEvent, subscribers: [Subscriber], suppressions: Suppressions = .init())
-        -> [Route]
+    ///
+    /// A correction goes to the recipients of the event it corrects (`recipients` gives them by event id),
+    /// whatever their filters say now.
+    package static func routes(for event: CaseEvent, subscribers: [Subscriber], suppressions: Suppressions = .init(),
+                               recipients: [String: Set<String>] = [:]) -> [Route]
     {
         subscribers.compactMap { subscriber in
-            guard let reasons = match(event, subscriber.filter) else { return nil }
+            let reasons: [String]
+            if event.type == .corrected {
+                guard let original = event.change.corrects, recipients[original]?.contains(subscriber.id) == true else {
+                    return nil
+                }
+                reasons = ["received \(original), which this corrects"]
+            } else {
+                guard let matched = match(event, subscriber.filter) else { return nil }
+                reasons = matched
+            }
             let channels = subscriber.channels.filter {
                 !suppressions.contains(subscriberID: subscriber.id, channel: $0)
             }
@@ -27,10 +39,15 @@ package enum Router {
             reasons.append("\(name): \(text(hit))")
             return true
         }
+        // A step event matches `statuses` by the step's status, one of its effects, or the case's new status;
+        // events about no step pass.
+        let statuses: [CaseStatus]? = event.change.step.map { step in
+            [step.status] + step.effects + [legalCase.status]
+        }
         guard check("countries", filter.countries, [legalCase.country], { $0 }),
               check("types", filter.types, [legalCase.type], \.rawValue),
               check("events", filter.events, [event.type], \.rawValue),
-              check("statuses", filter.statuses, [legalCase.status], \.rawValue),
+              statuses.map({ check("statuses", filter.statuses, $0, \.rawValue) }) ?? true,
               check("cases", filter.cases, [legalCase.id], { $0 }),
               check("tags", filter.tags, legalCase.tags, { $0 })
         else { return nil }

@@ -32,6 +32,10 @@ extension Configuration {
         if let state = fields.string("state") { statePath = state }
         if var section = fields.map("registry") { registry.read(&section); section.finish() }
         if let templates = fields.string("templates") { templatesPath = templates }
+        if let authorities = fields.string("authorities") {
+            authoritiesPath = authorities
+            authoritiesConfigured = true
+        }
         if let subscribers = fields.string("subscribers") { subscribersPath = subscribers }
         if var section = fields.map("email") { email.read(&section); section.finish() }
         if var section = fields.map("webhooks") { webhooks.read(&section); section.finish() }
@@ -67,6 +71,7 @@ extension Configuration.Registry {
         if let mode = fields.value("initial_sync", as: InitialSync.self, noun: "an initial sync mode") {
             initialSync = mode
         }
+        if let late = fields.duration("late_after", in: 0...(3650 * 86_400)) { lateAfter = late }
     }
 }
 
@@ -140,7 +145,8 @@ extension Configuration.Delivery {
 extension Configuration.Schedule {
     fileprivate mutating func read(_ fields: inout MapReader) {
         if let value = fields.duration("interval", in: 1...86400) { interval = value }
-        if let value = fields.durations("reminders", in: 60...(365 * 86400)) { reminders = value }
+        if let value = fields.durations("reminders", in: 60...(365 * 86400), allowEmpty: true) { reminders = value }
+        if let value = fields.durations("deadline_reminders", in: 60...(365 * 86400), allowEmpty: true) { deadlineReminders = value }
     }
 }
 

@@ -14,6 +14,10 @@ package struct Configuration: Sendable {
     package var statePath: String = "var/casewatch.sqlite"
     package var registry = Registry()
     package var templatesPath: String = "templates/"
+    /// The gazetteer of courts and authorities.
+    package var authoritiesPath: String = "authorities/"
+    /// Whether the file names the gazetteer itself (then the folder must exist).
+    package var authoritiesConfigured = false
     package var subscribersPath: String = "subscribers/"
     package var email = Email()
     package var webhooks = Webhooks()
@@ -35,6 +39,8 @@ package struct Configuration: Sendable {
 
         package var sources: [Source] = [.folder("registry/")]
         package var initialSync: InitialSync = .silent
+        /// A step dated more than this before it is first seen is announced as recorded late.
+        package var lateAfter: TimeInterval = 30 * 86_400
     }
 
     package struct Email: Sendable {
@@ -68,6 +74,8 @@ package struct Configuration: Sendable {
     package struct Schedule: Sendable {
         package var interval: TimeInterval = 300
         package var reminders: [TimeInterval] = [7 * 86400, 86400]
+        /// `case.deadline_reminder` before a step's deadline.
+        package var deadlineReminders: [TimeInterval] = [7 * 86400, 2 * 86400]
     }
 
     package struct HTTP: Sendable {

@@ -6,7 +6,12 @@ import InputFormats
 /// lists such as `sources` separated by `;`), each row read into the same tree a YAML case makes, so one decoder
 /// checks both.
 package struct CSVRecords: RecordFormat {
-    package init() {}
+    /// The gazetteer's ids, to check the references cases make.
+    package var authorityIDs: Set<String>
+
+    package init(authorityIDs: Set<String> = []) {
+        self.authorityIDs = authorityIDs
+    }
 
     package var name: String { "CSV" }
 
@@ -26,7 +31,7 @@ package struct CSVRecords: RecordFormat {
         }
         let log = ProblemLog(file: display)
         for node in nodes {
-            if let legalCase = CaseDecoder(log: log).decode(node) { load.add(legalCase, file: display, line: node.line) }
+            if let legalCase = CaseDecoder(log: log, authorityIDs: authorityIDs).decode(node) { load.add(legalCase, file: display, line: node.line) }
         }
         load.problems += log.problems
     }

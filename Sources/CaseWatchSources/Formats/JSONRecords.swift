@@ -8,8 +8,12 @@ import InputFormats
 package struct JSONRecords: RecordFormat {
     /// False reads every element through the tree, as the tests compare.
     var fastPath = true
+    /// The gazetteer's ids, to check the references cases make.
+    package var authorityIDs: Set<String>
 
-    package init() {}
+    package init(authorityIDs: Set<String> = []) {
+        self.authorityIDs = authorityIDs
+    }
 
     package var name: String { "JSON" }
 
@@ -20,7 +24,7 @@ package struct JSONRecords: RecordFormat {
     package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
         let log = ProblemLog(file: display)
         defer { load.problems += log.problems }
-        Self.decode(.data(data), log: log, into: &load, fastPath: fastPath)
+        Self.decode(.data(data), log: log, into: &load, fastPath: fastPath, authorityIDs: authorityIDs)
     }
 
     /// A JSON file is streamed in rather than read whole: 100,000 cases are a 100 MB file.
@@ -36,7 +40,7 @@ package struct JSONRecords: RecordFormat {
         }
         let log = ProblemLog(file: display)
         defer { load.problems += log.problems }
-        Self.decode(.streamed(file), log: log, into: &load, fastPath: fastPath)
+        Self.decode(.streamed(file), log: log, into: &load, fastPath: fastPath, authorityIDs: authorityIDs)
         if let error = file.readError {
             log.error("cannot read: \(String(cString: strerror(error)))", field: nil, line: nil)
         }
@@ -44,13 +48,16 @@ package struct JSONRecords: RecordFormat {
 
     /// Decodes the bytes in memory or streamed in; the cases go into `load` on the other core as they are read
     /// (``CaseIntake``).
-    static func decode(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool) {
-        let decoder = CaseDecoder(log: log)
+    static func decode(_ input: JSONSource.Input, log: ProblemLog, into load: inout RegistryLoad, fastPath: Bool,
+                       authorityIDs: Set<String> = []) {
+        let decoder = CaseDecoder(log: log, authorityIDs: authorityIDs)
+        var reader = CaseJSONReader()
+        reader.authorityIDs = authorityIDs
         let intake = CaseIntake(taking: &load, file: log.file)
         defer { intake.finish(into: &load) }
         do {
             try JSONSource.forEachElement(
-                input, fastPath: fastPath ? CaseJSONReader().read : { _, _ in nil },
+                input, fastPath: fastPath ? reader.read : { _, _ in nil },
                 accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
             ) { node, index in
                 if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {

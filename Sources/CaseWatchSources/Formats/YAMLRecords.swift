@@ -4,7 +4,12 @@ import InputFormats
 
 /// Cases as YAML: one case, or a list of cases.
 package struct YAMLRecords: RecordFormat {
-    package init() {}
+    /// The gazetteer's ids, to check the references cases make.
+    package var authorityIDs: Set<String>
+
+    package init(authorityIDs: Set<String> = []) {
+        self.authorityIDs = authorityIDs
+    }
 
     package var name: String { "YAML" }
 
@@ -14,7 +19,7 @@ package struct YAMLRecords: RecordFormat {
 
     package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
         let log = ProblemLog(file: display)
-        let decoder = CaseDecoder(log: log)
+        let decoder = CaseDecoder(log: log, authorityIDs: authorityIDs)
         defer { load.problems += log.problems }
         guard let text = String(data: data, encoding: .utf8) else {
             log.error("not UTF-8 text", field: nil, line: nil)

@@ -8,18 +8,22 @@ import CaseWatchModel
 package struct Registry: Sendable {
     package let sources: [any RegistrySource]
 
-    package init(configuration: Configuration) {
-        sources = Self.makeSources(configuration.registry.sources, configuration: configuration)
+    /// - Parameter gazetteer: the authorities the cases may name by id.
+    package init(configuration: Configuration, gazetteer: Gazetteer = .empty) {
+        sources = Self.makeSources(configuration.registry.sources, configuration: configuration,
+                                   authorityIDs: gazetteer.ids)
     }
 
     /// The sources the configuration names, in its order. A new kind of source is one more case here.
-    static func makeSources(_ entries: [Configuration.Registry.Source], configuration: Configuration)
-        -> [any RegistrySource]
+    static func makeSources(_ entries: [Configuration.Registry.Source], configuration: Configuration,
+                            authorityIDs: Set<String>) -> [any RegistrySource]
     {
-        entries.map { entry -> any RegistrySource in
+        let json = JSONRecords(authorityIDs: authorityIDs), yaml = YAMLRecords(authorityIDs: authorityIDs)
+        let csv = CSVRecords(authorityIDs: authorityIDs)
+        return entries.map { entry -> any RegistrySource in
             switch entry {
-            case .folder(let path): RegistryFolder(displayPath: path, url: configuration.resolve(path))
-            case .feed(let url): RegistryFeed(url: url)
+            case .folder(let path): RegistryFolder(displayPath: path, url: configuration.resolve(path), formats: [yaml, json])
+            case .feed(let url): RegistryFeed(url: url, formats: [json, csv])
             }
         }
     }

@@ -12,8 +12,13 @@ package struct RegistryFeed: RegistrySource {
     /// A feed larger than this is refused rather than parsed (or silently cut short).
     static let sizeLimit = 64 * 1_048_576
 
-    package init(url: String) {
+    /// The formats a body may be in: CSV when the server says so (or the address ends in `.csv`), else JSON.
+    package let formats: (json: any RecordFormat, csv: any RecordFormat)
+
+    package init(url: String, formats: [any RecordFormat] = [RecordFormats.json, RecordFormats.csv]) {
         self.url = url
+        self.formats = (formats.first { $0 is JSONRecords } ?? RecordFormats.json,
+                        formats.first { $0 is CSVRecords } ?? RecordFormats.csv)
     }
 
     package var name: String { url }
@@ -91,8 +96,8 @@ package struct RegistryFeed: RegistrySource {
 
     /// Parses a feed body: CSV when the server says so (or the address ends in `.csv`), JSON otherwise.
     func parse(_ body: [UInt8], contentType: String) -> RegistryLoad {
-        let csv = RecordFormats.csv
-        let format = csv.reads(contentType: contentType) || csv.reads(fileName: url) ? csv : RecordFormats.json
+        let csv = formats.csv
+        let format = csv.reads(contentType: contentType) || csv.reads(fileName: url) ? csv : formats.json
         var load = RegistryLoad()
         format.decode(Data(body), display: url, into: &load)
         return load

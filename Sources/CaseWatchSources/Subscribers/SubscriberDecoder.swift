@@ -57,9 +57,11 @@ struct SubscriberDecoder {
             log.error("\"\(timezone)\" is not a time zone of the tz database (like Europe/Paris)", field: "timezone",
                       line: fields.node("timezone")?.line)
         }
+        let sourcesPolicy = fields.value("sources_policy", as: SourcesPolicy.self, noun: "a sources policy") ?? .all
         guard log.errorCount == before, let id, let name else { return nil }
         return Subscriber(id: id, name: name, language: language, email: email, webhook: webhook, filter: filter,
-                          delivery: delivery, digest: digest, timezone: timezone, file: log.file)
+                          delivery: delivery, digest: digest, timezone: timezone, sourcesPolicy: sourcesPolicy,
+                          file: log.file)
     }
 
     private func decodeWebhook(_ fields: MapReader) -> WebhookEndpoint? {
@@ -95,13 +97,29 @@ struct SubscriberDecoder {
             log.error("secrets never sit in subscriber files: name an environment variable with secret_env",
                       field: fields.fieldPath("secret"), line: fields.line)
         }
+        var version = 1
+        if let text = fields.string("version") {
+            if let number = Int(text), [1, 2].contains(number) {
+                version = number
+            } else {
+                log.error("\"\(text)\" is not a body version (1 or 2)", field: fields.fieldPath("version"),
+                          line: fields.node("version")?.line)
+            }
+        }
         guard let url, let secretEnv else { return nil }
-        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template)
+        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template, version: version)
     }
+
+    private static let filterKeys = ["countries", "types", "events", "statuses", "cases", "tags"]
 
     private func decodeFilter(_ fields: MapReader) -> SubscriberFilter {
         var fields = fields
         defer { fields.finish() }
+        // An unknown key would match everything silently (a typo in `statuses` sends every alert): an error.
+        for key in fields.keys where !Self.filterKeys.contains(key) {
+            let hint = Spelling.closest(to: key, among: Self.filterKeys).map { " (did you mean \"\($0)\"?)" } ?? ""
+            log.error("is not a filter key\(hint)", field: fields.fieldPath(key), line: fields.node(key)?.line)
+        }
         var filter = SubscriberFilter()
         filter.countries = fields.stringList("countries")
         for country in filter.countries ?? [] where !CountryCodes.isAssigned(country) {
