@@ -175,8 +175,12 @@ package struct DetectionCycle: Sendable {
     /// The hearing and deadline reminders due now, for the cases read and for those of sources not read this time
     /// (from the store).
     private func remindersDue(_ load: RegistryLoad, now: Date) async throws -> [CaseEvent] {
+        // The stored moments are a first cut, padded by the widest UTC offset: a store of the release before
+        // recorded hearing times as UTC, and the moment is read again below in the court's time zone.
+        let margin: TimeInterval = 14 * 3600
         let frozen = try await store.casesWithReminders(
-            fromSources: load.frozenSources, now: now, horizon: configuration.schedule.reminders.max() ?? 0)
+            fromSources: load.frozenSources, now: now.addingTimeInterval(-margin),
+            horizon: (configuration.schedule.reminders.max() ?? 0) + 2 * margin)
         let cases = Array(load.cases.values) + frozen
         return HearingReminders.due(cases: cases, offsets: configuration.schedule.reminders, now: now, rules: rules)
             + HearingReminders.deadlinesDue(cases: cases, offsets: configuration.schedule.deadlineReminders, now: now,
