@@ -43,7 +43,7 @@ log() { printf '\n== %s\n' "$*" >&2; }
 # ---------------------------------------------------------------------------------------------------
 log "installing what the benchmarks need"
 scripts/install-deps.sh
-packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc)
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc sqlite3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -243,6 +243,11 @@ for pass in first second; do
     "$casewatch" run --once --config "$setup/casewatch.yml" > "$results/run-once-$pass.out" 2>&1
 done
 echo "$largest" > "$results/run-once-cases.txt"
+# The physical floor of reading and storing those cases here: the sqlite3 command loading their rows.
+timeout 300 /usr/bin/time -v -o "$results/sqlite3-load.time" sqlite3 "$work/sqlite3-peer.db" \
+  "PRAGMA journal_mode=WAL; CREATE TABLE cases (id TEXT PRIMARY KEY, json TEXT NOT NULL); BEGIN;
+   INSERT INTO cases SELECT json_extract(value, '\$.id'), value FROM json_each(readfile('$setup/registry/cases.json'));
+   COMMIT;" > /dev/null
 
 # ---------------------------------------------------------------------------------------------------
 log "4. fan-out: one event to $fanout_count subscribers"
@@ -252,7 +257,7 @@ timeout 300 "$bench" fanout --subscribers "$fanout_count" --templates "$repo/tem
 log "5. idle cron tick: run --once on the sample set-up with nothing new, beside an empty Swift program"
 idle="$work/idle"
 mkdir -p "$idle"
-cp -r "$repo/casewatch.yml" "$repo/registry" "$repo/subscribers" "$repo/templates" "$idle/"
+cp -r "$repo/casewatch.yml" "$repo/registry" "$repo/authorities" "$repo/subscribers" "$repo/templates" "$idle/"
 COE_WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
 export COE_WEBHOOK_SECRET
 "$casewatch" run --once --config "$idle/casewatch.yml" > "$results/idle-first.out" 2>&1
