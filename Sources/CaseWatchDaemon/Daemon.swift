@@ -19,6 +19,12 @@ package enum Daemon {
         let live = try await LiveInputs(configurationPath: configurationPath, environment: environment)
         let configuration = await live.configuration
         let store = try configuration.openStore()
+        for notice in store.notices { logger.warning("\(notice)") }
+        let damage = try await store.integrityProblems()
+        guard damage.isEmpty else {
+            throw StoreError(.unavailable, "the store \(store.location) fails its integrity check: "
+                + damage.prefix(5).joined(separator: "; "))
+        }
         let gauges = Gauges()
         let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,
                                       refreshGauges: gauges.refresh)

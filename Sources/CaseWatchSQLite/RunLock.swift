@@ -18,10 +18,11 @@ final class RunLock: RunHold {
         path = statePath + ".lock"
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw StoreError(.unavailable, "cannot create the run lock \(path): \(String(cString: strerror(errno)))")
         }
+        _ = fchmod(descriptor, 0o600)  // a lock an earlier release created readable by all
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw StoreError(.busy, "another CaseWatch run holds \(path); nothing done")

@@ -1,6 +1,9 @@
 import CaseWatchStore
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded store: one SQLite file (WAL) that keeps the last-seen snapshot of every case, the events, each
 /// source's state, the outbox and the record of cycles.
@@ -14,8 +17,13 @@ package final class SQLiteStateStore: StateStore, Sendable {
 
     package var location: String { path }
 
+    /// What opening the store found and set right, for the caller's log (a store readable by others, made
+    /// owner-only).
+    package let notices: [String]
+
     package init(path: String) throws {
         self.path = path
+        notices = try Self.prepareFile(path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
@@ -41,6 +49,70 @@ package final class SQLiteStateStore: StateStore, Sendable {
         } catch {
             throw StoreError(.unavailable, "cannot open the store \(path): \(Self.reason(error))")
         }
+    }
+
+    /// The store file before SQLite opens it. A new store is created readable by its owner only (SQLite gives its
+    /// WAL and shared-memory files the same mode); an existing one readable by others is made so, with a notice.
+    /// An existing file that is empty or cannot be read is refused: SQLite would take an empty file for a new store,
+    /// and every queued delivery, opt-out and disabled endpoint would be lost without a word (a failed restore).
+    static func prepareFile(_ path: String) throws -> [String] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            guard errno == ENOENT else {
+                throw StoreError(.unavailable, "cannot read the store \(path): \(String(cString: strerror(errno)))")
+            }
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+            return []
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw StoreError(.unavailable, "the store \(path) is not a regular file")
+        }
+        guard info.st_size > 0 else {
+            throw StoreError(.unavailable, "the store \(path) exists but is empty (0 bytes): CaseWatch will not start "
+                + "a new store over it, which would lose every queued delivery, opt-out and disabled endpoint; restore "
+                + "it from a backup (casewatch backup), or remove the file to start afresh")
+        }
+        guard access(path, R_OK | W_OK) == 0 else {
+            throw StoreError(.unavailable, "cannot read and write the store \(path): \(String(cString: strerror(errno)))")
+        }
+        var notices: [String] = []
+        for file in [path, path + "-wal", path + "-shm"] {
+            var fileInfo = stat()
+            guard stat(file, &fileInfo) == 0, fileInfo.st_mode & 0o077 != 0 else { continue }
+            if chmod(file, fileInfo.st_mode & 0o700) == 0 {
+                notices.append("\(file) was readable by other users (mode \(String(fileInfo.st_mode & 0o777, radix: 8))); "
+                    + "it holds subscribers' addresses and every alert, and is now readable by its owner only (600)")
+            }
+        }
+        return notices
+    }
+
+    /// What is wrong with the store at `path`, read only and without migrating it (`casewatch check`): an empty or
+    /// unreadable file, or what `PRAGMA quick_check` reports. Nothing when there is no store yet.
+    package static func inspect(path: String) -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0 else {
+            return ["the store \(path) exists but is empty (0 bytes): restore it from a backup, or remove it to start afresh"]
+        }
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            return rows == ["ok"] ? [] : rows.map { "the store \(path) fails its integrity check: \($0)" }
+        } catch {
+            return ["cannot read the store \(path): \(reason(error))"]
+        }
+    }
+
+    /// SQLite's `PRAGMA quick_check`: an empty list when the file is sound, else what is wrong.
+    package func integrityProblems() async throws -> [String] {
+        let rows = try await read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        return rows == ["ok"] ? [] : rows
     }
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before it takes the write lock, so two

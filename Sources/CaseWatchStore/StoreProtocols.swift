@@ -133,6 +133,13 @@ package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionSt
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }
+
+    /// What opening the store found and set right, for the log.
+    var notices: [String] { get }
+
+    /// The engine's own consistency check (SQLite's `quick_check`): empty when sound, else what is wrong. Run by
+    /// `check` and when `serve` starts.
+    func integrityProblems() async throws -> [String]
 }
 
 /// Keeps runs from working at once: a file lock beside the SQLite file today, an advisory lock tomorrow.

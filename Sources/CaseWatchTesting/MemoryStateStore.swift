@@ -15,6 +15,9 @@ package final class MemoryStateStore: StateStore, @unchecked Sendable {  // `sta
     package init() {}
 
     package var location: String { "memory" }
+    package var notices: [String] { [] }
+
+    package func integrityProblems() async throws -> [String] { [] }
 
     /// Runs `body` on the state under the lock; with `transaction`, on a copy kept only if `body` returns.
     func access<T>(transaction: Bool = false, _ body: (inout MemoryState) throws -> T) rethrows -> T {

@@ -16,6 +16,10 @@ struct CheckCommand: AsyncParsableCommand {
         let report = await InputCheck(configuration: configuration,
                                       environment: .current).run()
         for problem in report.problems { Output.error("\(problem)") }
+        // A damaged store is a failure, not bad input: exit 1, as `run` and `serve` would.
+        let storeProblems = configuration.storeProblems()
+        for problem in storeProblems { Output.error(problem) }
+        guard storeProblems.isEmpty else { throw ExitCode(1) }
         guard report.errorCount == 0 else {
             Output.error("\(report.errorCount) problem(s) found")
             throw ExitCode(65)

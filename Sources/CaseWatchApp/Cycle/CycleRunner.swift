@@ -45,6 +45,7 @@ package struct CycleRunner: Sendable {
         Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
         let settings = try configuration.deliverySettings(environment: environment)
         let store = try configuration.openStore()
+        for notice in store.notices { logger.warning("\(notice)") }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
         let detection = try await DetectionCycle(configuration: configuration, store: store, planner: planner,
                                                  logger: logger).run(now: now, dryRun: dryRun)
