@@ -182,4 +182,26 @@ extension SQLiteStateStore {
             return try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) ?? value
         }
     }
+
+    package func setSetting(_ key: String, _ value: String?) async throws {
+        try await write { db in
+            if let value {
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) "
+                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+            } else {
+                try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+
+    package func settings(withPrefix prefix: String) async throws -> [String: String] {
+        try await read { db in
+            var found: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting WHERE substr(key, 1, ?) = ?",
+                                        arguments: [prefix.count, prefix]) {
+                found[row[0]] = row[1]
+            }
+            return found
+        }
+    }
 }

@@ -125,6 +125,10 @@ package protocol SettingStore: Sendable {
     func setting(_ key: String) async throws -> String?
     /// Sets `key` unless it is set already, and returns the value that holds.
     func settingOnce(_ key: String, value: String) async throws -> String
+    /// Sets `key` to `value`, or removes it when `value` is nil.
+    func setSetting(_ key: String, _ value: String?) async throws
+    /// The settings whose keys begin with `prefix`.
+    func settings(withPrefix prefix: String) async throws -> [String: String]
 }
 
 /// The whole store, as the composition root hands it to the use cases.

@@ -70,6 +70,13 @@ extension StoreConformance {
             try expectEqual(try await store.settingOnce("k", value: "one"), "one", "set")
             try expectEqual(try await store.settingOnce("k", value: "two"), "one", "kept")
             try expectEqual(try await store.setting("k"), "one", "read")
+            try await store.setSetting("k", "three")
+            try await store.setSetting("k.x", "four")
+            try await store.setSetting("l", "five")
+            try expectEqual(try await store.setting("k"), "three", "replaced")
+            try expectEqual(try await store.settings(withPrefix: "k"), ["k": "three", "k.x": "four"], "by prefix")
+            try await store.setSetting("k", nil)
+            try expect(try await store.setting("k") == nil, "removed")
         },
         Check(name: "status counts every state") { store in
             try await store.enqueue(["a", "b", "c", "d"].map { Fixture.webhook($0) }, now: Fixture.now)

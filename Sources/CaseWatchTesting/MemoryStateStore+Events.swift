@@ -65,4 +65,12 @@ extension MemoryStateStore {
             return value
         }
     }
+
+    package func setSetting(_ key: String, _ value: String?) async throws {
+        access { $0.settings[key] = value }
+    }
+
+    package func settings(withPrefix prefix: String) async throws -> [String: String] {
+        access { $0.settings.filter { $0.key.hasPrefix(prefix) } }
+    }
 }

@@ -71,6 +71,15 @@ package struct MapReader {
         return text
     }
 
+    /// A whole number within `range`.
+    package mutating func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let text = string(key) else { return nil }
+        if let value = Int(text), range.contains(value) { return value }
+        log.error("\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)",
+                  field: fieldPath(key), line: node(key)?.line)
+        return nil
+    }
+
     /// A value from a closed set, with a suggestion when it is a near miss.
     package mutating func value<Value: RawRepresentable & CaseIterable>(
         _ key: String, as type: Value.Type, required: Bool = false, noun: String

@@ -26,8 +26,12 @@ struct StoreFileTests {
     @Test("the store, its WAL and its lock are created readable by their owner only; a store readable by others is made so, with a warning")
     func ownerOnly() throws {
         #expect(try casewatch.run(["run", "--once"]).status == 0)
-        for file in ["var/casewatch.sqlite", "var/casewatch.sqlite-wal", "var/casewatch.sqlite.lock"] {
+        for file in ["var/casewatch.sqlite", "var/casewatch.sqlite.lock"] {
             #expect(try mode(file) == 0o600, "\(file)")
+        }
+        // SQLite removes the WAL when the last connection closes cleanly; while it exists it is the store's mode.
+        if FileManager.default.fileExists(atPath: workspace.url.appendingPathComponent("var/casewatch.sqlite-wal").path) {
+            #expect(try mode("var/casewatch.sqlite-wal") == 0o600)
         }
         let store = workspace.url.appendingPathComponent("var/casewatch.sqlite").path
         #expect(chmod(store, 0o644) == 0)

@@ -17,11 +17,11 @@ import Metrics
 /// planned).
 package struct DetectionCycle: Sendable {
     package let configuration: Configuration
-    package let store: any RegistryState & EventLog & SuppressionStore & DeliveryLog
+    package let store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore
     package let planner: AlertPlanner
     package let logger: Logger
 
-    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore & DeliveryLog,
+    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore,
                  planner: AlertPlanner, logger: Logger) {
         self.configuration = configuration
         self.store = store
@@ -50,10 +50,13 @@ package struct DetectionCycle: Sendable {
     package func run(now: Date, dryRun: Bool) async throws -> Report {
         var load = await Registry(configuration: configuration, gazetteer: rules.gazetteer).load(
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
+        let accepted = try await acceptedRetractions()
+        try await refuseEmptyFeeds(&load, accepted: accepted)
         let recorded = try await recordedState(after: load)
         let owners = try await resolveOwnership(&load, recorded: recorded)
         let warnings = try acceptLoad(load)
         var diff = try await detectChanges(load, recorded: recorded, owners: owners, now: now)
+        let retractions = try checkRemovals(diff, recorded: recorded, load: load, accepted: accepted)
         diff.events += try await remindersDue(load, now: now)
         let registrySize = recorded.untouched
             ? try await store.caseCount() : load.cases.count + owners.frozen.count
@@ -70,6 +73,7 @@ package struct DetectionCycle: Sendable {
         }
         let (events, deliveries) = try await record(diff, load: load, planner: planner, suppressions: suppressions,
                                                     registrySize: registrySize, now: now)
+        try await spendAcceptances(retractions)
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings)
     }
@@ -96,7 +100,7 @@ package struct DetectionCycle: Sendable {
     }
 
     /// What the store recorded before, as far as this run needs it.
-    struct Recorded {
+    struct Recorded: Sendable {
         /// Nothing read anew and every recorded source still there and unchanged: the unchanged tick.
         var untouched: Bool
         /// The digest and source of every recorded case (empty on the unchanged tick, which needs none).

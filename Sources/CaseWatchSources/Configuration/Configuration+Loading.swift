@@ -53,11 +53,15 @@ extension Configuration.Registry {
                 guard var source = MapReader(item, path: "registry.sources[\(index)]", log: fields.log) else { continue }
                 let path = source.string("path")
                 let url = source.string("url")
+                let id = source.string("id")
+                if let id, id.isEmpty || id.contains(where: { $0.isWhitespace }) {
+                    fields.log.error("a source id is one word", field: source.fieldPath("id"), line: item.line)
+                }
                 switch (path, url) {
-                case (let path?, nil): sources.append(.folder(path))
+                case (let path?, nil): sources.append(Source(.folder(path), id: id))
                 case (nil, let url?):
                     if url.hasPrefix("https://") || url.hasPrefix("http://") {
-                        sources.append(.feed(url))
+                        sources.append(Source(.feed(url), id: id))
                     } else {
                         fields.log.error("\"\(url)\" is not an http(s) address", field: source.fieldPath("url"),
                                          line: item.line)
@@ -67,11 +71,16 @@ extension Configuration.Registry {
                 }
                 source.finish()
             }
+            var names: Set<String> = []
+            for source in sources where !names.insert(source.name).inserted {
+                fields.log.error("two sources are named \"\(source.name)\"", field: "registry.sources", line: nil)
+            }
         }
         if let mode = fields.value("initial_sync", as: InitialSync.self, noun: "an initial sync mode") {
             initialSync = mode
         }
         if let late = fields.duration("late_after", in: 0...(3650 * 86_400)) { lateAfter = late }
+        if let limit = fields.int("max_removals", in: 0...1_000_000) { maxRemovals = limit }
     }
 }
 
@@ -130,14 +139,7 @@ extension Configuration.Webhooks {
 
 extension Configuration.Delivery {
     fileprivate mutating func read(_ fields: inout MapReader) {
-        if let text = fields.string("concurrency") {
-            if let value = Int(text), (1...256).contains(value) {
-                concurrency = value
-            } else {
-                fields.log.error("\"\(text)\" is not a number from 1 to 256", field: fields.fieldPath("concurrency"),
-                                 line: fields.node("concurrency")?.line)
-            }
-        }
+        if let value = fields.int("concurrency", in: 1...256) { concurrency = value }
         if let value = fields.durations("retry", in: 0.1...(30 * 86400)) { retry = value }
     }
 }

@@ -28,9 +28,32 @@ package struct Configuration: Sendable {
     package var warnings: [InputProblem] = []
 
     package struct Registry: Sendable {
-        package enum Source: Sendable, Equatable {
-            case folder(String)
-            case feed(String)
+        /// A registry source: a folder of case files or a remote feed, named by its `id:`, else its path or url.
+        package struct Source: Sendable, Equatable {
+            package enum Kind: Sendable, Equatable {
+                case folder(String)
+                case feed(String)
+            }
+
+            package var kind: Kind
+            package var id: String?
+
+            package init(_ kind: Kind, id: String? = nil) {
+                self.kind = kind
+                self.id = id
+            }
+
+            package static func folder(_ path: String) -> Source { Source(.folder(path)) }
+            package static func feed(_ url: String) -> Source { Source(.feed(url)) }
+
+            /// How the operator names the source (`sources accept-empty NAME`, messages).
+            package var name: String {
+                if let id { return id }
+                switch kind {
+                case .folder(let path): return path
+                case .feed(let url): return url
+                }
+            }
         }
 
         package enum InitialSync: String, Sendable, CaseIterable {
@@ -41,6 +64,9 @@ package struct Configuration: Sendable {
         package var initialSync: InitialSync = .silent
         /// A step dated more than this before it is first seen is announced as recorded late.
         package var lateAfter: TimeInterval = 30 * 86_400
+        /// A cycle that would remove more cases of one source than this stops and asks for
+        /// `sources accept-empty SOURCE`.
+        package var maxRemovals: Int = 5
     }
 
     package struct Email: Sendable {

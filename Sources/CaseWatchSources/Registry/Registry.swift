@@ -21,11 +21,18 @@ package struct Registry: Sendable {
         let json = JSONRecords(authorityIDs: authorityIDs), yaml = YAMLRecords(authorityIDs: authorityIDs)
         let csv = CSVRecords(authorityIDs: authorityIDs)
         return entries.map { entry -> any RegistrySource in
-            switch entry {
+            switch entry.kind {
             case .folder(let path): RegistryFolder(displayPath: path, url: configuration.resolve(path), formats: [yaml, json])
             case .feed(let url): RegistryFeed(url: url, formats: [json, csv])
             }
         }
+    }
+
+    /// The configured source that a recorded source (a case file's path, a feed's address) belongs to, by name.
+    package static func sourceName(of recordedSource: String, configuration: Configuration) -> String? {
+        let entries = configuration.registry.sources
+        let sources = makeSources(entries, configuration: configuration, authorityIDs: [])
+        return zip(entries, sources).first { $0.1.owns(recordedSource) }?.0.name
     }
 
     /// Whether a recorded source (a case file's path, a feed's address) belongs to a source that is someone
