@@ -59,8 +59,9 @@ struct HTTPEndpoints: Sendable {
         }
         let subscriber = inputs.subscribers.first { $0.id == subscriberID }
         let language = subscriber?.language ?? .en
-        if confirmed {
-            _ = try await store.suppress(subscriberID: subscriberID, channel: .email, reason: "one-click unsubscribe", now: Date())
+        if confirmed, let subscriber {
+            try await SubscriberOptOuts(store: store).unsubscribe(subscriber, channels: [.email],
+                                                                  reason: "one-click unsubscribe", now: Date())
         }
         let page = inputs.templates.renderPage(
             confirmed ? .unsubscribedPage : .unsubscribePage, language: language,

@@ -36,9 +36,10 @@ extension SQLiteStateStore {
         // it are the few in flight, their outcomes not recorded yet.)
         let due = try db.cachedStatement(sql: """
             SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                o.secret_env, o.attempts, s.reason AS suppressed, o.next_attempt_at
+                o.secret_env, o.attempts, s.reason AS suppressed, o.next_attempt_at, o.deferrals, o.first_due_at
             FROM outbox o INDEXED BY outbox_queue
-            LEFT JOIN suppression s ON s.subscriber_id = o.subscriber_id AND s.channel = o.channel
+            LEFT JOIN optout s ON s.channel = o.channel
+                AND s.address = CASE o.channel WHEN 'email' THEN lower(o.recipient) ELSE o.recipient END
             WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ? AND (o.next_attempt_at, o.id) > (?, ?)
             ORDER BY o.next_attempt_at, o.id LIMIT ?
             """)
@@ -111,7 +112,10 @@ extension SQLiteStateStore {
                     eventID: row[Due.eventID], subscriberID: row[Due.subscriberID], channel: channel,
                     recipient: row[Due.recipient], messageID: row[Due.messageID], payload: payload,
                     secretEnv: row[Due.secretEnv], generation: row[Due.generation])
-                jobs.append(DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts]))
+                let firstDue: Double? = row[Due.firstDueAt]
+                jobs.append(DeliveryJob(outboxID: id, draft: draft, attempts: row[Due.attempts],
+                                        deferrals: row[Due.deferrals],
+                                        firstDueAt: firstDue.map(Date.init(timeIntervalSince1970:))))
             case .failure(let damaged):
                 unsendable.append((id, "the stored message is damaged: \(damaged)"))
             case nil:
@@ -124,7 +128,7 @@ extension SQLiteStateStore {
     /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).
     private enum Due {
         static let id = 0, eventID = 1, subscriberID = 2, channel = 3, generation = 4, recipient = 5, messageID = 6,
-            secretEnv = 7, attempts = 8, suppressed = 9, nextAttemptAt = 10
+            secretEnv = 7, attempts = 8, suppressed = 9, nextAttemptAt = 10, deferrals = 11, firstDueAt = 12
     }
 }
 

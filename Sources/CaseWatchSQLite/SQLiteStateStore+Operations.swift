@@ -44,9 +44,10 @@ extension SQLiteStateStore {
     package func requeue(outboxID: Int64, now: Date) async throws -> OutboxEntry? {
         try await write { db in
             try db.execute(sql: """
-                UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+                UPDATE outbox SET state = 'pending', attempts = 0, deferrals = 0, next_attempt_at = ?, first_due_at = ?,
+                    updated_at = ?
                 WHERE id = ?
-                """, arguments: [now.timeIntervalSince1970, Timestamp.iso8601(now), outboxID])
+                """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, Timestamp.iso8601(now), outboxID])
             return try Row.fetchOne(db, sql: """
                 SELECT id, event_id, subscriber_id, channel, generation, state, attempts, next_attempt_at, last_error,
                     message_id, created_at, updated_at FROM outbox WHERE id = ?
@@ -86,8 +87,8 @@ extension SQLiteStateStore {
                                        events: $0["events"])
             }
             let disabled = try Row.fetchAll(db, sql: """
-                SELECT subscriber_id, channel, reason, created_at FROM suppression WHERE channel != 'email'
-                ORDER BY subscriber_id, channel
+                SELECT coalesce(subscriber_id, '') AS subscriber_id, channel, reason, created_at FROM optout
+                WHERE kind = 'disabled' ORDER BY subscriber_id, channel
                 """).map {
                 DispatcherStatus.Suppression(subscriberID: $0["subscriber_id"], channel: ChannelID(rawValue: $0["channel"]),
                                              reason: $0["reason"],
@@ -100,7 +101,9 @@ extension SQLiteStateStore {
                 queueDepth: (counts["pending"] ?? 0) + (counts["retrying"] ?? 0),
                 deadLetters: counts["dead"] ?? 0, delivered: counts["delivered"] ?? 0,
                 disabledEndpoints: disabled,
-                unsubscribed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM suppression WHERE channel = 'email'") ?? 0,
+                unsubscribed: try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM optout WHERE channel = 'email' AND kind != 'disabled'
+                    """) ?? 0,
                 feeds: feeds)
         }
     }

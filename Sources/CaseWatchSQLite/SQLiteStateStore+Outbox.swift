@@ -18,8 +18,8 @@ extension SQLiteStateStore {
         guard !drafts.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO outbox (event_id, subscriber_id, channel, generation, recipient, message_id,
-                secret_env, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                secret_env, state, attempts, next_attempt_at, first_due_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
             """)
         let whole = try db.cachedStatement(sql: "INSERT INTO outbox_payload (outbox_id, payload) VALUES (?, ?)")
         let laidOut = try db.cachedStatement(sql: """
@@ -29,7 +29,8 @@ extension SQLiteStateStore {
         for draft in drafts {
             try statement.execute(arguments: [
                 draft.eventID, draft.subscriberID, draft.channel.rawValue, draft.generation, draft.recipient,
-                draft.messageID, draft.secretEnv, now.timeIntervalSince1970, stamp, stamp,
+                draft.messageID, draft.secretEnv, (draft.dueAt ?? now).timeIntervalSince1970,
+                (draft.dueAt ?? now).timeIntervalSince1970, stamp, stamp,
             ])
             guard db.changesCount > 0 else { continue }  // enqueued before: its payload is there already
             let outboxID = db.lastInsertedRowID
@@ -96,62 +97,84 @@ extension SQLiteStateStore {
             """)
         let update = try db.cachedStatement(sql: """
             UPDATE outbox SET state = v.column2, attempts = attempts + 1, next_attempt_at = v.column3,
-                last_error = v.column4, updated_at = v.column5
-            FROM (VALUES \(repeatElement("(?, ?, ?, ?, ?)", count: attempts.count).joined(separator: ", "))) AS v
+                last_error = v.column4, updated_at = v.column5, deferrals = deferrals + v.column6
+            FROM (VALUES \(repeatElement("(?, ?, ?, ?, ?, ?)", count: attempts.count).joined(separator: ", "))) AS v
             WHERE outbox.id = v.column1
             """)
         let now = Timestamp.iso8601(Date())
         var logValues: [(any DatabaseValueConvertible)?] = []
         var updateValues: [(any DatabaseValueConvertible)?] = []
         logValues.reserveCapacity(attempts.count * 6)
-        updateValues.reserveCapacity(attempts.count * 5)
+        updateValues.reserveCapacity(attempts.count * 6)
         for attempt in attempts {
             let id = attempt.job.outboxID
             logValues += [id, Timestamp.iso8601(attempt.startedAt), Int(attempt.duration * 1000), attempt.outcome.label,
                           attempt.code, attempt.outcome.detail]
             let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
             updateValues += [id, attempt.transition.state.rawValue,
-                             (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure, now]
+                             (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970, failure, now,
+                             attempt.transition.deferred ? 1 : 0]
         }
         try log.execute(arguments: StatementArguments(logValues))
         try update.execute(arguments: StatementArguments(updateValues))
-        let disable = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, ?, ?, ?)
+        let optOut = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO optout (channel, address, kind, reason, detail, subscriber_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        for attempt in attempts where attempt.transition.disablesEndpoint {
-            try disable.execute(arguments: [attempt.job.draft.subscriberID, attempt.job.draft.channel.rawValue,
-                                            attempt.outcome.detail, Timestamp.iso8601(attempt.startedAt)])
+        for attempt in attempts {
+            guard let kind = attempt.transition.optOut else { continue }
+            let draft = attempt.job.draft
+            let reason = kind == .bounced ? "the relay refused the recipient" : attempt.outcome.detail
+            try optOut.execute(arguments: [
+                draft.channel.rawValue, EndpointAddress.normalized(draft.recipient, channel: draft.channel), kind.rawValue,
+                reason, attempt.outcome.detail, draft.subscriberID, Timestamp.iso8601(attempt.startedAt),
+            ])
         }
     }
 
-    /// The channels switched off: unsubscribed e-mail, disabled webhooks.
+    /// Every endpoint switched off, with the salt erased addresses are hashed with.
     package func suppressions() async throws -> Suppressions {
+        let optOuts = try await optOuts()
+        let salt = try await setting(Self.eraseSaltKey) ?? ""
+        return Suppressions(optOuts, salt: salt)
+    }
+
+    /// The setting that holds the salt of erased addresses' hashes (made by the first erase).
+    package static let eraseSaltKey = "erase_salt"
+
+    package func optOuts() async throws -> [OptOut] {
         try await read { db in
-            var suppressions = Suppressions()
-            for row in try Row.fetchAll(db, sql: "SELECT subscriber_id, channel FROM suppression") {
-                suppressions.insert(subscriberID: row["subscriber_id"], channel: ChannelID(rawValue: row["channel"]))
+            try Row.fetchAll(db, sql: """
+                SELECT channel, address, kind, reason, detail, subscriber_id, created_at FROM optout
+                ORDER BY created_at, channel, address
+                """).map { row in
+                OptOut(channel: ChannelID(rawValue: row[0]), address: row[1], kind: OptOut.Kind(rawValue: row[2]) ?? .disabled,
+                       reason: row[3], detail: row[4], subscriberID: row[5], since: row[6])
             }
-            return suppressions
         }
     }
 
-    /// Records an unsubscribe or a disabled endpoint; returns false when it was already in place.
+    /// Records an opt-out; false when the address was opted out already (the first reason stays).
     @discardableResult
-    package func suppress(subscriberID: String, channel: ChannelID, reason: String, now: Date) async throws -> Bool {
+    package func optOut(_ optOut: OptOut) async throws -> Bool {
         try await write { db in
             try db.execute(sql: """
-                INSERT OR IGNORE INTO suppression (subscriber_id, channel, reason, created_at) VALUES (?, ?, ?, ?)
-                """, arguments: [subscriberID, channel.rawValue, reason, Timestamp.iso8601(now)])
+                INSERT OR IGNORE INTO optout (channel, address, kind, reason, detail, subscriber_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [optOut.channel.rawValue, optOut.address, optOut.kind.rawValue, optOut.reason,
+                                 optOut.detail, optOut.subscriberID, optOut.since])
             return db.changesCount > 0
         }
     }
 
-    /// Lifts a suppression (an operator enables a webhook again); returns false when there was none.
+    /// Lifts the opt-out of `address` on `channel` when it is of one of `kinds`; false when there was none.
     @discardableResult
-    package func unsuppress(subscriberID: String, channel: ChannelID) async throws -> Bool {
+    package func liftOptOut(channel: ChannelID, address: String, kinds: Set<OptOut.Kind>) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM suppression WHERE subscriber_id = ? AND channel = ?",
-                           arguments: [subscriberID, channel.rawValue])
+            try db.execute(sql: """
+                DELETE FROM optout WHERE channel = ? AND address = ? AND kind IN (\(kinds.map { "'\($0.rawValue)'" }
+                    .joined(separator: ", ")))
+                """, arguments: [channel.rawValue, address])
             return db.changesCount > 0
         }
     }

@@ -33,6 +33,8 @@ package final class SQLiteStateStore: StateStore, Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            // What is deleted (an erased person's messages, pruned entries) is overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

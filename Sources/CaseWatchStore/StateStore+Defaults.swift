@@ -24,13 +24,6 @@ extension OutboxQueue {
     }
 }
 
-extension SuppressionStore {
-    @discardableResult
-    package func suppress(subscriberID: String, channel: ChannelID, reason: String) async throws -> Bool {
-        try await suppress(subscriberID: subscriberID, channel: channel, reason: reason, now: Date())
-    }
-}
-
 extension DeliveryLog {
     package func outboxEntries(states: [OutboxState]? = nil) async throws -> [OutboxEntry] {
         try await outboxEntries(states: states, limit: 1000)

@@ -93,11 +93,56 @@ package protocol ClaimSession: AnyObject, Sendable {
 
 /// Endpoints switched off: unsubscribes, disabled endpoints.
 package protocol SuppressionStore: Sendable {
+    /// Every endpoint switched off, ready for routing.
     func suppressions() async throws -> Suppressions
-    /// Records an unsubscribe or a disabled endpoint; false when it was already in place.
-    func suppress(subscriberID: String, channel: ChannelID, reason: String, now: Date) async throws -> Bool
-    /// Lifts a suppression; false when there was none.
-    func unsuppress(subscriberID: String, channel: ChannelID) async throws -> Bool
+    /// The opt-outs as kept: address, kind, reason, the relay's words, since when.
+    func optOuts() async throws -> [OptOut]
+    /// Records an opt-out (its `address` normalised, or an erased address's hash); false when the address was
+    /// opted out already (the first reason stays).
+    func optOut(_ optOut: OptOut) async throws -> Bool
+    /// Lifts the opt-out of `address` on `channel` when it is of one of `kinds`; false when there was none.
+    func liftOptOut(channel: ChannelID, address: String, kinds: Set<OptOut.Kind>) async throws -> Bool
+}
+
+/// An endpoint: an address on a channel.
+package struct ChannelAddress: Sendable, Hashable, Codable {
+    package var channel: ChannelID
+    package var address: String
+
+    package init(channel: ChannelID, address: String) {
+        self.channel = channel
+        self.address = address
+    }
+}
+
+/// What an erase removed.
+package struct EraseReport: Sendable, Equatable, Codable {
+    package var outboxEntries: Int
+    package var attempts: Int
+    package var optOuts: Int
+
+    package init(outboxEntries: Int, attempts: Int, optOuts: Int) {
+        self.outboxEntries = outboxEntries
+        self.attempts = attempts
+        self.optOuts = optOuts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case outboxEntries = "outbox_entries"
+        case attempts
+        case optOuts = "opt_outs"
+    }
+}
+
+/// A person's data in the store.
+package protocol PrivacyStore: Sendable {
+    /// The addresses the store has sent to (or queued for) `subscriberID`.
+    func recipients(subscriberID: String) async throws -> Set<ChannelAddress>
+    /// Removes a person's data: the outbox entries for `subscriberID` or for any of `addresses` (their rendered
+    /// messages and attempts), their opt-outs, digest progress and preferences; then keeps, for each address, only
+    /// a salted hash (an `erased` opt-out), so that an erased address stays unsubscribed. The freed space is
+    /// overwritten and the file compacted, so the address is not left in free pages.
+    func erase(subscriberID: String, addresses: Set<ChannelAddress>, now: Date) async throws -> EraseReport
 }
 
 /// Digest subscribers' progress.
@@ -133,7 +178,7 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore
+    SettingStore, PrivacyStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

@@ -40,16 +40,50 @@ extension StoreConformance {
     ]
 
     static let operatorChecks: [Check] = [
-        Check(name: "suppressions: added once, lifted once, per channel") { store in
-            try expect(try await store.suppress(subscriberID: "a", channel: .email, reason: "unsubscribed",
-                                                now: Fixture.now), "added")
-            try expect(!(try await store.suppress(subscriberID: "a", channel: .email, reason: "again",
-                                                  now: Fixture.now)), "already there")
-            try expect(try await store.suppressions().contains(subscriberID: "a", channel: .email), "in place")
-            try expect(!(try await store.suppressions().contains(subscriberID: "a", channel: .webhook)), "per channel")
+        Check(name: "opt-outs: kept per address and channel, added once, lifted by kind") { store in
+            let optOut = OptOut(channel: .email, address: "a@example.org", kind: .unsubscribed, reason: "one-click",
+                                subscriberID: "a", since: Timestamp.iso8601(Fixture.now))
+            try expect(try await store.optOut(optOut), "added")
+            var again = optOut
+            again.reason = "again"
+            try expect(!(try await store.optOut(again)), "already there")
+            try expectEqual(try await store.optOuts().map(\.reason), ["one-click"], "the first reason stays")
+            let suppressions = try await store.suppressions()
+            try expect(suppressions.contains(address: "A@Example.org", channel: .email), "any case of the address")
+            try expect(!suppressions.contains(address: "a@example.org", channel: .webhook), "per channel")
+            let renamed = Subscriber(id: "renamed", name: "R", email: "a@example.org")
+            try expect(suppressions.contains(renamed, channel: .email), "whatever the subscriber is called")
             try expectEqual(try await store.status().unsubscribed, 1, "unsubscribed")
-            try expect(try await store.unsuppress(subscriberID: "a", channel: .email), "lifted")
-            try expect(!(try await store.unsuppress(subscriberID: "a", channel: .email)), "nothing to lift")
+            try expect(!(try await store.liftOptOut(channel: .email, address: "a@example.org", kinds: [.bounced])),
+                       "not of that kind")
+            try expect(try await store.liftOptOut(channel: .email, address: "a@example.org", kinds: [.unsubscribed]),
+                       "lifted")
+            try expect(!(try await store.liftOptOut(channel: .email, address: "a@example.org", kinds: [.unsubscribed])),
+                       "nothing to lift")
+            try expect(try await store.optOuts().isEmpty, "gone")
+        },
+        Check(name: "erase: a person's entries, attempts and opt-outs go; the address stays unsubscribed as a hash") { store in
+            try await store.enqueue([Fixture.email("p"), Fixture.email("p", event: "evt_2"), Fixture.email("q")],
+                                    now: Fixture.now)
+            let jobs = try claimAll(store, at: Fixture.now)
+            try store.claims(dueAt: Fixture.now, owner: "conformance").complete(
+                jobs.map { Fixture.attempt($0, .delivered(detail: "SMTP 250")) })
+            _ = try await store.optOut(OptOut(channel: .email, address: "p@example.org", kind: .unsubscribed,
+                                              reason: "one-click", subscriberID: "p", since: Timestamp.iso8601(Fixture.now)))
+            try expectEqual(try await store.recipients(subscriberID: "p"),
+                            [ChannelAddress(channel: .email, address: "p@example.org")], "recipients")
+            let report = try await store.erase(subscriberID: "p",
+                                               addresses: [ChannelAddress(channel: .email, address: "P@example.org")],
+                                               now: Fixture.now)
+            try expectEqual(report, EraseReport(outboxEntries: 2, attempts: 2, optOuts: 1), "report")
+            try expectEqual(try await store.outboxEntries(states: nil, limit: 10).map(\.subscriberID), ["q"], "q's stays")
+            try expect(try await store.recipients(subscriberID: "p").isEmpty, "no recipient left")
+            let optOuts = try await store.optOuts()
+            try expectEqual(optOuts.map(\.kind), [.erased], "one erased opt-out")
+            try expect(!optOuts[0].address.contains("p@example.org") && optOuts[0].subscriberID == nil, "no address")
+            try expect(try await store.suppressions().contains(address: "p@example.org", channel: .email),
+                       "still unsubscribed")
+            try expect(!(try await store.suppressions().contains(address: "q@example.org", channel: .email)), "q is not")
         },
         Check(name: "requeue: a dead letter is due again now with a fresh schedule") { store in
             try await store.enqueue([Fixture.webhook("a")], now: Fixture.now)

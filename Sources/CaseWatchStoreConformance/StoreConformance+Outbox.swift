@@ -98,8 +98,10 @@ extension StoreConformance {
                 Fixture.attempt(jobs[0], .gone(reason: "HTTP 410")),
             ])
             let suppressions = try await store.suppressions()
-            try expect(suppressions.contains(subscriberID: "gone", channel: .webhook), "the webhook is switched off")
-            try expect(!suppressions.contains(subscriberID: "gone", channel: .email), "e-mail stays on")
+            try expect(suppressions.contains(address: "https://hooks.example.org/gone", channel: .webhook),
+                       "the webhook is switched off")
+            try expect(!suppressions.contains(address: "gone@example.org", channel: .email), "e-mail stays on")
+            try expectEqual(try await store.optOuts().map(\.kind), [.disabled], "kept as disabled")
             let rest = try claimAll(store, at: Fixture.now.addingTimeInterval(1))
             try expectEqual(rest.map(\.draft.channel), [.email], "only the e-mail is handed out")
             let dead = try await store.outboxEntries(states: [.dead], limit: 10)
@@ -110,7 +112,8 @@ extension StoreConformance {
         Check(name: "more switched-off entries than a claim takes: the claim still hands out the rest") { store in
             try await store.enqueue((0..<10).map { Fixture.webhook("gone", event: "evt_\($0)") }, now: Fixture.now)
             try await store.enqueue(["a", "b", "c"].map { Fixture.webhook($0) }, now: Fixture.now.addingTimeInterval(1))
-            _ = try await store.suppress(subscriberID: "gone", channel: .webhook, reason: "HTTP 410", now: Fixture.now)
+            _ = try await store.optOut(OptOut(channel: .webhook, address: "https://hooks.example.org/gone", kind: .disabled,
+                                              reason: "HTTP 410", since: Timestamp.iso8601(Fixture.now)))
             let session = store.claims(dueAt: Fixture.now.addingTimeInterval(2), owner: "conformance")
             var handed: [String] = []
             while case let batch = try session.claim(limit: 4), !batch.isEmpty { handed += batch.map(\.draft.subscriberID) }

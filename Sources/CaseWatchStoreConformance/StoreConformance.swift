@@ -43,7 +43,7 @@ enum Fixture {
     static let now = Date(timeIntervalSince1970: 1_764_240_000)
 
     static func webhook(_ subscriber: String, event: String = "evt_1", generation: Int = 0) -> OutboxDraft {
-        OutboxDraft(eventID: event, subscriberID: subscriber, channel: .webhook, recipient: "https://hooks.example.org",
+        OutboxDraft(eventID: event, subscriberID: subscriber, channel: .webhook, recipient: "https://hooks.example.org/\(subscriber)",
                     messageID: "msg_\(subscriber)_\(event)_\(generation)",
                     payload: Array("{\"to\":\"\(subscriber)\"}".utf8), secretEnv: "S", generation: generation)
     }

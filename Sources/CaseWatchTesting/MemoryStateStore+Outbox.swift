@@ -32,6 +32,8 @@ extension MemoryStateStore {
             guard var entry = state.entries[outboxID] else { return nil }
             entry.state = .pending
             entry.attempts = 0
+            entry.deferrals = 0
+            entry.firstDueAt = now
             entry.nextAttemptAt = now
             entry.updatedAt = Timestamp.iso8601(now)
             state.entries[outboxID] = entry
@@ -46,26 +48,28 @@ extension MemoryStateStore {
     }
 
     package func suppressions() async throws -> Suppressions {
-        access { state in
-            var suppressions = Suppressions()
-            for key in state.suppressions.keys { suppressions.insert(subscriberID: key.subscriberID, channel: key.channel) }
-            return suppressions
-        }
+        access { Suppressions(Array($0.optOuts.values), salt: $0.settings["erase_salt"] ?? "") }
     }
 
-    package func suppress(subscriberID: String, channel: ChannelID, reason: String, now: Date) async throws -> Bool {
+    package func optOuts() async throws -> [OptOut] {
+        access { $0.optOuts.values.sorted { ($0.since, $0.channel, $0.address) < ($1.since, $1.channel, $1.address) } }
+    }
+
+    package func optOut(_ optOut: OptOut) async throws -> Bool {
         access { state in
-            let key = MemoryState.SuppressionKey(subscriberID: subscriberID, channel: channel)
-            guard state.suppressions[key] == nil else { return false }
-            state.suppressions[key] = (reason, Timestamp.iso8601(now))
+            let key = MemoryState.OptOutKey(channel: optOut.channel, address: optOut.address)
+            guard state.optOuts[key] == nil else { return false }
+            state.optOuts[key] = optOut
             return true
         }
     }
 
-    package func unsuppress(subscriberID: String, channel: ChannelID) async throws -> Bool {
+    package func liftOptOut(channel: ChannelID, address: String, kinds: Set<OptOut.Kind>) async throws -> Bool {
         access { state in
-            state.suppressions.removeValue(forKey: MemoryState.SuppressionKey(subscriberID: subscriberID, channel: channel))
-                != nil
+            let key = MemoryState.OptOutKey(channel: channel, address: address)
+            guard let found = state.optOuts[key], kinds.contains(found.kind) else { return false }
+            state.optOuts[key] = nil
+            return true
         }
     }
 
@@ -91,17 +95,18 @@ extension MemoryStateStore {
         access { state in
             var counts: [OutboxState: Int] = [:]
             for entry in state.entries.values { counts[entry.state, default: 0] += 1 }
-            let disabled = state.suppressions.filter { $0.key.channel != .email }
-                .sorted { ($0.key.subscriberID, $0.key.channel.rawValue) < ($1.key.subscriberID, $1.key.channel.rawValue) }
-                .map { DispatcherStatus.Suppression(subscriberID: $0.key.subscriberID, channel: $0.key.channel,
-                                                    reason: $0.value.reason, since: $0.value.since) }
+            let disabled = state.optOuts.values.filter { $0.kind == .disabled }
+                .sorted { ($0.subscriberID ?? "", $0.channel.rawValue) < ($1.subscriberID ?? "", $1.channel.rawValue) }
+                .map { DispatcherStatus.Suppression(subscriberID: $0.subscriberID ?? "", channel: $0.channel,
+                                                    reason: $0.reason, since: $0.since) }
             let feeds = state.sources.filter { $0.value.signature == nil }.sorted { $0.key < $1.key }
                 .map { DispatcherStatus.Feed(url: $0.key, lastGoodFetch: $0.value.fetchedAt, lastError: $0.value.lastError) }
             return DispatcherStatus(
                 registrySize: state.snapshots.count, events: state.events.count, lastCycle: state.cycles.last,
                 queueDepth: (counts[.pending] ?? 0) + (counts[.retrying] ?? 0), deadLetters: counts[.dead] ?? 0,
                 delivered: counts[.delivered] ?? 0, disabledEndpoints: disabled,
-                unsubscribed: state.suppressions.keys.filter { $0.channel == .email }.count, feeds: feeds)
+                unsubscribed: state.optOuts.values.filter { $0.channel == .email && $0.kind != .disabled }.count,
+                feeds: feeds)
         }
     }
 }
@@ -116,14 +121,16 @@ extension MemoryState {
         var jobs: [DeliveryJob] = []
         for entry in due {
             guard jobs.count < limit else { break }
-            let key = SuppressionKey(subscriberID: entry.draft.subscriberID, channel: entry.draft.channel)
-            if let suppression = suppressions[key] {
+            let key = OptOutKey(channel: entry.draft.channel,
+                                address: EndpointAddress.normalized(entry.draft.recipient, channel: entry.draft.channel))
+            if let optOut = optOuts[key] {
                 entries[entry.id]?.state = .dead
-                entries[entry.id]?.lastError = "not sent: " + suppression.reason
+                entries[entry.id]?.lastError = "not sent: " + optOut.reason
                 entries[entry.id]?.updatedAt = Timestamp.iso8601(cutoff)
                 continue
             }
-            jobs.append(DeliveryJob(outboxID: entry.id, draft: entry.draft, attempts: entry.attempts))
+            jobs.append(DeliveryJob(outboxID: entry.id, draft: entry.draft, attempts: entry.attempts,
+                                    deferrals: entry.deferrals, firstDueAt: entry.firstDueAt))
         }
         return jobs
     }
@@ -139,14 +146,20 @@ extension MemoryState {
                 detail: record.outcome.detail))
             entry.state = record.transition.state
             entry.attempts += 1
+            if record.transition.deferred { entry.deferrals += 1 }
             entry.nextAttemptAt = record.transition.nextAttemptAt ?? record.startedAt
             if case .delivered = record.outcome { entry.lastError = nil } else { entry.lastError = record.outcome.detail }
             entry.updatedAt = now
             entries[id] = entry
-            if record.transition.disablesEndpoint {
-                let key = SuppressionKey(subscriberID: entry.draft.subscriberID, channel: entry.draft.channel)
-                if suppressions[key] == nil {
-                    suppressions[key] = (record.outcome.detail, Timestamp.iso8601(record.startedAt))
+            if let kind = record.transition.optOut {
+                let address = EndpointAddress.normalized(entry.draft.recipient, channel: entry.draft.channel)
+                let key = OptOutKey(channel: entry.draft.channel, address: address)
+                if optOuts[key] == nil {
+                    optOuts[key] = OptOut(
+                        channel: entry.draft.channel, address: address, kind: kind,
+                        reason: kind == .bounced ? "the relay refused the recipient" : record.outcome.detail,
+                        detail: record.outcome.detail, subscriberID: entry.draft.subscriberID,
+                        since: Timestamp.iso8601(record.startedAt))
                 }
             }
         }

@@ -53,6 +53,8 @@ struct MemoryState {
         var draft: OutboxDraft
         var state: OutboxState
         var attempts: Int
+        var deferrals = 0
+        var firstDueAt: Date
         var nextAttemptAt: Date
         var lastError: String?
         var createdAt: String
@@ -74,9 +76,9 @@ struct MemoryState {
         var generation: Int
     }
 
-    struct SuppressionKey: Hashable {
-        var subscriberID: String
+    struct OptOutKey: Hashable {
         var channel: ChannelID
+        var address: String
     }
 
     var snapshots: [String: Snapshot] = [:]
@@ -89,7 +91,7 @@ struct MemoryState {
     var entryKeys: [EntryKey: Int64] = [:]
     var nextEntryID: Int64 = 1
     var attempts: [Int64: [DeliveryAttempt]] = [:]
-    var suppressions: [SuppressionKey: (reason: String, since: String)] = [:]
+    var optOuts: [OptOutKey: OptOut] = [:]
     var digests: [String: DigestState] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).
@@ -101,7 +103,8 @@ struct MemoryState {
             guard entryKeys[key] == nil else { continue }
             var stored = draft
             stored.sharedSpans = []
-            entries[nextEntryID] = Entry(id: nextEntryID, draft: stored, state: .pending, attempts: 0, nextAttemptAt: now,
+            entries[nextEntryID] = Entry(id: nextEntryID, draft: stored, state: .pending, attempts: 0,
+                                         firstDueAt: draft.dueAt ?? now, nextAttemptAt: draft.dueAt ?? now,
                                          lastError: nil, createdAt: stamp, updatedAt: stamp)
             entryKeys[key] = nextEntryID
             nextEntryID += 1

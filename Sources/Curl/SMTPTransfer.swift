@@ -42,13 +42,39 @@ public struct SMTPReply: Sendable, Equatable {
     public let code: Int
 }
 
-/// An SMTP transfer that failed: curl's error and the server's last reply code, 0 when none came.
+/// An SMTP transfer that failed: curl's error, the server's last reply code (0 when none came) and that reply's
+/// text as the server wrote it (`550 5.1.1 <x@example.org>: Recipient address rejected`), when there was one.
 public struct SMTPFailure: Error, Sendable, CustomStringConvertible {
     public let error: CurlError
     public let replyCode: Int
+    public let replyText: String?
+
+    public init(error: CurlError, replyCode: Int, replyText: String? = nil) {
+        self.error = error
+        self.replyCode = replyCode
+        self.replyText = replyText
+    }
 
     public var description: String {
-        replyCode > 0 ? "SMTP \(replyCode): \(error)" : "\(error)"
+        if let replyText { return "SMTP \(replyText)" }
+        return replyCode > 0 ? "SMTP \(replyCode): \(error)" : "\(error)"
+    }
+
+    /// The server's last reply of `code` in `responses` (libcurl hands SMTP replies to the header callback; a
+    /// `221` to QUIT may follow the refusal): its lines (`550-…`, `550 …`) joined, without control characters, at
+    /// most 300 characters.
+    static func lastReply(of code: Int, in responses: [UInt8]) -> String? {
+        let lines = String(decoding: responses, as: UTF8.self).split(whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" })
+        let prefix = String(code)
+        guard let end = lines.lastIndex(where: { $0.hasPrefix(prefix) }) else { return nil }
+        var reply: [Substring] = []
+        for line in lines[...end].reversed() {
+            guard line.hasPrefix(prefix) else { break }
+            reply.insert(line, at: 0)
+        }
+        let text = reply.map { $0.count > 4 ? String($0.dropFirst(4)) : "" }.joined(separator: " ")
+        let clean = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+        return String((prefix + " " + clean).prefix(300))
     }
 }
 
@@ -74,8 +100,9 @@ extension EasyHandle {
             try buffers.attach(to: self, reading: true)
             try withExtendedLifetime((buffers, recipients)) { try perform() }
         } catch {
+            let code = info(CURLINFO_RESPONSE_CODE)
             throw SMTPFailure(error: error as? CurlError ?? CurlError(code: CURLE_FAILED_INIT, detail: "\(error)"),
-                              replyCode: info(CURLINFO_RESPONSE_CODE))
+                              replyCode: code, replyText: code >= 400 ? SMTPFailure.lastReply(of: code, in: buffers.headerBlock) : nil)
         }
         return SMTPReply(code: info(CURLINFO_RESPONSE_CODE))
     }

@@ -123,10 +123,16 @@ struct OutboxCommand: AsyncParsableCommand {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
                 let store = try options.openStore(configuration)
-                if try await store.unsuppress(subscriberID: subscriberID, channel: .webhook) {
-                    Output.line("webhook of \(subscriberID) enabled")
+                guard let subscriber = SubscriberOptOuts.subscriber(subscriberID, configuration: configuration) else {
+                    Output.error("casewatch: no subscriber \(subscriberID) in \(configuration.subscribersPath)")
+                    throw ExitCode(65)
+                }
+                let enabled = try await SubscriberOptOuts(store: store).lift(
+                    subscriber, channels: subscriber.channels, kinds: [.disabled])
+                if enabled.isEmpty {
+                    Output.line("no endpoint of \(subscriberID) was disabled")
                 } else {
-                    Output.line("webhook of \(subscriberID) was not disabled")
+                    Output.line(enabled.map { "\($0.rawValue) endpoint of \(subscriberID) enabled" }.joined(separator: "\n"))
                 }
             }
         }

@@ -20,7 +20,7 @@ struct DeliveryRunTests {
         default: .permanent(reason: "no")
         }
         return AttemptRecord(job: job(id), outcome: outcome,
-                             transition: OutboxTransition(state: state, nextAttemptAt: nil, disablesEndpoint: false),
+                             transition: OutboxTransition(state: state, nextAttemptAt: nil),
                              startedAt: Date(timeIntervalSince1970: 0), duration: 0, code: nil)
     }
 

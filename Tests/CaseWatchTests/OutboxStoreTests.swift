@@ -26,7 +26,7 @@ struct OutboxStoreTests {
     }
 
     static func webhook(_ subscriber: String, event: String = "evt_1") -> OutboxDraft {
-        OutboxDraft(eventID: event, subscriberID: subscriber, channel: .webhook, recipient: "https://hooks.example.org",
+        OutboxDraft(eventID: event, subscriberID: subscriber, channel: .webhook, recipient: "https://hooks.example.org/\(subscriber)",
                     messageID: "msg_\(subscriber)", payload: Array("{\"to\":\"\(subscriber)\"}".utf8), secretEnv: "S")
     }
 
@@ -39,7 +39,8 @@ struct OutboxStoreTests {
         let store = try SQLiteStateStore(path: path)
         try await store.enqueue((0..<10).map { Self.webhook("gone", event: "evt_\($0)") }, now: Self.now)
         try await store.enqueue(["a", "b", "c"].map { Self.webhook($0) }, now: Self.now.addingTimeInterval(1))
-        try await store.suppress(subscriberID: "gone", channel: .webhook, reason: "HTTP 410")
+        try await store.optOut(OptOut(channel: .webhook, address: "https://hooks.example.org/gone", kind: .disabled,
+                                      reason: "HTTP 410", since: "2026-01-01T00:00:00Z"))
 
         // Passes of four: two of switched-off entries only, then the last two of them with "a" and "b".
         let later = Self.now.addingTimeInterval(2)

@@ -24,9 +24,11 @@ struct OutboxTransitionTests {
         #expect(after(.delivered(detail: "HTTP 204"), attempts: 1).state == .delivered)
         #expect(after(.permanent(reason: "SMTP 550"), attempts: 1).state == .dead)
         #expect(after(.gone(reason: "HTTP 410"), attempts: 1) == OutboxTransition(state: .dead, nextAttemptAt: nil,
-                                                                                disablesEndpoint: true))
+                                                                                optOut: .disabled))
+        #expect(after(.bounced(reason: "SMTP 550 5.1.1 no such user"), attempts: 1)
+            == OutboxTransition(state: .dead, nextAttemptAt: nil, optOut: .bounced))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 1)
-            == OutboxTransition(state: .retrying, nextAttemptAt: now.addingTimeInterval(5), disablesEndpoint: false))
+            == OutboxTransition(state: .retrying, nextAttemptAt: now.addingTimeInterval(5)))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 3).nextAttemptAt == now.addingTimeInterval(1800))
         #expect(after(.retryable(reason: "HTTP 500"), attempts: 4).state == .dead)
     }
@@ -38,12 +40,35 @@ struct OutboxTransitionTests {
         #expect(wait >= 240 && wait <= 360)
     }
 
-    @Test("Retry-After is honoured as given, capped at the schedule's longest wait")
-    func retryAfter() {
-        #expect(after(.retryable(reason: "HTTP 429", retryAfter: 42), attempts: 1).nextAttemptAt
-            == now.addingTimeInterval(42))
-        #expect(after(.retryable(reason: "HTTP 503", retryAfter: 86400), attempts: 1).nextAttemptAt
-            == now.addingTimeInterval(1800))
-        #expect(after(.retryable(reason: "HTTP 503", retryAfter: 1), attempts: 4).state == .dead)
+    /// The schedule [5 s, 5 min, 30 min] spans 2,105 s from the first due moment.
+    @Test("Retry-After waits as asked without using up the schedule, for as long as the schedule's span lasts",
+          arguments: [
+            // (wait asked, attempts so far, of them deferred, seconds since first due) → wait, or nil for a dead letter
+            (42.0, 1, 0, 0.0, 42.0 as Double?),
+            (2, 8, 7, 100, 2),           // eight quick 503s with Retry-After: 2 are not the end of the entry
+            (1800, 3, 2, 300, 1800),     // the third attempt, two of them deferred: still inside the span
+            (1800, 3, 2, 400, nil),      // a wait that would end past the span: a dead letter
+            (0, 50, 49, 2_000, 0),
+          ])
+    func retryAfter(asked: Double, attempts: Int, deferrals: Int, elapsed: Double, expected: Double?) {
+        let transition = OutboxTransition.after(
+            .retryable(reason: "HTTP 503", retryAfter: asked), attempts: attempts, deferrals: deferrals,
+            firstDueAt: now.addingTimeInterval(-elapsed), policy: policy, now: now, jitter: 0)
+        if let expected {
+            #expect(transition == OutboxTransition(state: .retrying, nextAttemptAt: now.addingTimeInterval(expected),
+                                                   deferred: true))
+        } else {
+            #expect(transition.state == .dead)
+        }
+    }
+
+    @Test("attempts the receiver deferred do not count against the schedule")
+    func deferralsSpareTheSchedule() {
+        // Four attempts, three of them answered with Retry-After: the next plain failure waits the schedule's second wait.
+        let transition = OutboxTransition.after(.retryable(reason: "HTTP 500"), attempts: 5, deferrals: 3,
+                                                firstDueAt: now, policy: policy, now: now, jitter: 0)
+        #expect(transition.nextAttemptAt == now.addingTimeInterval(300))
+        #expect(OutboxTransition.after(.retryable(reason: "HTTP 500"), attempts: 5, deferrals: 1, firstDueAt: now,
+                                       policy: policy, now: now, jitter: 0).state == .dead)
     }
 }

@@ -48,12 +48,29 @@ struct RouterTests {
         let routes = Router.routes(for: ruling, subscribers: [both, mailOnly])
         #expect(routes.map(\.subscriber.id) == ["both", "mail"])
         #expect(routes[0].channels == [.email, .webhook])
+        func optOut(_ channel: ChannelID, _ address: String, _ kind: OptOut.Kind = .unsubscribed) -> OptOut {
+            OptOut(channel: channel, address: address, kind: kind, reason: "r", since: "2026-01-01T00:00:00Z")
+        }
         let suppressed = Router.routes(for: ruling, subscribers: [both, mailOnly], suppressions: Suppressions(
-            [.email: ["both", "mail"]]))
+            [optOut(.email, "a@example.org"), optOut(.email, "m@example.org")]))
         #expect(suppressed.map(\.subscriber.id) == ["both"])
         #expect(suppressed[0].channels == [.webhook])
         let none = Router.routes(for: ruling, subscribers: [both], suppressions: Suppressions(
-            [.email: ["both"], .webhook: ["both"]]))
+            [optOut(.email, "a@example.org", .bounced), optOut(.webhook, "https://h.example.org", .disabled)]))
         #expect(none.isEmpty)
+        // An opt-out is the address's: a renamed subscriber keeps it, a new address starts afresh.
+        let renamed = Subscriber(id: "renamed", name: "Renamed", email: "A@Example.org")
+        let moved = Subscriber(id: "mail", name: "Mail", email: "new@example.org")
+        let kept = Router.routes(for: ruling, subscribers: [renamed, moved], suppressions: Suppressions(
+            [optOut(.email, "a@example.org"), optOut(.email, "m@example.org")]))
+        #expect(kept.map(\.subscriber.id) == ["mail"])
+        // An erased address is kept only as a salted hash, and still matches.
+        let erased = OptOut(channel: .email, address: EndpointAddress.erasedKey("m@example.org", channel: .email,
+                                                                               salt: "pepper"),
+                            kind: .erased, reason: "erased", since: "2026-01-01T00:00:00Z")
+        #expect(Router.routes(for: ruling, subscribers: [mailOnly], suppressions: Suppressions([erased], salt: "pepper"))
+            .isEmpty)
+        #expect(!Router.routes(for: ruling, subscribers: [mailOnly], suppressions: Suppressions([erased], salt: "salt"))
+            .isEmpty)
     }
 }

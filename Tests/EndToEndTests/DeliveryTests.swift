@@ -141,6 +141,50 @@ struct DeliveryTests {
         #expect(try workspace.run(["status", "--json"]).stdout.contains(#""disabled_endpoints":[]"#))
     }
 
+    @Test("503 with Retry-After waits as asked without using up a short retry schedule, and is delivered")
+    func retryAfterKeepsTheDeliveryAlive() throws {
+        // A schedule of two waits (4 s in all); three answers asking for 1 s each, then 204. Counted against the
+        // schedule, the third 503 would have been the end of the delivery.
+        let receiver = try HTTPReceiver(script: ["503 retry-after=1", "503 retry-after=1", "503 retry-after=1", "204"])
+        let workspace = try DeliveryWorkspace(smtp: nil, retry: "[2s, 2s]")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url)
+        try workspace.run()
+        try workspace.moveCase()
+        for _ in 0..<4 {
+            try workspace.run()
+            usleep(1_150_000)
+        }
+        #expect(try receiver.requests().map(\.status) == [503, 503, 503, 204])
+        let entry = try #require(try workspace.outbox().first)
+        #expect(entry["state"] as? String == "delivered" && entry["attempts"] as? Int == 4, "\(entry)")
+    }
+
+    @Test("a recipient the relay refuses for good (550) is suppressed: not tried again until resubscribed; the reply text is kept")
+    func hardBounce() throws {
+        let smtp = try SMTPServer(script: ["550"])
+        let workspace = try DeliveryWorkspace(smtp: smtp, retry: "[100ms]")
+        try workspace.addEmailSubscriber("lawyer", address: "Lawyer@example.org")
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("dead 1"))
+        let dead = try #require(try workspace.outbox().first)
+        #expect(dead["last_error"] as? String == "SMTP 550 5.1.1 Mailbox unavailable", "\(dead)")
+        // The next event is not even queued for the bounced address, whatever case its file writes it in.
+        try workspace.addEmailSubscriber("lawyer-renamed", address: "lawyer@EXAMPLE.org")
+        try FileManager.default.removeItem(at: workspace.directory.url.appendingPathComponent("subscribers/lawyer.yaml"))
+        try workspace.moveCase(to: "closed")
+        #expect(try workspace.run().stdout.contains("0 delivery(ies) queued"))
+        #expect(smtp.rejections().count == 1)
+        #expect(try smtp.messages().isEmpty)
+        let shown = try workspace.run(["subscribers", "show", "lawyer-renamed", "--json"]).stdout
+        #expect(shown.contains(#""state":"bounced""#) && shown.contains("5.1.1 Mailbox unavailable"), "\(shown)")
+        // Resubscribed, the address gets the next alert.
+        #expect(try workspace.run(["subscribers", "resubscribe", "lawyer-renamed"]).status == 0)
+        try workspace.moveCase(to: "reported")
+        #expect(try workspace.run().stdout.contains("sent 1"))
+        #expect(try smtp.messages().count == 1)
+    }
+
     @Test("a receiver that never answers times out and the delivery waits for a retry")
     func timeout() throws {
         let receiver = try HTTPReceiver(script: ["sleep=30"])
@@ -169,7 +213,7 @@ struct DeliveryTests {
         try workspace.moveCase(to: "closed")
         #expect(try workspace.run().stdout.contains("sent 0, retrying 0, dead 1"))
         let dead = try workspace.run(["outbox", "dead", "--json"])
-        #expect(dead.stdout.split(separator: "\n").count == 1 && dead.stdout.contains("550"))
+        #expect(dead.stdout.split(separator: "\n").count == 1 && dead.stdout.contains("550"), "\(dead.stdout)")
         #expect(smtp.rejections().map { $0.prefix(3) } == ["451", "550"])
     }
 
@@ -194,7 +238,8 @@ struct DeliveryTests {
         try workspace.moveCase()
         #expect(try workspace.run().stdout.contains("retrying 1"))
         let store = try SQLiteStateStore(path: workspace.directory.url.appendingPathComponent("var/casewatch.sqlite").path)
-        try await store.suppress(subscriberID: "lawyer", channel: .email, reason: "one-click unsubscribe")
+        try await store.optOut(OptOut(channel: .email, address: "lawyer@example.org", kind: .unsubscribed,
+                                      reason: "one-click unsubscribe", since: "2026-01-01T00:00:00Z"))
         usleep(200_000)
         #expect(try workspace.run().stdout.contains("sent 0, retrying 0, dead 0"))
         let entry = try #require(try workspace.outbox().first)

@@ -23,7 +23,7 @@ package struct DigestCycle: Sendable {
         let suppressions = try await store.suppressions()
         var enqueued = 0
         for subscriber in planner.subscribers where subscriber.delivery == .digest && subscriber.email != nil {
-            guard !suppressions.contains(subscriberID: subscriber.id, channel: .email),
+            guard !suppressions.contains(subscriber, channel: .email),
                   let expression = subscriber.digest, let schedule = CronSchedule(expression)
             else { continue }
             let state = try await store.digestState(subscriberID: subscriber.id, now: now)

@@ -91,7 +91,8 @@ package struct DeliveryCycle: Sendable {
         let result = lane.send(job, at: started)
         let duration = clock().timeIntervalSince(started)
         let transition = OutboxTransition.after(
-            result.outcome, attempts: job.attempts + 1, policy: settings.retry, now: started, jitter: jitter())
+            result.outcome, attempts: job.attempts + 1, deferrals: job.deferrals, firstDueAt: job.firstDueAt,
+            policy: settings.retry, now: started, jitter: jitter())
         let channel = job.draft.channel.rawValue
         Counter(label: "casewatch_deliveries_total", dimensions: [("channel", channel), ("outcome", result.outcome.label)])
             .increment()

@@ -36,7 +36,7 @@ final class SMTPTransport: ChannelTransport {
             handle = nil
             let code = failure.replyCode
             let outcome: DeliveryOutcome = Self.refusesRecipient(failure)
-                ? .permanent(reason: failure.description) : .retryable(reason: failure.description)
+                ? .bounced(reason: failure.description) : .retryable(reason: failure.description)
             return SendResult(outcome: outcome, code: code > 0 ? code : nil)
         } catch {
             handle = nil

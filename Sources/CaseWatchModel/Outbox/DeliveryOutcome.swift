@@ -12,10 +12,13 @@ package enum DeliveryOutcome: Sendable, Equatable {
     /// The endpoint refuses for good (a webhook answering 410 Gone): it is switched off on its channel until an
     /// operator enables it.
     case gone(reason: String)
+    /// The relay refused the recipient for good (SMTP 5xx at RCPT or DATA): a dead letter, and the address is
+    /// suppressed until the operator resubscribes it. `reason` keeps the relay's reply text.
+    case bounced(reason: String)
 
     package var detail: String {
         switch self {
-        case .delivered(let text), .retryable(let text, _), .permanent(let text), .gone(let text): text
+        case .delivered(let text), .retryable(let text, _), .permanent(let text), .gone(let text), .bounced(let text): text
         }
     }
 }
@@ -28,6 +31,7 @@ extension DeliveryOutcome {
         case .retryable: "retryable"
         case .permanent: "permanent"
         case .gone: "gone"
+        case .bounced: "bounced"
         }
     }
 }

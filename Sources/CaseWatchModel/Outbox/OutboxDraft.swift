@@ -22,6 +22,8 @@ package struct OutboxDraft: Sendable {
     /// Where `payload` repeats lines that other entries of the same plan carry too (one alert's body, sent to
     /// many readers): the store keeps those lines once. Only how the entry is stored, never what is sent.
     package var sharedSpans: [SharedSpan] = []
+    /// Not sent before this moment (`delivery.hold` after detection); nil: due when enqueued.
+    package var dueAt: Date?
 
     package init(
         eventID: String, subscriberID: String, channel: ChannelID, recipient: String, messageID: String,
@@ -58,10 +60,16 @@ package struct DeliveryJob: Sendable {
     package var draft: OutboxDraft
     /// Attempts already made before this one.
     package var attempts: Int
+    /// Of those, how many the receiver answered with `Retry-After`.
+    package var deferrals: Int
+    /// When the entry first came due.
+    package var firstDueAt: Date?
 
-    package init(outboxID: Int64, draft: OutboxDraft, attempts: Int) {
+    package init(outboxID: Int64, draft: OutboxDraft, attempts: Int, deferrals: Int = 0, firstDueAt: Date? = nil) {
         self.outboxID = outboxID
         self.draft = draft
         self.attempts = attempts
+        self.deferrals = deferrals
+        self.firstDueAt = firstDueAt
     }
 }

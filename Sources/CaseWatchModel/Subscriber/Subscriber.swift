@@ -65,6 +65,15 @@ extension Subscriber {
         if webhook != nil { channels.append(.webhook) }
         return channels
     }
+
+    /// The subscriber's address on `channel` (an e-mail address, a webhook URL), nil when it has none there.
+    package func address(on channel: ChannelID) -> String? {
+        switch channel {
+        case .email: email
+        case .webhook: webhook?.url
+        default: nil
+        }
+    }
 }
 
 /// Where an organisation's system receives webhooks, and where the signing secrets are.

@@ -20,7 +20,7 @@ package enum Router {
                 reasons = matched
             }
             let channels = subscriber.channels.filter {
-                !suppressions.contains(subscriberID: subscriber.id, channel: $0)
+                !suppressions.contains(subscriber, channel: $0)
             }
             guard !channels.isEmpty else { return nil }
             return Route(subscriber: subscriber, channels: channels, reasons: reasons)

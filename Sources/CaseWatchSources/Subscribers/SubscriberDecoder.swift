@@ -7,8 +7,9 @@ import InputFormats
 /// Turns one parsed subscriber file into a ``Subscriber``, logging every problem with its field and line.
 struct SubscriberDecoder {
     let log: ProblemLog
-    /// The environment, to check that every named secret is set and well formed.
-    let environment: ProcessEnvironment
+    /// The environment, to check that every named secret is set and well formed; nil for a command that reads
+    /// subscribers without sending (`subscribers`, `outbox enable`), which need no secret.
+    let environment: ProcessEnvironment?
 
     func decode(_ node: SourceNode) -> Subscriber? {
         guard var fields = MapReader(node, path: "", log: log) else { return nil }
@@ -78,12 +79,12 @@ struct SubscriberDecoder {
         let secretEnv = fields.string("secret_env", required: true)
         if let secretEnv {
             let line = fields.node("secret_env")?.line
-            if let value = environment[secretEnv], !value.isEmpty {
+            if let environment, let value = environment[secretEnv], !value.isEmpty {
                 for problem in WebhookSecret.problems(in: value) {
                     // Name the variable, never its value.
                     log.error("the secret in $\(secretEnv) \(problem)", field: fields.fieldPath("secret_env"), line: line)
                 }
-            } else {
+            } else if environment != nil {
                 log.error("the environment variable \(secretEnv) is not set", field: fields.fieldPath("secret_env"),
                           line: line)
             }

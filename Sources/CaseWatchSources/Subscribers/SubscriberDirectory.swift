@@ -17,8 +17,9 @@ package struct SubscriberDirectory: Sendable {
         self.url = url
     }
 
-    /// Loads every subscriber; problems are collected so one run reports all of them.
-    package func load(environment: ProcessEnvironment = .current) -> SubscriberLoad {
+    /// Loads every subscriber; problems are collected so one run reports all of them. Without an environment the
+    /// secrets a subscriber names are not looked for (a command that sends nothing).
+    package func load(environment: ProcessEnvironment? = .current) -> SubscriberLoad {
         var load = SubscriberLoad()
         // Subscriber files are YAML; the folder lists them as a registry folder lists its case files.
         let folder = RegistryFolder(displayPath: displayPath, url: url, formats: [RecordFormats.yaml])
