@@ -32,7 +32,8 @@ package struct EventRendering {
 
     /// What `renderer.render(event, for: subscriber, unsubscribeURL:)` gives, with the body cache of the stencil
     /// it comes from; nil when the templates need the renderer itself.
-    mutating func alert(for subscriber: Subscriber, unsubscribeURL: String?, companions: [CaseEvent] = [])
+    mutating func alert(for subscriber: Subscriber, unsubscribeURL: String?, preferencesURL: String? = nil,
+                        companions: [CaseEvent] = [])
         -> (alert: RenderedAlert, bodies: BodyEncodingCache)?
     {
         let key = StencilKey(reader: Reader(subscriber), hasName: !subscriber.name.isEmpty,
@@ -46,7 +47,8 @@ package struct EventRendering {
             stencils[key] = .some(stencil)
         }
         guard let stencil else { return nil }
-        return (stencil.alert(subscriberName: subscriber.name, unsubscribeURL: unsubscribeURL), stencil.bodies)
+        return (stencil.alert(subscriberName: subscriber.name, unsubscribeURL: unsubscribeURL,
+                              preferencesURL: preferencesURL), stencil.bodies)
     }
 
     /// What `renderer.summary(event, language:)` gives.

@@ -14,4 +14,9 @@ package struct SubscriberLinks: Sendable {
     package func unsubscribeURL(for subscriberID: String) -> String {
         tokens.url(baseURL: baseURL, subscriberID: subscriberID)
     }
+
+    /// The subscriber's preference page, signed with the same keys for its own purpose.
+    package func preferencesURL(for subscriberID: String) -> String {
+        tokens.withPurpose(.preferences).url(baseURL: baseURL, subscriberID: subscriberID)
+    }
 }

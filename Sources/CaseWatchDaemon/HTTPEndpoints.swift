@@ -31,6 +31,14 @@ struct HTTPEndpoints: Sendable {
         router.post("/unsubscribe") { request, _ in
             try await unsubscribePage(request, confirmed: true)
         }
+        router.get("/preferences") { request, _ in
+            try await preferencesPage(request, form: nil)
+        }
+        router.post("/preferences") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            return try await preferencesPage(request, form: Self.formFields(String(buffer: body)))
+        }
         router.get("/feed.atom") { request, _ in
             let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) } ?? .en
             let (configuration, inputs) = await live.snapshot()
@@ -50,12 +58,10 @@ struct HTTPEndpoints: Sendable {
     /// button, so that link scanners never unsubscribe anyone. A forged or altered token gets 403.
     private func unsubscribePage(_ request: Request, confirmed: Bool) async throws -> Response {
         let (configuration, inputs) = await live.snapshot()
-        let secret = try await PipelineInputs.tokenSecret(configuration, store, environment)
-        let tokens = UnsubscribeToken(secret: secret)
-        guard let token = request.uri.queryParameters["token"].map(String.init),
-              let subscriberID = tokens.subscriberID(from: token)
-        else {
-            return Self.response(.forbidden, "text/plain; charset=utf-8", "This unsubscribe link is not valid.\n")
+        let tokens = UnsubscribeToken(keys: try await PipelineInputs.linkKeys(configuration, store, environment))
+        let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+        guard let subscriberID = tokens.subscriberID(from: token) else {
+            return refusedLink(token, inputs: inputs)
         }
         let subscriber = inputs.subscribers.first { $0.id == subscriberID }
         let language = subscriber?.language ?? .en
@@ -68,6 +74,55 @@ struct HTTPEndpoints: Sendable {
             values: ["subscriber_name": subscriber?.name ?? subscriberID,
                      "unsubscribe_url": tokens.url(baseURL: configuration.http.baseURL, subscriberID: subscriberID)])
         return Self.response(.ok, "text/html; charset=utf-8", page)
+    }
+
+    /// The subscriber's preference page: GET shows the form, POST (the form) saves the choices and says so.
+    private func preferencesPage(_ request: Request, form: [(String, String)]?) async throws -> Response {
+        let (configuration, inputs) = await live.snapshot()
+        let tokens = UnsubscribeToken(keys: try await PipelineInputs.linkKeys(configuration, store, environment),
+                                      purpose: .preferences)
+        let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+        guard let subscriberID = tokens.subscriberID(from: token),
+              let subscriber = inputs.subscribers.first(where: { $0.id == subscriberID })
+        else {
+            return refusedLink(token, inputs: inputs)
+        }
+        let page = PreferencePage(store: store, templates: inputs.templates)
+        let url = tokens.url(baseURL: configuration.http.baseURL, subscriberID: subscriberID)
+        let now = Date()
+        guard let form else {
+            return Self.response(.ok, "text/html; charset=utf-8", try await page.form(for: subscriber, url: url, now: now))
+        }
+        guard let chosen = PreferencePage.choices(from: form, current: try await page.choices(of: subscriberID), now: now)
+        else {
+            return Self.response(.badRequest, "text/html; charset=utf-8",
+                                 try await page.form(for: subscriber, url: url, badDigest: true, now: now))
+        }
+        try await page.save(chosen, for: subscriberID)
+        let language = chosen.applied(to: subscriber).language
+        return Self.response(.ok, "text/html; charset=utf-8", inputs.templates.renderPage(
+            .preferencesSavedPage, language: language,
+            values: ["subscriber_name": subscriber.name, "preferences_url": url]))
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body, in order (a name may repeat).
+    static func formFields(_ body: String) -> [(String, String)] {
+        body.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            guard let name = parts.first else { return nil }
+            return (decode(name), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// 403, with a page in the language of the subscriber the token claims to be for (English when none).
+    private func refusedLink(_ token: String, inputs: PipelineInputs) -> Response {
+        let claimed = UnsubscribeToken.claimedSubscriberID(in: token)
+        let language = inputs.subscribers.first { $0.id == claimed }?.language ?? .en
+        return Self.response(.forbidden, "text/html; charset=utf-8",
+                             inputs.templates.renderPage(.invalidLinkPage, language: language, values: [:]))
     }
 
     static func response(_ status: HTTPResponse.Status, _ contentType: String, _ body: String) -> Response {

@@ -58,6 +58,7 @@ struct AlertContext {
         setSources(legalCase, reader: reader, facts: facts)
         set("subscriber_name", nil)
         set("unsubscribe_url", nil)
+        set("preferences_url", nil)
         setSentences(event, legalCase: legalCase, gazetteer: gazetteer)
     }
 

@@ -33,18 +33,19 @@ package struct AlertRenderer: Sendable {
     /// A part missing in the subscriber's language is rendered from the English template with English
     /// values, so a message never mixes languages within a part.
     /// `companions` are the other events of the same case that one message carries with this one.
-    package func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?, now: Date = Date(),
-                        companions: [CaseEvent] = []) -> RenderedAlert
+    package func render(_ event: CaseEvent, for subscriber: Subscriber, unsubscribeURL: String?,
+                        preferencesURL: String? = nil, now: Date = Date(), companions: [CaseEvent] = []) -> RenderedAlert
     {
         let parts = renderParts(event, reader: Reader(subscriber), subscriberName: subscriber.name,
-                                unsubscribeURL: unsubscribeURL, now: now, companions: companions)
+                                unsubscribeURL: unsubscribeURL, preferencesURL: preferencesURL, now: now,
+                                companions: companions)
         return RenderedAlert(subject: Self.oneLine(parts.subject), text: parts.text, html: parts.html,
                              summary: Self.oneLine(parts.summary))
     }
 
     /// The parts of `event`'s alert as the templates give them, the subject and summary not yet made one line.
     package func renderParts(_ event: CaseEvent, reader: Reader, subscriberName: String?, unsubscribeURL: String?,
-                             now: Date, companions: [CaseEvent] = []) -> RenderedAlert
+                             preferencesURL: String? = nil, now: Date, companions: [CaseEvent] = []) -> RenderedAlert
     {
         var contexts: [Language: [String: Any]] = [:]
         func render(_ part: TemplateSet.Part) -> String {
@@ -55,6 +56,7 @@ package struct AlertRenderer: Sendable {
                 var context = context(event, language: used, reader: reader, now: now)
                 context.set("subscriber_name", subscriberName)
                 context.set("unsubscribe_url", unsubscribeURL)
+                context.set("preferences_url", preferencesURL)
                 context.values["has_also"] = !companions.isEmpty
                 context.values["also"] = companions.map { companion -> [String: Any] in
                     ["summary": summary(companion, language: used), "event_id": companion.id]
@@ -76,7 +78,8 @@ package struct AlertRenderer: Sendable {
 
     /// One digest message holding `events`, for the period from `start` to `end`.
     package func renderDigest(
-        _ events: [CaseEvent], for subscriber: Subscriber, unsubscribeURL: String?, start: Date, end: Date
+        _ events: [CaseEvent], for subscriber: Subscriber, unsubscribeURL: String?, preferencesURL: String? = nil,
+        start: Date, end: Date
     ) -> RenderedAlert {
         let reader = Reader(subscriber)
         // Grouped by case, in the order each case first appears; each event one line.
@@ -119,6 +122,7 @@ package struct AlertRenderer: Sendable {
                 "period_end": AlertContext.value(labels.date(last)),
                 "subscriber_name": subscriber.name,
                 "unsubscribe_url": AlertContext.value(unsubscribeURL),
+                "preferences_url": AlertContext.value(preferencesURL),
             ]
             return template.render(context, library: templates.partials)
         }

@@ -20,8 +20,15 @@ package struct TemplateSet: Sendable {
         case unsubscribePage = "unsubscribe"
         /// `pages/unsubscribed`: the page after the unsubscribe is done (POST).
         case unsubscribedPage = "unsubscribed"
+        /// `pages/invalid-link`: a link whose token is not genuine (403), in its reader's language when the token
+        /// names a known subscriber.
+        case invalidLinkPage = "invalid-link"
+        /// `pages/preferences`: the subscriber's own page (GET shows the form).
+        case preferencesPage = "preferences"
+        /// `pages/preferences-saved`: the page after the choices are saved (POST).
+        case preferencesSavedPage = "preferences-saved"
 
-        var isHTML: Bool { self == .emailHTML || self == .unsubscribePage || self == .unsubscribedPage }
+        var isHTML: Bool { self != .emailSubject && self != .emailText && self != .summary }
     }
 
     /// Template key: folder (event type or `digest`), part, language.
@@ -42,7 +49,8 @@ package struct TemplateSet: Sendable {
     /// pages the daemon serves.
     static let folders: [(name: String, parts: [Part])] =
         EventType.allCases.map { ($0.rawValue, [.emailSubject, .emailText, .emailHTML, .summary]) }
-        + [("digest", [.emailSubject, .emailText, .emailHTML]), ("pages", [.unsubscribePage, .unsubscribedPage])]
+        + [("digest", [.emailSubject, .emailText, .emailHTML]), ("pages", [.unsubscribePage, .unsubscribedPage, .invalidLinkPage, .preferencesPage,
+                                 .preferencesSavedPage])]
 
     /// Loads and parses every template; problems (with file and line) are collected, not thrown.
     package static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
@@ -206,7 +214,7 @@ package struct TemplateSet: Sendable {
     }
 
     /// Renders a page the daemon serves (`pages/<name>.<lang>.mustache`), in `language` or English.
-    package func renderPage(_ part: Part, language: Language, values: [String: String]) -> String {
+    package func renderPage(_ part: Part, language: Language, values: [String: Any]) -> String {
         template("pages", part, language)?.0.render(values, library: partials) ?? ""
     }
 

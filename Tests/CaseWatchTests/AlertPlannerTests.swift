@@ -106,8 +106,10 @@ struct AlertPlannerTests {
                             renderer: renderer, event: event, reader: Reader(language: language), hasName: !name.isEmpty,
                             hasURL: url != nil, now: CaseFixtures.detectedAt))
                         let subscriber = Subscriber(id: "s", name: name, language: language)
-                        #expect(stencil.alert(subscriberName: name, unsubscribeURL: url)
-                            == renderer.render(event, for: subscriber, unsubscribeURL: url, now: CaseFixtures.detectedAt),
+                        let preferences = url.map { $0.replacingOccurrences(of: "/unsubscribe?", with: "/preferences?") }
+                        #expect(stencil.alert(subscriberName: name, unsubscribeURL: url, preferencesURL: preferences)
+                            == renderer.render(event, for: subscriber, unsubscribeURL: url, preferencesURL: preferences,
+                                               now: CaseFixtures.detectedAt),
                             "\(type) \(language) \(name)")
                     }
                 }

@@ -89,6 +89,7 @@ struct RenderingTests {
                                     timezone: "Europe/Paris")
         let alert = Self.renderer.render(Self.event(type), for: subscriber,
                                          unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
+                                         preferencesURL: "https://alerts.example.org/preferences?token=reader.y",
                                          now: Self.detectedAt(type))
         try Self.checkGolden(alert, "\(type.rawValue).\(language.rawValue)")
         #expect(alert.html.contains("https://alerts.example.org/unsubscribe?token=reader.x"))
@@ -104,6 +105,7 @@ struct RenderingTests {
                                     timezone: "Europe/Paris")
         let alert = Self.renderer.render(Self.event(type, for: Self.sample(id)), for: subscriber,
                                          unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
+                                         preferencesURL: "https://alerts.example.org/preferences?token=reader.y",
                                          now: CaseFixtures.detectedAt)
         try Self.checkGolden(alert, "\(id).\(type.rawValue).\(language.rawValue)")
     }

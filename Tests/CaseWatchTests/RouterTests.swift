@@ -40,6 +40,36 @@ struct RouterTests {
         #expect(Router.match(ruling, filter) == reasons, "\(name)")
     }
 
+    @Test("a subscriber's own choices: a pause holds back what is detected before it ends; an unfollowed case does not match")
+    func choices() {
+        var reader = Subscriber(id: "r", name: "R", email: "r@example.org")
+        reader.pausedUntil = ruling.detectedAt.addingTimeInterval(60)
+        #expect(Router.routes(for: ruling, subscribers: [reader]).isEmpty)
+        reader.pausedUntil = ruling.detectedAt
+        #expect(Router.routes(for: ruling, subscribers: [reader]).count == 1, "the pause is over")
+        reader.filter.unfollowed = [ruling.caseID]
+        #expect(Router.routes(for: ruling, subscribers: [reader]).isEmpty)
+    }
+
+    @Test("the preference form's fields become choices; a schedule that is not cron changes nothing")
+    func preferenceForm() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let chosen = try #require(PreferencePage.choices(
+            from: [("language", "ru"), ("delivery", "digest"), ("digest", "0 8 * * 1-5"), ("pause", "7d"),
+                   ("cases_shown", "1"), ("unfollow", "a-case"), ("unfollow", "<script>")],
+            current: SubscriberPreferences(), now: now))
+        #expect(chosen == SubscriberPreferences(language: .ru, delivery: .digest, digest: "0 8 * * 1-5",
+                                                pausedUntil: now.addingTimeInterval(7 * 86_400), unfollowed: ["a-case"]))
+        #expect(PreferencePage.choices(from: [("digest", "every morning")], current: chosen, now: now) == nil)
+        let unticked = PreferencePage.choices(from: [("cases_shown", "1"), ("pause", "none")], current: chosen, now: now)
+        #expect(unticked?.unfollowed == [] && unticked?.pausedUntil == nil && unticked?.delivery == .digest)
+        // Kept as settings and read back the same.
+        let settings = chosen.choices.compactMapValues { $0 }
+        #expect(SubscriberPreferences(choices: settings) == chosen)
+        let applied = chosen.applied(to: Subscriber(id: "r", name: "R", language: .fr, email: "r@example.org"))
+        #expect(applied.language == .ru && applied.delivery == .digest && applied.digest == "0 8 * * 1-5")
+    }
+
     @Test("channels follow the subscriber's addresses and the suppressions")
     func channels() {
         let both = Subscriber(id: "both", name: "Both", email: "a@example.org",

@@ -182,7 +182,9 @@ struct ServeTests {
         #expect(String(decoding: page.body, as: UTF8.self).contains("Отписаться"))
         #expect(try daemon.casewatch.run(["status", "--json"]).stdout.contains(#""unsubscribed":0"#))
 
-        #expect(try daemon.post("/unsubscribe?token=\(token.dropLast())x").status == 403)
+        let forged = try daemon.post("/unsubscribe?token=\(token.dropLast())x")
+        #expect(forged.status == 403)
+        #expect(String(decoding: forged.body, as: UTF8.self).contains("Ссылка недействительна"), "in the reader's language")
         #expect(try daemon.post("/unsubscribe?token=coe.\(token.split(separator: ".")[1])").status == 403)
         #expect(try daemon.get("/unsubscribe?token=").status == 403)
         #expect(try daemon.post("/unsubscribe?token=\(token)").status == 200)
@@ -192,6 +194,48 @@ struct ServeTests {
         #expect(try daemon.wait { try receiver.requests().count == 1 })
         let outbox = try daemon.casewatch.run(["outbox", "list", "--json"]).stdout
         #expect(!outbox.contains(#""subscriber_id":"ru-journalist""#))
+    }
+
+    @Test("the preference page: shown in the reader's language, a forged link refused, saved choices take precedence (digest: no immediate e-mail), a bad schedule changes nothing")
+    func preferences() throws {
+        let receiver = try HTTPReceiver()
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        let keys = LinkKeys(signing: "serve-test-token", verifying: ["serve-test-token"])
+        let token = UnsubscribeToken(keys: keys, purpose: .preferences).token(for: "ru-journalist")
+        let page = try daemon.get("/preferences?token=\(token)")
+        #expect(page.status == 200)
+        let html = String(decoding: page.body, as: UTF8.self)
+        #expect(html.contains("Ваши уведомления CaseWatch") && html.contains(#"value="immediate" checked"#))
+        // An unsubscribe token does not open the preference page.
+        let unsubscribeToken = UnsubscribeToken(keys: keys).token(for: "ru-journalist")
+        #expect(try daemon.get("/preferences?token=\(unsubscribeToken)").status == 403)
+
+        func post(_ form: String) throws -> HTTPResponse {
+            try EasyHandle().perform(HTTPRequest(
+                method: .post, url: "http://127.0.0.1:\(daemon.port)/preferences?token=\(token)",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8), timeout: 5))
+        }
+        let bad = try post("language=fr&delivery=digest&digest=every+morning&pause=none")
+        #expect(bad.status == 400)
+        #expect(String(decoding: bad.body, as: UTF8.self).contains("не выражение cron"))
+        let saved = try post("language=fr&delivery=digest&digest=0+8+*+*+1-5&pause=none")
+        #expect(saved.status == 200)
+        #expect(String(decoding: saved.body, as: UTF8.self).contains("Vos choix sont enregistrés"))
+        let shown = try daemon.casewatch.run(["subscribers", "show", "ru-journalist", "--json"]).stdout
+        #expect(shown.contains(#""delivery":"digest""#) && shown.contains(#""language":"fr""#), "\(shown)")
+
+        // The next change reaches the webhook at once, and the journalist only in her digest.
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        // Entries are written with the event, before any is sent: by now hers would be in the outbox.
+        let outbox = try daemon.casewatch.run(["outbox", "list", "--json"]).stdout
+        #expect(outbox.contains(#""subscriber_id":"coe""#))
+        #expect(!outbox.contains(#""subscriber_id":"ru-journalist""#), "no immediate e-mail once she chose a digest")
+        // The operator's reset brings the file's settings back.
+        #expect(try daemon.casewatch.run(["subscribers", "reset", "ru-journalist"]).stdout.contains("choice(s) dropped"))
+        #expect(!(try daemon.casewatch.run(["subscribers", "show", "ru-journalist", "--json"]).stdout
+            .contains(#""delivery":"digest""#)))
     }
 
     @Test("SIGHUP with a broken template keeps the running templates; a fixed one is taken")

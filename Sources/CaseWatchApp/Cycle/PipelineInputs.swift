@@ -80,25 +80,44 @@ package struct PipelineInputs: Sendable {
     package func planner(store: any SettingStore, channels: ChannelRegistry? = nil, environment: ProcessEnvironment)
         async throws -> AlertPlanner
     {
-        let links = SubscriberLinks(tokens: UnsubscribeToken(secret: try await Self.tokenSecret(configuration, store, environment)),
+        let links = SubscriberLinks(tokens: UnsubscribeToken(keys: try await Self.linkKeys(configuration, store, environment)),
                                     baseURL: configuration.http.baseURL)
         return AlertPlanner(
-            subscribers: subscribers, renderer: AlertRenderer(templates: templates, facts: RenderingFacts(gazetteer: gazetteer)),
+            subscribers: try await Self.withPreferences(subscribers, store: store), renderer: AlertRenderer(templates: templates, facts: RenderingFacts(gazetteer: gazetteer)),
             channels: try channels ?? configuration.channels(environment: environment, composer: composer, delivering: false),
             links: links)
     }
 
-    /// `http.token_secret_env` when set; otherwise a random secret generated once and kept in the store.
-    package static func tokenSecret(_ configuration: Configuration, _ store: any SettingStore,
-                                    _ environment: ProcessEnvironment)
-        async throws -> String
-    {
-        if let name = configuration.http.tokenSecretEnv, let value = environment[name], !value.isEmpty {
-            return value
+    /// `subscribers` with the choices each made on the preference page over its file's settings.
+    static func withPreferences(_ subscribers: [Subscriber], store: any SettingStore) async throws -> [Subscriber] {
+        let settings = try await store.settings(withPrefix: "preferences:")
+        guard !settings.isEmpty else { return subscribers }
+        return subscribers.map { subscriber in
+            let prefix = SubscriberPreferences.prefix(subscriber.id)
+            var choices: [String: String] = [:]
+            for (key, value) in settings where key.hasPrefix(prefix) { choices[String(key.dropFirst(prefix.count))] = value }
+            return choices.isEmpty ? subscriber : SubscriberPreferences(choices: choices).applied(to: subscriber)
         }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        return try await store.settingOnce("unsubscribe_token_secret", value: Base32.lowercase(bytes))
     }
+
+    /// `http.token_secret_env` when set; otherwise a random secret generated once and kept in the store.
+    package static func linkKeys(_ configuration: Configuration, _ store: any SettingStore,
+                                 _ environment: ProcessEnvironment) async throws -> LinkKeys
+    {
+        let configured = configuration.http.tokenSecretEnv.flatMap { environment[$0] }
+        let generated: String?
+        if let configured, !configured.trimmingCharacters(in: .whitespaces).isEmpty {
+            // A key generated before one was configured keeps verifying the links it signed.
+            generated = try await store.setting(Self.generatedKeySetting)
+        } else {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            var generator = SystemRandomNumberGenerator()
+            for index in bytes.indices { bytes[index] = generator.next() }
+            generated = try await store.settingOnce(Self.generatedKeySetting, value: Base32.lowercase(bytes))
+        }
+        return LinkKeys.from(configured: configured, generated: generated)!
+    }
+
+    /// Where the link key CaseWatch generates, when none is configured, is kept.
+    static let generatedKeySetting = "unsubscribe_token_secret"
 }

@@ -5,7 +5,8 @@ import CaseWatchRendering
 
 /// One event's alert in one language, rendered once for all the subscribers who read that language.
 ///
-/// Between subscribers only two template values differ, `subscriber_name` and `unsubscribe_url`. The parts are
+/// Between subscribers only three template values differ, `subscriber_name`, `unsubscribe_url` and
+/// `preferences_url` (the two links are there together or not at all). The parts are
 /// rendered with a placeholder for each (a run of private-use scalars, which no template, label or registry value
 /// holds and HTML escaping leaves as it is), and cut at the placeholders; a subscriber's alert is then the pieces
 /// with their own values in between, HTML-escaped in the HTML part exactly as Mustache escapes them, as they are
@@ -20,8 +21,28 @@ import CaseWatchRendering
 /// them or test them in a section (a swift-mustache transform such as `uppercased(subscriber_name)`, an unescaped
 /// `{{{subscriber_name}}}` in HTML) fail that check, and the planner then renders for every subscriber.
 struct AlertStencil {
-    private enum Slot {
-        case name, url
+    enum Slot {
+        case name, url, preferences
+    }
+
+    /// A subscriber's values for the slots.
+    struct Values {
+        var name: String
+        var url: String
+        var preferences: String
+
+        func value(_ slot: Slot) -> String {
+            switch slot {
+            case .name: name
+            case .url: url
+            case .preferences: preferences
+            }
+        }
+
+        var htmlEscaped: Values {
+            Values(name: AlertStencil.htmlEscaped(name), url: AlertStencil.htmlEscaped(url),
+                   preferences: AlertStencil.htmlEscaped(preferences))
+        }
     }
 
     /// A rendered part cut at its placeholders: `pieces.count == slots.count + 1`.
@@ -53,16 +74,16 @@ struct AlertStencil {
             }
         }
 
-        /// The part with `name` and `url` in place of the placeholders.
-        func filled(name: String, url: String) -> String {
+        /// The part with `values` in place of the placeholders.
+        func filled(_ values: Values) -> String {
             guard !slots.isEmpty else { return pieces[0] }
             var length = literalLength
-            for slot in slots { length += slot == .name ? name.utf8.count : url.utf8.count }
+            for slot in slots { length += values.value(slot).utf8.count }
             var text = ""
             text.reserveCapacity(length)
             text += pieces[0]
             for (index, slot) in slots.enumerated() {
-                text += slot == .name ? name : url
+                text += values.value(slot)
                 text += pieces[index + 1]
             }
             return text
@@ -71,14 +92,17 @@ struct AlertStencil {
 
     static let namePlaceholder = "\u{10FFF0}\u{10FFF1}\u{10FFF0}"
     static let urlPlaceholder = "\u{10FFF0}\u{10FFF2}\u{10FFF0}"
+    static let preferencesPlaceholder = "\u{10FFF0}\u{10FFF3}\u{10FFF0}"
     private static let nameOctets = Array(namePlaceholder.utf8)
     private static let urlOctets = Array(urlPlaceholder.utf8)
+    private static let preferencesOctets = Array(preferencesPlaceholder.utf8)
 
     /// Values that any handling of them other than showing them as they are (escaped in HTML) would change:
     /// every character HTML escapes, a quote with a combining mark (Mustache escapes whole characters, so that one
     /// stays), upper and lower case, runs of spaces, non-ASCII.
     static let probeName = "Ann & \"Bob\" <x> 'y'  \"\u{301}z Ω ж"
     static let probeURL = "https://probe.invalid/u?a=1&b=\"2\"&c=<3>&d='4'"
+    static let probePreferences = "https://probe.invalid/p?a=1&b=\"2\"&c=<3>&d='4'"
 
     let hasName: Bool
     let hasURL: Bool
@@ -100,7 +124,8 @@ struct AlertStencil {
         self.hasURL = hasURL
         let stenciled = renderer.renderParts(
             event, reader: reader, subscriberName: hasName ? Self.namePlaceholder : nil,
-            unsubscribeURL: hasURL ? Self.urlPlaceholder : nil, now: now, companions: companions)
+            unsubscribeURL: hasURL ? Self.urlPlaceholder : nil,
+            preferencesURL: hasURL ? Self.preferencesPlaceholder : nil, now: now, companions: companions)
         subject = Part(stenciled.subject)
         text = Part(stenciled.text)
         html = Part(stenciled.html)
@@ -110,31 +135,30 @@ struct AlertStencil {
 
         let probe = renderer.renderParts(
             event, reader: reader, subscriberName: hasName ? Self.probeName : nil,
-            unsubscribeURL: hasURL ? Self.probeURL : nil, now: now, companions: companions)
-        let (name, url) = (Self.probeName, Self.probeURL)
-        let (escapedName, escapedURL) = (Self.htmlEscaped(name), Self.htmlEscaped(url))
-        guard subject.filled(name: name, url: url) == probe.subject, text.filled(name: name, url: url) == probe.text,
-              html.filled(name: escapedName, url: escapedURL) == probe.html,
-              summary.filled(name: name, url: url) == probe.summary
+            unsubscribeURL: hasURL ? Self.probeURL : nil, preferencesURL: hasURL ? Self.probePreferences : nil,
+            now: now, companions: companions)
+        let values = Values(name: Self.probeName, url: Self.probeURL, preferences: Self.probePreferences)
+        guard subject.filled(values) == probe.subject, text.filled(values) == probe.text,
+              html.filled(values.htmlEscaped) == probe.html, summary.filled(values) == probe.summary
         else { return nil }
     }
 
     /// The alert of a subscriber called `name` (not empty when the stencil has a name, ignored otherwise) whose
-    /// unsubscribe link is `unsubscribeURL` (likewise): what `AlertRenderer.render` gives.
-    func alert(subscriberName name: String, unsubscribeURL: String?) -> RenderedAlert {
-        let name = hasName ? name : ""
-        let url = hasURL ? unsubscribeURL ?? "" : ""
+    /// links are `unsubscribeURL` and `preferencesURL` (likewise): what `AlertRenderer.render` gives.
+    func alert(subscriberName name: String, unsubscribeURL: String?, preferencesURL: String?) -> RenderedAlert {
+        let values = Values(name: hasName ? name : "", url: hasURL ? unsubscribeURL ?? "" : "",
+                            preferences: hasURL ? preferencesURL ?? "" : "")
         let needsEscaping = !html.slots.isEmpty
         return RenderedAlert(
-            subject: fixedSubject ?? AlertRenderer.oneLine(subject.filled(name: name, url: url)),
-            text: text.filled(name: name, url: url),
-            html: needsEscaping ? html.filled(name: Self.htmlEscaped(name), url: Self.htmlEscaped(url)) : html.pieces[0],
-            summary: fixedSummary ?? AlertRenderer.oneLine(summary.filled(name: name, url: url)))
+            subject: fixedSubject ?? AlertRenderer.oneLine(subject.filled(values)),
+            text: text.filled(values),
+            html: needsEscaping ? html.filled(values.htmlEscaped) : html.pieces[0],
+            summary: fixedSummary ?? AlertRenderer.oneLine(summary.filled(values)))
     }
 
     /// The placeholder starting at `index`, and its length in octets.
     private static func placeholder(in octets: UnsafeBufferPointer<UInt8>, at index: Int) -> (Slot, Int)? {
-        for (slot, placeholder) in [(Slot.name, nameOctets), (.url, urlOctets)] {
+        for (slot, placeholder) in [(Slot.name, nameOctets), (.url, urlOctets), (.preferences, preferencesOctets)] {
             let end = index + placeholder.count
             if end <= octets.count, placeholder.elementsEqual(UnsafeBufferPointer(rebasing: octets[index..<end])) {
                 return (slot, placeholder.count)

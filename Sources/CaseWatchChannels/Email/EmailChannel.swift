@@ -30,13 +30,15 @@ package struct EmailChannel: AlertChannel {
     {
         guard let address = subscriber.email else { return nil }
         let unsubscribeURL = context.links.unsubscribeURL(for: subscriber.id)
+        let preferencesURL = context.links.preferencesURL(for: subscriber.id)
         let alert: RenderedAlert
         var bodies: BodyEncodingCache?
         if let stenciled = context.rendering?.alert(for: subscriber, unsubscribeURL: unsubscribeURL,
-                                                    companions: context.companions) {
+                                                    preferencesURL: preferencesURL, companions: context.companions) {
             (alert, bodies) = (stenciled.alert, stenciled.bodies)
         } else {
-            alert = context.renderer.render(event, for: subscriber, unsubscribeURL: unsubscribeURL, now: context.now,
+            alert = context.renderer.render(event, for: subscriber, unsubscribeURL: unsubscribeURL,
+                                            preferencesURL: preferencesURL, now: context.now,
                                             companions: context.companions)
         }
         context.renderedSummary = alert.summary
@@ -55,7 +57,8 @@ package struct EmailChannel: AlertChannel {
     {
         guard let address = subscriber.email, !events.isEmpty else { return nil }
         let unsubscribeURL = links.unsubscribeURL(for: subscriber.id)
-        let alert = renderer.renderDigest(events, for: subscriber, unsubscribeURL: unsubscribeURL, start: start, end: slot)
+        let alert = renderer.renderDigest(events, for: subscriber, unsubscribeURL: unsubscribeURL,
+                                          preferencesURL: links.preferencesURL(for: subscriber.id), start: start, end: slot)
         let stamp = Timestamp.iso8601(slot)
         let slotTag = stamp.filter { $0.isNumber }
         let messageID = "digest.\(slotTag).\(subscriber.id)@\(composer.domain)"

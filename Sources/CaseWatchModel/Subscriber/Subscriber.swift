@@ -23,6 +23,8 @@ package struct Subscriber: Sendable, Hashable {
     package var sourcesPolicy: SourcesPolicy
     /// The file it was read from, for messages.
     package var file: String
+    /// The subscriber paused every alert until then (the preference page).
+    package var pausedUntil: Date?
 
     package init(
         id: String, name: String, language: Language = .en, email: String? = nil, webhook: WebhookEndpoint? = nil,
@@ -104,6 +106,8 @@ package struct SubscriberFilter: Sendable, Hashable {
     package var statuses: [CaseStatus]?
     package var cases: [String]?
     package var tags: [String]?
+    /// Cases the subscriber chose to stop following (the preference page): their events do not match.
+    package var unfollowed: Set<String> = []
 
     package init(
         countries: [String]? = nil, types: [CaseType]? = nil, events: [EventType]? = nil,

@@ -9,6 +9,8 @@ package enum Router {
                                recipients: [String: Set<String>] = [:]) -> [Route]
     {
         subscribers.compactMap { subscriber in
+            // A subscriber who paused their alerts gets none of what is detected before the pause ends.
+            if let until = subscriber.pausedUntil, event.detectedAt < until { return nil }
             let reasons: [String]
             if event.type == .corrected {
                 guard let original = event.change.corrects, recipients[original]?.contains(subscriber.id) == true else {
@@ -44,7 +46,8 @@ package enum Router {
         let statuses: [CaseStatus]? = event.change.step.map { step in
             [step.status] + step.effects + [legalCase.status]
         }
-        guard check("countries", filter.countries, [legalCase.country], { $0 }),
+        guard !filter.unfollowed.contains(legalCase.id),
+              check("countries", filter.countries, [legalCase.country], { $0 }),
               check("types", filter.types, [legalCase.type], \.rawValue),
               check("events", filter.events, [event.type], \.rawValue),
               statuses.map({ check("statuses", filter.statuses, $0, \.rawValue) }) ?? true,
