@@ -16,6 +16,9 @@ package struct AlertPlanner: Sendable {
     package var recipients: [String: Set<String>] = [:]
     package let channels: ChannelRegistry
     package let links: SubscriberLinks
+    /// `delivery.hold`: an event's alerts are not sent before this long after it was detected (reminders, which no
+    /// edit makes, are not held; nor are replays, which an operator asks for).
+    package var hold: TimeInterval = 0
     /// Told when a subscriber's own webhook template fails for an event (the standard body goes instead).
     package var templateFailure: (@Sendable (_ subscriberID: String, _ reason: String) -> Void)?
 
@@ -112,8 +115,11 @@ package struct AlertPlanner: Sendable {
             if holdingDigests, id == .email, route.subscriber.delivery == .digest { continue }
             if skippingMail, id == .email { continue }  // carried by the case's first e-mail of this plan
             guard let channel = channels[id],
-                  let draft = try channel.compose(event, for: route.subscriber, in: &context)
+                  var draft = try channel.compose(event, for: route.subscriber, in: &context)
             else { continue }
+            if hold > 0, !event.type.isReminder, context.generation == 0 {
+                draft.dueAt = event.detectedAt.addingTimeInterval(hold)
+            }
             drafts.append(draft)
         }
     }

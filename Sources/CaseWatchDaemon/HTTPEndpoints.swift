@@ -42,7 +42,7 @@ struct HTTPEndpoints: Sendable {
         router.get("/feed.atom") { request, _ in
             let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) } ?? .en
             let (configuration, inputs) = await live.snapshot()
-            let events = try await store.recentEvents(limit: 100)
+            let events = try await store.recentEvents(limit: 100).filter { $0.withdrawal == nil }
             let xml = AtomFeed.document(events: events, renderer: AlertRenderer(templates: inputs.templates),
                                         language: language, baseURL: configuration.http.baseURL, now: Date())
             return Self.response(.ok, "application/atom+xml; charset=utf-8", xml)

@@ -25,11 +25,9 @@ extension SQLiteStateStore {
     package func events(afterSeq seq: Int64) async throws -> [(seq: Int64, event: CaseEvent)] {
         try await read { db in
             let decoder = JSONDecoder.caseWatch
-            return try Row.fetchAll(db, sql: "SELECT seq, json FROM event WHERE seq > ? ORDER BY seq", arguments: [seq])
-                .map { row in
-                    let json: Data = row[1]
-                    return (row[0], try decoder.decode(CaseEvent.self, from: json))
-                }
+            return try Row.fetchAll(db, sql: "SELECT json, withdraw_reason, seq FROM event WHERE seq > ? ORDER BY seq",
+                                    arguments: [seq])
+                .map { row in (row[2], try Self.event(from: row, decoder)) }
         }
     }
 

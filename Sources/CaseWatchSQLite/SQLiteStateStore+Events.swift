@@ -18,23 +18,29 @@ extension SQLiteStateStore {
             arguments.append(since.description)
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT json FROM event \(filter) ORDER BY seq"
+        let sql = "SELECT json, withdraw_reason FROM event \(filter) ORDER BY seq"
         let statementArguments = StatementArguments(arguments)
         return try await read { db in
             let decoder = JSONDecoder.caseWatch
-            return try Data.fetchAll(db, sql: sql, arguments: statementArguments).map {
-                try decoder.decode(CaseEvent.self, from: $0)
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { try Self.event(from: $0, decoder) }
         }
     }
 
     /// One recorded event.
     package func event(id: String) async throws -> CaseEvent? {
         try await read { db in
-            try Data.fetchOne(db, sql: "SELECT json FROM event WHERE id = ?", arguments: [id]).map {
-                try JSONDecoder.caseWatch.decode(CaseEvent.self, from: $0)
+            try Row.fetchOne(db, sql: "SELECT json, withdraw_reason FROM event WHERE id = ?", arguments: [id]).map {
+                try Self.event(from: $0, JSONDecoder.caseWatch)
             }
         }
+    }
+
+    /// An event from a row of (json, withdraw_reason).
+    static func event(from row: Row, _ decoder: JSONDecoder) throws -> CaseEvent {
+        let json: Data = row[0]
+        var event = try decoder.decode(CaseEvent.self, from: json)
+        event.withdrawal = row[1]
+        return event
     }
 
     /// Which of these event ids are recorded already.
@@ -53,8 +59,9 @@ extension SQLiteStateStore {
     package func recentEvents(limit: Int) async throws -> [CaseEvent] {
         try await read { db in
             let decoder = JSONDecoder.caseWatch
-            return try Data.fetchAll(db, sql: "SELECT json FROM event ORDER BY seq DESC LIMIT ?", arguments: [limit])
-                .map { try decoder.decode(CaseEvent.self, from: $0) }
+            return try Row.fetchAll(db, sql: "SELECT json, withdraw_reason FROM event ORDER BY seq DESC LIMIT ?",
+                                    arguments: [limit])
+                .map { try Self.event(from: $0, decoder) }
         }
     }
 
@@ -65,11 +72,11 @@ extension SQLiteStateStore {
             var events: [String: [CaseEvent]] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchCursor(db, sql: "SELECT case_id, json FROM event WHERE case_id IN (\(marks)) ORDER BY seq",
-                                               arguments: StatementArguments(Array(chunk)))
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT json, withdraw_reason, case_id FROM event WHERE case_id IN (\(marks)) ORDER BY seq
+                    """, arguments: StatementArguments(Array(chunk)))
                 while let row = try rows.next() {
-                    let json: Data = row[1]
-                    events[row[0], default: []].append(try decoder.decode(CaseEvent.self, from: json))
+                    events[row[2], default: []].append(try Self.event(from: row, decoder))
                 }
             }
             return events.mapValues(CaseAnnouncements.init(events:))

@@ -78,6 +78,7 @@ extension SQLiteStateStore {
         let (registrySize, startedAt, finishedAt) = (detection.registrySize, detection.startedAt, detection.finishedAt)
         let encoder = JSONEncoder.caseWatch
         let encoded = try diff.events.map { (event: $0, json: try encoder.encode($0)) }
+        let priors = try detection.priors.compactMapValues { prior in try prior.map { try encoder.encode($0) } }
         let now = Timestamp.iso8601(finishedAt)
         return try await write { db in
             let upsert = try db.cachedStatement(sql: """
@@ -99,14 +100,19 @@ extension SQLiteStateStore {
                 try delete.execute(arguments: [id])
             }
             let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO event (id, type, case_id, occurred_on, detected_at, json)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO event (id, type, case_id, occurred_on, detected_at, json, has_prior, prior_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var recorded: [CaseEvent] = []
             for (event, json) in encoded {
+                let prior = detection.priors[event.caseID]
                 try insert.execute(arguments: [event.id, event.type.rawValue, event.caseID,
-                                               event.occurredOn?.description, Timestamp.iso8601(event.detectedAt), json])
+                                               event.occurredOn?.description, Timestamp.iso8601(event.detectedAt), json,
+                                               prior == nil ? 0 : 1, try priors[event.caseID].map { Data($0) }])
                 if db.changesCount > 0 { recorded.append(event) }
+            }
+            for (eventID, reason) in detection.withdrawals.sorted(by: { $0.key < $1.key }) {
+                _ = try Self.withdraw(eventID: eventID, reason: reason, now: finishedAt, in: db)
             }
             let deliveries = try plan.map { plan in
                 try Self.enqueue(now: finishedAt, streaming: { enqueue in try plan(recorded, enqueue) }, in: db)

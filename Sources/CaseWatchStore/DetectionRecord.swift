@@ -13,6 +13,11 @@ package struct DetectionRecord: Sendable {
     package var registrySize: Int
     package var startedAt: Date
     package var finishedAt: Date
+    /// With `delivery.hold`: each case with new events, as it stood before them (nil: it is new), kept with the
+    /// events so that an edit undone within the hold can be recognised.
+    package var priors: [String: LegalCase?] = [:]
+    /// Events withdrawn in the same transaction, with the reason.
+    package var withdrawals: [String: String] = [:]
 
     package init(
         diff: RegistryDiff,

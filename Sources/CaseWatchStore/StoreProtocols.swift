@@ -104,6 +104,30 @@ package protocol SuppressionStore: Sendable {
     func liftOptOut(channel: ChannelID, address: String, kinds: Set<OptOut.Kind>) async throws -> Bool
 }
 
+/// An event whose alerts have not left yet, with the case as it stood before it.
+package struct HeldEvent: Sendable {
+    package var event: CaseEvent
+    /// The case before the event (nil: the event added it); unknown when the event was recorded without a hold.
+    package var prior: LegalCase?
+    package var priorKnown: Bool
+
+    package init(event: CaseEvent, prior: LegalCase?, priorKnown: Bool) {
+        self.event = event
+        self.prior = prior
+        self.priorKnown = priorKnown
+    }
+}
+
+/// The hold window and withdrawals: events whose alerts have not left can still be taken back.
+package protocol HoldStore: Sendable {
+    /// The events of `caseIDs` detected at or after `since`, not withdrawn and not reminders, none of whose entries
+    /// has been attempted yet; oldest first, by case.
+    func heldEvents(caseIDs: [String], since: Date) async throws -> [String: [HeldEvent]]
+    /// Withdraws `eventIDs`: their entries not yet sent (pending, retrying) become `withdrawn` with `reason`, and the
+    /// events are marked withdrawn. Returns how many entries were withdrawn; unknown ids are ignored.
+    func withdraw(eventIDs: [String], reason: String, now: Date) async throws -> Int
+}
+
 /// An endpoint: an address on a channel.
 package struct ChannelAddress: Sendable, Hashable, Codable {
     package var channel: ChannelID
@@ -178,7 +202,7 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore, PrivacyStore
+    SettingStore, PrivacyStore, HoldStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

@@ -5,6 +5,40 @@ import Foundation
 
 extension StoreConformance {
     static let detectionChecks: [Check] = [
+        Check(name: "held events: unsent ones come back with the case as it was; an attempt or a withdrawal ends the hold") { store in
+            let diff = try await Fixture.firstDiff([Fixture.legalCase("a"), Fixture.legalCase("b")])
+            var detection = DetectionRecord(
+                diff: diff, plan: { events, enqueue in try enqueue(events.map { Fixture.webhook("s", event: $0.id) }) },
+                registrySize: 2, startedAt: Fixture.now, finishedAt: Fixture.now)
+            let newCase: LegalCase? = nil
+            detection.priors = ["a": Fixture.legalCase("a", status: .reported), "b": newCase]
+            _ = try await store.record(detection)
+            let since = Fixture.now.addingTimeInterval(-600)
+            var held = try await store.heldEvents(caseIDs: ["a", "b", "c"], since: since)
+            try expectEqual(held.keys.sorted(), ["a", "b"], "both held")
+            try expectEqual(held["a"]?.first?.prior, Fixture.legalCase("a", status: .reported), "the case before")
+            try expect(held["b"]?.first?.priorKnown == true && held["b"]?.first?.prior == nil, "a new case")
+            try expect(try await store.heldEvents(caseIDs: ["a"], since: Fixture.now.addingTimeInterval(1)).isEmpty,
+                       "outside the window")
+            // An attempt (even a failed one) means the alert may have left.
+            let jobs = try claimAll(store, at: Fixture.now)
+            let job = try require(jobs.first { $0.draft.eventID == held["a"]?.first?.event.id }, "a's entry")
+            try store.claims(dueAt: Fixture.now, owner: "conformance").complete([
+                Fixture.attempt(job, .retryable(reason: "HTTP 500")),
+            ])
+            held = try await store.heldEvents(caseIDs: ["a", "b"], since: since)
+            try expectEqual(held.keys.sorted(), ["b"], "a's alert was attempted")
+            let eventID = try require(held["b"]?.first?.event.id, "b's event")
+            try expectEqual(try await store.withdraw(eventIDs: [eventID, "evt_unknown"], reason: "undone", now: Fixture.now),
+                            1, "one entry withdrawn")
+            try expect(try await store.heldEvents(caseIDs: ["b"], since: since).isEmpty, "withdrawn is not held")
+            try expectEqual(try await store.event(id: eventID)?.withdrawal, "undone", "the event says so")
+            let entries = try await store.outboxEntries(eventID: eventID, generation: 0)
+            try expectEqual(entries.map(\.state), [.withdrawn], "kept, withdrawn")
+            try expectEqual(entries.first?.lastError, "withdrawn: undone", "with the reason")
+            try expect(try claimAll(store, at: Fixture.now.addingTimeInterval(60)).allSatisfy { $0.draft.eventID != eventID },
+                       "never handed out")
+        },
         Check(name: "a detection records snapshots, events once, the entries its plan makes, and the cycle") { store in
             var diff = try await Fixture.firstDiff([Fixture.legalCase("a"), Fixture.legalCase("b")])
             for index in diff.upserts.indices { diff.upserts[index].source = "registry/\(diff.upserts[index].id).yaml" }

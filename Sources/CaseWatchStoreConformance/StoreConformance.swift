@@ -38,6 +38,12 @@ func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String, line:
     if actual != expected { throw ConformanceFailure(message: "\(what): \(actual), expected \(expected)", line: line) }
 }
 
+/// The value, or a ``ConformanceFailure`` naming `what` is missing.
+func require<T>(_ value: T?, _ what: String, line: Int = #line) throws -> T {
+    guard let value else { throw ConformanceFailure(message: "\(what): missing", line: line) }
+    return value
+}
+
 /// Values the checks share.
 enum Fixture {
     static let now = Date(timeIntervalSince1970: 1_764_240_000)

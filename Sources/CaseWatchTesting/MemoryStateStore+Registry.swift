@@ -104,7 +104,11 @@ extension MemoryStateStore {
             for event in diff.events where !state.eventIDs.contains(event.id) {
                 state.events.append((Int64(state.events.count + 1), event))
                 state.eventIDs.insert(event.id)
+                if let prior = detection.priors[event.caseID] { state.priors[event.id] = prior }
                 recorded.append(event)
+            }
+            for (eventID, reason) in detection.withdrawals {
+                _ = state.withdraw(eventID: eventID, reason: reason, now: detection.finishedAt)
             }
             var deliveries = 0
             if let plan = detection.plan {

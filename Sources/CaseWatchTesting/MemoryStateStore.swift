@@ -83,6 +83,8 @@ struct MemoryState {
 
     var snapshots: [String: Snapshot] = [:]
     var events: [(seq: Int64, event: CaseEvent)] = []
+    /// For events recorded with a hold: the case as it stood before each (nil: the event added it).
+    var priors: [String: LegalCase?] = [:]
     var eventIDs: Set<String> = []
     var sources: [String: SourceRow] = [:]
     var cycles: [DispatcherStatus.Cycle] = []

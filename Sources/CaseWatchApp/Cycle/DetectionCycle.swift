@@ -17,11 +17,11 @@ import Metrics
 /// planned).
 package struct DetectionCycle: Sendable {
     package let configuration: Configuration
-    package let store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore
+    package let store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore & HoldStore
     package let planner: AlertPlanner
     package let logger: Logger
 
-    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore,
+    package init(configuration: Configuration, store: any RegistryState & EventLog & SuppressionStore & DeliveryLog & SettingStore & HoldStore,
                  planner: AlertPlanner, logger: Logger) {
         self.configuration = configuration
         self.store = store
@@ -57,6 +57,9 @@ package struct DetectionCycle: Sendable {
         let warnings = try acceptLoad(load)
         var diff = try await detectChanges(load, recorded: recorded, owners: owners, now: now)
         let retractions = try checkRemovals(diff, recorded: recorded, load: load, accepted: accepted)
+        let synced = try await store.hasSynced()
+        let announce = configuration.registry.initialSync == .announce || synced
+        let settlement = try await settleHeld(&diff, announce: announce, now: now)
         diff.events += try await remindersDue(load, now: now)
         let registrySize = recorded.untouched
             ? try await store.caseCount() : load.cases.count + owners.frozen.count
@@ -72,7 +75,7 @@ package struct DetectionCycle: Sendable {
                           deliveries: drafts.count, deliveryLines: drafts.map(\.summaryLine), warnings: warnings)
         }
         let (events, deliveries) = try await record(diff, load: load, planner: planner, suppressions: suppressions,
-                                                    registrySize: registrySize, now: now)
+                                                    registrySize: registrySize, settlement: settlement, now: now)
         try await spendAcceptances(retractions)
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings)
@@ -194,7 +197,8 @@ package struct DetectionCycle: Sendable {
     /// Records the detection and the entries of its new events in one transaction; rendering streams into it,
     /// chunk by chunk.
     private func record(_ diff: RegistryDiff, load: RegistryLoad, planner: AlertPlanner, suppressions: Suppressions,
-                        registrySize: Int, now: Date) async throws -> (events: [CaseEvent], deliveries: Int)
+                        registrySize: Int, settlement: HoldSettlement, now: Date)
+        async throws -> (events: [CaseEvent], deliveries: Int)
     {
         var planner = planner
         let logger = logger
@@ -203,14 +207,15 @@ package struct DetectionCycle: Sendable {
                          metadata: ["subscriber.id": "\(subscriberID)", "reason": "\(reason)"])
         }
         let plan = planner
-        let (recorded, deliveries) = try await planSafely {
-            try await store.record(DetectionRecord(
-                diff: diff,
-                plan: { events, enqueue in
-                    try plan.drafts(for: events, suppressions: suppressions, now: now, chunkSize: 1000, enqueue)
-                },
-                readings: load.readings, registrySize: registrySize, startedAt: now, finishedAt: Date()))
-        }
+        var detection = DetectionRecord(
+            diff: diff,
+            plan: { events, enqueue in
+                try plan.drafts(for: events, suppressions: suppressions, now: now, chunkSize: 1000, enqueue)
+            },
+            readings: load.readings, registrySize: registrySize, startedAt: now, finishedAt: Date())
+        detection.priors = settlement.priors
+        detection.withdrawals = settlement.withdrawals
+        let (recorded, deliveries) = try await planSafely { try await store.record(detection) }
         for event in recorded {
             Counter(label: "casewatch_events_detected_total", dimensions: [("type", event.type.rawValue)]).increment()
         }

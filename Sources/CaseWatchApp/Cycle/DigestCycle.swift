@@ -30,7 +30,7 @@ package struct DigestCycle: Sendable {
             guard let slot = DigestSchedule.dueSlot(schedule, timeZone: subscriber.timeZone, state: state, now: now)
             else { continue }
             let recorded = try await store.events(afterSeq: state.lastEventSeq)
-            let events = recorded.map(\.event).filter { Router.match($0, subscriber.filter) != nil }
+            let events = recorded.map(\.event).filter { $0.withdrawal == nil && Router.match($0, subscriber.filter) != nil }
             let draft = try planner.digestDraft(for: subscriber, events: events, start: state.lastSlotAt, slot: slot)
             let next = DigestState(subscriberID: subscriber.id, lastSlotAt: slot,
                                    lastEventSeq: recorded.last?.seq ?? state.lastEventSeq)

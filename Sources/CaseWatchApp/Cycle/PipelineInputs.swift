@@ -82,10 +82,12 @@ package struct PipelineInputs: Sendable {
     {
         let links = SubscriberLinks(tokens: UnsubscribeToken(keys: try await Self.linkKeys(configuration, store, environment)),
                                     baseURL: configuration.http.baseURL)
-        return AlertPlanner(
+        var planner = AlertPlanner(
             subscribers: try await Self.withPreferences(subscribers, store: store), renderer: AlertRenderer(templates: templates, facts: RenderingFacts(gazetteer: gazetteer)),
             channels: try channels ?? configuration.channels(environment: environment, composer: composer, delivering: false),
             links: links)
+        planner.hold = configuration.delivery.hold
+        return planner
     }
 
     /// `subscribers` with the choices each made on the preference page over its file's settings.

@@ -16,6 +16,8 @@ package struct CaseEvent: Sendable, Hashable, Codable {
     package var change: CaseChange
     /// The case as it stands after the change (for `case.removed`: as it was last seen).
     package var snapshot: LegalCase
+    /// Why the event was withdrawn before its alerts left, when it was (kept by the store, not part of the event).
+    package var withdrawal: String?
 
     /// - Parameter previousEventID: the id of the case's event before this one (detected changes only; reminders
     ///   are identified by their content alone).

@@ -105,7 +105,9 @@ package struct CaseAnnouncements: Sendable, Equatable {
         self.init()
         for event in events where !event.type.isReminder {
             lastEventID = event.id
-            guard let step = event.change.step else { continue }
+            // A withdrawn event still counts in the chain (a change made again is a new event), but its alert never
+            // left: its step is not announced.
+            guard let step = event.change.step, event.withdrawal == nil else { continue }
             switch event.type {
             case .corrected:
                 // The corrected version now stands for the original announcement.

@@ -38,6 +38,10 @@ extension SQLiteMigration {
                 reason TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
+            ALTER TABLE event ADD COLUMN has_prior INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE event ADD COLUMN prior_json BLOB;
+            ALTER TABLE event ADD COLUMN withdrawn_at TEXT;
+            ALTER TABLE event ADD COLUMN withdraw_reason TEXT;
             ALTER TABLE outbox ADD COLUMN deferrals INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE outbox ADD COLUMN first_due_at REAL;
             UPDATE outbox SET first_due_at = CASE state WHEN 'pending' THEN next_attempt_at

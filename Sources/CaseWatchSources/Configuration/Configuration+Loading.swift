@@ -141,6 +141,7 @@ extension Configuration.Delivery {
     fileprivate mutating func read(_ fields: inout MapReader) {
         if let value = fields.int("concurrency", in: 1...256) { concurrency = value }
         if let value = fields.durations("retry", in: 0.1...(30 * 86400)) { retry = value }
+        if let value = fields.duration("hold", in: 0...(7 * 86400)) { hold = value }
     }
 }
 

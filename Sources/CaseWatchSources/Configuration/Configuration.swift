@@ -95,6 +95,8 @@ package struct Configuration: Sendable {
     package struct Delivery: Sendable {
         package var concurrency: Int = 8
         package var retry: [TimeInterval] = [5, 300, 1800, 7200, 18000, 36000, 36000]
+        /// An event's alerts wait this long after detection, so an edit undone meanwhile sends nothing.
+        package var hold: TimeInterval = 0
     }
 
     package struct Schedule: Sendable {
