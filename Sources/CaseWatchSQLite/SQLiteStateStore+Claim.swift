@@ -34,17 +34,24 @@ extension SQLiteStateStore {
         // The queue index holds only entries waiting to be sent, in order: a claim reads `limit` rows of it from
         // the cursor on, however many delivered entries the outbox keeps. (The entries before the cursor still in
         // it are the few in flight, their outcomes not recorded yet.)
+        // Silences active now; only when there are any does a claim look up each entry's event (case and type).
+        let silences = try silences(activeAt: now, in: db)
         let due = try db.cachedStatement(sql: """
             SELECT o.id, o.event_id, o.subscriber_id, o.channel, o.generation, o.recipient, o.message_id,
-                o.secret_env, o.attempts, s.reason AS suppressed, o.next_attempt_at, o.deferrals, o.first_due_at
+                o.secret_env, o.attempts, s.reason AS suppressed, o.next_attempt_at, o.deferrals, o.first_due_at,
+                \(silences.isEmpty ? "NULL, NULL" : "e.case_id, e.type")
             FROM outbox o INDEXED BY outbox_queue
             LEFT JOIN optout s ON s.channel = o.channel
                 AND s.address = CASE o.channel WHEN 'email' THEN lower(o.recipient) ELSE o.recipient END
+            \(silences.isEmpty ? "" : "LEFT JOIN event e ON e.id = o.event_id")
             WHERE o.state IN ('pending', 'retrying') AND o.next_attempt_at <= ? AND (o.next_attempt_at, o.id) > (?, ?)
             ORDER BY o.next_attempt_at, o.id LIMIT ?
             """)
         let settle = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'dead', updated_at = ?, last_error = 'not sent: ' || ? WHERE id = ?
+            """)
+        let silence = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'silenced', updated_at = ?, last_error = ? WHERE id = ?
             """)
         let stamp = Timestamp.iso8601(now)
         var cursor = start
@@ -57,6 +64,10 @@ extension SQLiteStateStore {
             for row in rows {
                 if let reason: String = row[Due.suppressed] {
                     try settle.execute(arguments: [stamp, reason, row[Due.id] as Int64])
+                } else if let match = silences.first(where: {
+                    $0.matches(caseID: row[Due.caseID], type: row[Due.type], subscriberID: row[Due.subscriberID])
+                }) {
+                    try silence.execute(arguments: [stamp, match.note, row[Due.id] as Int64])
                 } else {
                     waiting.append(row)
                 }
@@ -128,7 +139,8 @@ extension SQLiteStateStore {
     /// The columns of the due-entries query, by position (cheaper than by name, once per claimed row).
     private enum Due {
         static let id = 0, eventID = 1, subscriberID = 2, channel = 3, generation = 4, recipient = 5, messageID = 6,
-            secretEnv = 7, attempts = 8, suppressed = 9, nextAttemptAt = 10, deferrals = 11, firstDueAt = 12
+            secretEnv = 7, attempts = 8, suppressed = 9, nextAttemptAt = 10, deferrals = 11, firstDueAt = 12,
+            caseID = 13, type = 14
     }
 }
 

@@ -128,6 +128,16 @@ package protocol HoldStore: Sendable {
     func withdraw(eventIDs: [String], reason: String, now: Date) async throws -> Int
 }
 
+/// Silences, shared by every process on the store (cron and the daemon alike).
+package protocol SilenceStore: Sendable {
+    func addSilence(matcher: Silence.Matcher, value: String, until: Date, reason: String, now: Date) async throws
+        -> Silence
+    /// Every silence, newest first; only those active at `moment` when it is given.
+    func silences(activeAt moment: Date?) async throws -> [Silence]
+    /// Ends a silence now; false when there is no such silence or it had ended.
+    func expireSilence(id: Int64, now: Date) async throws -> Bool
+}
+
 /// An endpoint: an address on a channel.
 package struct ChannelAddress: Sendable, Hashable, Codable {
     package var channel: ChannelID
@@ -202,7 +212,7 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore, PrivacyStore, HoldStore
+    SettingStore, PrivacyStore, HoldStore, SilenceStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

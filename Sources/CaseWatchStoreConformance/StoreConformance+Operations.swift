@@ -62,6 +62,29 @@ extension StoreConformance {
                        "nothing to lift")
             try expect(try await store.optOuts().isEmpty, "gone")
         },
+        Check(name: "silences: a matching entry is kept as silenced with the reason; an expired silence matches no more") { store in
+            let silence = try await store.addSilence(matcher: .subscriber, value: "a",
+                                                     until: Fixture.now.addingTimeInterval(3600), reason: "on leave",
+                                                     now: Fixture.now)
+            _ = try await store.addSilence(matcher: .type, value: "case.removed", until: Fixture.now.addingTimeInterval(-1),
+                                           reason: "over", now: Fixture.now.addingTimeInterval(-60))
+            try expectEqual(try await store.silences(activeAt: Fixture.now).map(\.id), [silence.id], "the active one")
+            try expectEqual(try await store.silences(activeAt: nil).count, 2, "all")
+            try await store.enqueue([Fixture.webhook("a"), Fixture.webhook("b")], now: Fixture.now)
+            let jobs = try claimAll(store, at: Fixture.now)
+            try expectEqual(jobs.map(\.draft.subscriberID), ["b"], "b only")
+            try store.claims(dueAt: Fixture.now, owner: "conformance").complete(
+                jobs.map { Fixture.attempt($0, .delivered(detail: "HTTP 204")) })
+            let silenced = try await store.outboxEntries(states: [.silenced], limit: 10)
+            try expectEqual(silenced.map(\.subscriberID), ["a"], "a's entry kept")
+            try expect(silenced.first?.lastError?.hasSuffix(": on leave") == true, "with the reason")
+            try expect(try await store.expireSilence(id: silence.id, now: Fixture.now), "expired")
+            try expect(!(try await store.expireSilence(id: silence.id, now: Fixture.now)), "once")
+            try expect(try await store.silences(activeAt: Fixture.now).isEmpty, "none active")
+            let entry = try require(silenced.first, "the silenced entry")
+            _ = try await store.requeue(outboxID: entry.id, now: Fixture.now)
+            try expectEqual(try claimAll(store, at: Fixture.now).map(\.draft.subscriberID), ["a"], "replayed")
+        },
         Check(name: "erase: a person's entries, attempts and opt-outs go; the address stays unsubscribed as a hash") { store in
             try await store.enqueue([Fixture.email("p"), Fixture.email("p", event: "evt_2"), Fixture.email("q")],
                                     now: Fixture.now)

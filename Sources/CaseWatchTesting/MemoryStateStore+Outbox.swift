@@ -129,6 +129,16 @@ extension MemoryState {
                 entries[entry.id]?.updatedAt = Timestamp.iso8601(cutoff)
                 continue
             }
+            let event = events.first { $0.event.id == entry.draft.eventID }?.event
+            if let silence = silences.reversed().first(where: {
+                $0.isActive(at: cutoff) && $0.matches(caseID: event?.caseID, type: event?.type.rawValue,
+                                                      subscriberID: entry.draft.subscriberID)
+            }) {
+                entries[entry.id]?.state = .silenced
+                entries[entry.id]?.lastError = silence.note
+                entries[entry.id]?.updatedAt = Timestamp.iso8601(cutoff)
+                continue
+            }
             jobs.append(DeliveryJob(outboxID: entry.id, draft: entry.draft, attempts: entry.attempts,
                                     deferrals: entry.deferrals, firstDueAt: entry.firstDueAt))
         }

@@ -94,6 +94,7 @@ struct MemoryState {
     var nextEntryID: Int64 = 1
     var attempts: [Int64: [DeliveryAttempt]] = [:]
     var optOuts: [OptOutKey: OptOut] = [:]
+    var silences: [Silence] = []
     var digests: [String: DigestState] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).

@@ -33,7 +33,7 @@ extension MapReader {
 }
 
 /// Durations as operators write them in YAML.
-enum DurationText {
+package enum DurationText {
     static func format(_ seconds: Double) -> String {
         for (unit, size) in [("d", 86400.0), ("h", 3600), ("m", 60), ("s", 1)] where seconds >= size
             && seconds.truncatingRemainder(dividingBy: size) == 0
@@ -43,7 +43,7 @@ enum DurationText {
         return "\(Int(seconds * 1000))ms"
     }
 
-    static func seconds(_ text: String) -> Double? {
+    package static func seconds(_ text: String) -> Double? {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for unit in units where text.hasSuffix(unit.suffix) {
             guard let value = Double(text.dropLast(unit.suffix.count)), value >= 0, value.isFinite else { return nil }

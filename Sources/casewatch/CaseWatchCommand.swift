@@ -12,7 +12,7 @@ struct CaseWatchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CheckCommand.self, RunCommand.self, EventsCommand.self, OutboxCommand.self, PreviewCommand.self,
-            ServeCommand.self, SourcesCommand.self, StatusCommand.self, SubscribersCommand.self,
+            ServeCommand.self, SilenceCommand.self, SourcesCommand.self, StatusCommand.self, SubscribersCommand.self,
         ]
     )
 }

@@ -39,12 +39,12 @@ struct OutboxCommand: AsyncParsableCommand {
 
         @OptionGroup var options: GlobalOptions
         @Flag(name: .long, help: "One JSON object per line.") var json = false
-        @Option(name: .long, help: "Only entries in this state (pending, delivered, retrying, dead).")
+        @Option(name: .long, help: "Only entries in this state (pending, delivered, retrying, dead, withdrawn, silenced).")
         var state: String?
 
         func validate() throws {
             if let state, OutboxState(rawValue: state) == nil {
-                throw ValidationError("--state \(state) is not one of pending, delivered, retrying, dead")
+                throw ValidationError("--state \(state) is not one of \(OutboxState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
