@@ -129,6 +129,14 @@ package struct AlertPlanner: Sendable {
                        templateFailure: templateFailure)
     }
 
+    /// An e-mail to the operator, when e-mail is configured.
+    package func operatorNotice(to address: String, subject: String, text: String, id: String, date: Date) throws
+        -> OutboxDraft?
+    {
+        guard let email = channels[.email] as? EmailChannel else { return nil }
+        return try email.operatorNotice(to: address, subject: subject, text: text, id: id, date: date)
+    }
+
     /// The digest e-mail of `subscriber` for the slot at `slot`, holding `events` since `start`.
     package func digestDraft(for subscriber: Subscriber, events: [CaseEvent], start: Date, slot: Date) throws
         -> OutboxDraft?

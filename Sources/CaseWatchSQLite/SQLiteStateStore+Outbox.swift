@@ -117,6 +117,25 @@ extension SQLiteStateStore {
         }
         try log.execute(arguments: StatementArguments(logValues))
         try update.execute(arguments: StatementArguments(updateValues))
+        // Each endpoint's health: since when it has failed without a success in between.
+        let failing = try db.cachedStatement(sql: """
+            INSERT INTO endpoint_health (channel, address, subscriber_id, failing_since, last_failure) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (channel, address) DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since),
+                last_failure = excluded.last_failure, subscriber_id = excluded.subscriber_id
+            """)
+        let healthy = try db.cachedStatement(sql: """
+            UPDATE endpoint_health SET failing_since = NULL WHERE channel = ? AND address = ? AND failing_since IS NOT NULL
+            """)
+        for attempt in attempts {
+            let draft = attempt.job.draft
+            let address = EndpointAddress.normalized(draft.recipient, channel: draft.channel)
+            if case .delivered = attempt.outcome {
+                try healthy.execute(arguments: [draft.channel.rawValue, address])
+            } else {
+                try failing.execute(arguments: [draft.channel.rawValue, address, draft.subscriberID,
+                                                attempt.startedAt.timeIntervalSince1970, attempt.outcome.detail])
+            }
+        }
         let optOut = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO optout (channel, address, kind, reason, detail, subscriber_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)

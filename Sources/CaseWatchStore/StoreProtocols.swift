@@ -138,6 +138,27 @@ package protocol SilenceStore: Sendable {
     func expireSilence(id: Int64, now: Date) async throws -> Bool
 }
 
+/// An endpoint that has failed without a success since `failingSince`.
+package struct FailingEndpoint: Sendable, Equatable {
+    package var endpoint: ChannelAddress
+    package var subscriberID: String?
+    package var failingSince: Date
+    package var lastFailure: String?
+
+    package init(endpoint: ChannelAddress, subscriberID: String?, failingSince: Date, lastFailure: String?) {
+        self.endpoint = endpoint
+        self.subscriberID = subscriberID
+        self.failingSince = failingSince
+        self.lastFailure = lastFailure
+    }
+}
+
+/// Endpoints that keep failing (`delivery.disable_after`).
+package protocol EndpointHealthStore: Sendable {
+    /// Endpoints failing, with no success, since `cutoff` or earlier, and not switched off yet.
+    func endpointsFailing(since cutoff: Date) async throws -> [FailingEndpoint]
+}
+
 /// An endpoint: an address on a channel.
 package struct ChannelAddress: Sendable, Hashable, Codable {
     package var channel: ChannelID
@@ -177,6 +198,32 @@ package protocol PrivacyStore: Sendable {
     /// a salted hash (an `erased` opt-out), so that an erased address stays unsubscribed. The freed space is
     /// overwritten and the file compacted, so the address is not left in free pages.
     func erase(subscriberID: String, addresses: Set<ChannelAddress>, now: Date) async throws -> EraseReport
+    /// `retention`: the rendered messages and attempts of entries delivered before `cutoff`, the stored lines no
+    /// entry uses any more, and the rows of sources no longer configured, in batches of `batchSize` entries, each
+    /// its own short transaction, at most `maxBatches` of them. The entries themselves (event, subscriber,
+    /// Message-ID) stay: threading a correction under the original needs them.
+    func prune(deliveredBefore cutoff: Date, keepingSources sources: Set<String>, batchSize: Int, maxBatches: Int)
+        async throws -> PruneReport
+    /// A consistent copy of the whole store at `path` (readable by its owner only), made while CaseWatch runs.
+    func backup(to path: String) async throws
+}
+
+/// What one pruning removed.
+package struct PruneReport: Sendable, Equatable {
+    package var entries: Int
+    package var attempts: Int
+    package var lines: Int
+    package var sources: Int
+    /// More was due than the batches allowed: the next pruning goes on.
+    package var more: Bool
+
+    package init(entries: Int = 0, attempts: Int = 0, lines: Int = 0, sources: Int = 0, more: Bool = false) {
+        self.entries = entries
+        self.attempts = attempts
+        self.lines = lines
+        self.sources = sources
+        self.more = more
+    }
 }
 
 /// Digest subscribers' progress.
@@ -212,7 +259,7 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore, PrivacyStore, HoldStore, SilenceStore
+    SettingStore, PrivacyStore, HoldStore, SilenceStore, EndpointHealthStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

@@ -161,6 +161,17 @@ extension MemoryState {
             if case .delivered = record.outcome { entry.lastError = nil } else { entry.lastError = record.outcome.detail }
             entry.updatedAt = now
             entries[id] = entry
+            let endpoint = OptOutKey(channel: entry.draft.channel,
+                                     address: EndpointAddress.normalized(entry.draft.recipient, channel: entry.draft.channel))
+            if case .delivered = record.outcome {
+                health[endpoint] = nil
+            } else {
+                var failing = health[endpoint] ?? FailingEndpoint(
+                    endpoint: ChannelAddress(channel: endpoint.channel, address: endpoint.address),
+                    subscriberID: entry.draft.subscriberID, failingSince: record.startedAt, lastFailure: nil)
+                failing.lastFailure = record.outcome.detail
+                health[endpoint] = failing
+            }
             if let kind = record.transition.optOut {
                 let address = EndpointAddress.normalized(entry.draft.recipient, channel: entry.draft.channel)
                 let key = OptOutKey(channel: entry.draft.channel, address: address)
@@ -199,5 +210,14 @@ final class MemoryClaimSession: ClaimSession, @unchecked Sendable {  // `handedO
 
     func complete(_ attempts: [AttemptRecord]) throws {
         store.access { $0.complete(attempts) }
+    }
+}
+
+extension MemoryStateStore {
+    package func endpointsFailing(since cutoff: Date) async throws -> [FailingEndpoint] {
+        access { state in
+            state.health.filter { $0.value.failingSince <= cutoff && state.optOuts[$0.key] == nil }.map(\.value)
+                .sorted { $0.failingSince < $1.failingSince }
+        }
     }
 }

@@ -53,3 +53,37 @@ extension MemoryStateStore {
         }
     }
 }
+
+extension MemoryStateStore {
+    package func prune(deliveredBefore cutoff: Date, keepingSources sources: Set<String>, batchSize: Int,
+                       maxBatches: Int) async throws -> PruneReport
+    {
+        access { state in
+            var report = PruneReport()
+            let stamp = Timestamp.iso8601(cutoff)
+            for (id, entry) in state.entries.sorted(by: { $0.key < $1.key })
+            where entry.state == .delivered && entry.updatedAt < stamp && !entry.pruned {
+                guard report.entries < batchSize * maxBatches else {
+                    report.more = true
+                    break
+                }
+                state.entries[id]?.pruned = true
+                state.entries[id]?.draft.payload = []
+                report.attempts += state.attempts.removeValue(forKey: id)?.count ?? 0
+                report.entries += 1
+            }
+            let recorded = Set(state.snapshots.values.compactMap(\.source))
+            for (source, row) in state.sources where (row.fetchedAt ?? "") < stamp && !recorded.contains(source)
+                && !sources.contains(source)
+            {
+                state.sources[source] = nil
+                report.sources += 1
+            }
+            return report
+        }
+    }
+
+    package func backup(to path: String) async throws {
+        throw StoreError(.failed, "the in-memory store has no file to copy")
+    }
+}

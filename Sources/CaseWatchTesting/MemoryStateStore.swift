@@ -59,6 +59,8 @@ struct MemoryState {
         var lastError: String?
         var createdAt: String
         var updatedAt: String
+        /// Its message and attempts were pruned (retention).
+        var pruned = false
 
         var visible: OutboxEntry {
             OutboxEntry(
@@ -95,6 +97,7 @@ struct MemoryState {
     var attempts: [Int64: [DeliveryAttempt]] = [:]
     var optOuts: [OptOutKey: OptOut] = [:]
     var silences: [Silence] = []
+    var health: [OptOutKey: FailingEndpoint] = [:]
     var digests: [String: DigestState] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).

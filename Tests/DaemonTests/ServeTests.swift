@@ -238,6 +238,24 @@ struct ServeTests {
             .contains(#""delivery":"digest""#)))
     }
 
+    @Test("backup makes a consistent copy while serve runs, readable by its owner only; it never overwrites a file")
+    func backupWhileServing() throws {
+        let receiver = try HTTPReceiver()
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try receiver.requests().count == 1 })
+        let result = try daemon.casewatch.run(["backup", "var/copy.sqlite"])
+        #expect(result.status == 0, "\(result.output)")
+        let copy = daemon.directory.url.appendingPathComponent("var/copy.sqlite").path
+        let mode = (try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int ?? 0) & 0o777
+        #expect(mode == 0o600)
+        let text = try SQLiteShell.run(copy, "PRAGMA integrity_check; SELECT COUNT(*) FROM case_snapshot; SELECT COUNT(*) FROM event;")
+        #expect(text == "ok\n29\n1\n", "\(text)")
+        let again = try daemon.casewatch.run(["backup", "var/copy.sqlite"])
+        #expect(again.status == 1 && again.stderr.contains("exists already"))
+    }
+
     @Test("SIGHUP with a broken template keeps the running templates; a fixed one is taken")
     func reload() throws {
         let receiver = try HTTPReceiver()

@@ -141,12 +141,35 @@ struct DeliveryTests {
         #expect(try workspace.run(["status", "--json"]).stdout.contains(#""disabled_endpoints":[]"#))
     }
 
+    @Test("a webhook failing for longer than disable_after is disabled: a log line, a metric, and an e-mail to the operator")
+    func disabledAfterFailing() throws {
+        let smtp = try SMTPServer()
+        let receiver = try HTTPReceiver(script: ["500", "500", "500"])
+        let workspace = try DeliveryWorkspace(smtp: smtp, retry: "[100ms, 100ms, 100ms, 100ms, 100ms]",
+                                              disableAfter: "1s", extra: "operator: {email: ops@example.org}")
+        try workspace.addWebhookSubscriber("coe", url: receiver.url)
+        try workspace.run()
+        try workspace.moveCase()
+        #expect(try workspace.run().stdout.contains("retrying 1"))
+        usleep(1_200_000)
+        let second = try workspace.run()
+        #expect(second.stderr.contains("endpoint disabled: it kept failing"), "\(second.stderr)")
+        #expect(try receiver.requests().count == 1, "not tried again once disabled")
+        let mail = try #require(try smtp.messages().first)
+        #expect(mail.recipients == ["ops@example.org"])
+        #expect(mail.text.contains("Subject: CaseWatch: webhook endpoint of coe disabled"), "\(mail.text.prefix(400))")
+        let status = try workspace.run(["status", "--json"]).stdout
+        #expect(status.contains(#""subscriber_id":"coe""#) && status.contains("longer than delivery.disable_after"),
+                "\(status)")
+        #expect(try workspace.run(["outbox", "enable", "coe"]).stdout.contains("webhook endpoint of coe enabled"))
+    }
+
     @Test("503 with Retry-After waits as asked without using up a short retry schedule, and is delivered")
     func retryAfterKeepsTheDeliveryAlive() throws {
-        // A schedule of two waits (4 s in all); three answers asking for 1 s each, then 204. Counted against the
+        // A schedule of two waits (6 s in all); three answers asking for 1 s each, then 204. Counted against the
         // schedule, the third 503 would have been the end of the delivery.
         let receiver = try HTTPReceiver(script: ["503 retry-after=1", "503 retry-after=1", "503 retry-after=1", "204"])
-        let workspace = try DeliveryWorkspace(smtp: nil, retry: "[2s, 2s]")
+        let workspace = try DeliveryWorkspace(smtp: nil, retry: "[3s, 3s]")
         try workspace.addWebhookSubscriber("coe", url: receiver.url)
         try workspace.run()
         try workspace.moveCase()

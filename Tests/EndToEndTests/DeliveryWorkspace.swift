@@ -16,7 +16,7 @@ struct DeliveryWorkspace {
     ///   - smtp: the SMTP peer, or nil for the file transport.
     ///   - retry: `delivery.retry`, short so tests can walk through a schedule.
     init(smtp: SMTPServer?, webhookTimeout: String = "5s", retry: String = "[100ms, 100ms, 100ms, 100ms]",
-         concurrency: Int = 4, hold: String = "0s") throws {
+         concurrency: Int = 4, hold: String = "0s", disableAfter: String = "5d", extra: String = "") throws {
         directory = try TemporaryDirectory("casewatch-delivery")
         try RepositoryFiles.copy(["registry", "templates"], into: directory)
         var email = "  transport: file\n  directory: var/mail\n"
@@ -47,10 +47,11 @@ struct DeliveryWorkspace {
               concurrency: \(concurrency)
               retry: \(retry)
               hold: \(hold)
+              disable_after: \(disableAfter)
             http:
               base_url: https://alerts.example.org
               token_secret_env: CASEWATCH_TOKEN_SECRET
-
+            \(extra)
             """)
         try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("subscribers"),
                                                 withIntermediateDirectories: true)

@@ -62,12 +62,7 @@ struct StoreFileTests {
         #expect(try casewatch.run(["run", "--once"]).status == 0)
         // Fold the WAL into the file, then overwrite the middle of a table's pages.
         let path = workspace.url.appendingPathComponent("var/casewatch.sqlite").path
-        let vacuum = Process()
-        vacuum.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        vacuum.arguments = [path, "PRAGMA wal_checkpoint(TRUNCATE);"]
-        vacuum.standardOutput = FileHandle.nullDevice
-        try vacuum.run()
-        vacuum.waitUntilExit()
+        _ = try SQLiteShell.run(path, "PRAGMA wal_checkpoint(TRUNCATE);")
         let handle = try #require(FileHandle(forUpdatingAtPath: path))
         let size = try handle.seekToEnd()
         #expect(size > 16_384)

@@ -59,14 +59,7 @@ struct SubscribersTests {
         #expect(erased?["outbox_entries"] as? Int == 1 && erased?["opt_outs"] as? Int == 1, "\(String(describing: erased))")
 
         let store = workspace.directory.url.appendingPathComponent("var/casewatch.sqlite").path
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        dump.arguments = [store, ".dump"]
-        let pipe = Pipe()
-        dump.standardOutput = pipe
-        try dump.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        dump.waitUntilExit()
+        let text = try SQLiteShell.run(store, ".dump")
         #expect(text.contains("desk@example.org"), "the other reader's entry is still there")
         #expect(!text.contains("counsel.lawyer"), "the erased address is gone from the store")
         #expect(!text.contains("Reader lawyer"), "and the name, which the rendered e-mail carried")

@@ -22,6 +22,62 @@ package struct CycleRunner: Sendable {
         self.shouldStop = shouldStop
     }
 
+    /// `delivery.disable_after`: an endpoint (a webhook; not an e-mail address, whose relay may be what fails) that
+    /// has failed that long without a success is switched off, as a 410 would; the log says so, a metric counts
+    /// it, and the operator gets an e-mail when `operator.email` is set.
+    private func disableFailingEndpoints(_ store: any StateStore, planner: AlertPlanner, now: Date) async throws {
+        let after = configuration.delivery.disableAfter
+        for failing in try await store.endpointsFailing(since: now.addingTimeInterval(-after))
+        where failing.endpoint.channel != .email {
+            let since = Timestamp.iso8601(failing.failingSince)
+            let reason = "failing since \(since), longer than delivery.disable_after"
+            let added = try await store.optOut(OptOut(
+                channel: failing.endpoint.channel, address: failing.endpoint.address, kind: .disabled, reason: reason,
+                detail: failing.lastFailure, subscriberID: failing.subscriberID, since: Timestamp.iso8601(now)))
+            guard added else { continue }
+            let subscriber = failing.subscriberID ?? "?"
+            logger.error("endpoint disabled: it kept failing", metadata: [
+                "subscriber.id": "\(subscriber)", "channel": "\(failing.endpoint.channel.rawValue)",
+                "failing_since": "\(since)", "last_failure": "\(failing.lastFailure ?? "")",
+            ])
+            Counter(label: "casewatch_endpoints_disabled_total", dimensions: [("channel", failing.endpoint.channel.rawValue)])
+                .increment()
+            guard let address = configuration.operatorEmail else { continue }
+            let text = """
+                CaseWatch switched off the \(failing.endpoint.channel.rawValue) endpoint of subscriber \(subscriber): it has \
+                failed every delivery since \(since), longer than delivery.disable_after allows.
+
+                Last failure: \(failing.lastFailure ?? "unknown")
+
+                Its queued deliveries are kept as dead letters. Once the receiver works again:
+                  casewatch outbox enable \(subscriber)
+
+                """
+            let id = "operator-disabled-\(failing.endpoint.channel.rawValue)-\(subscriber)-\(Int(now.timeIntervalSince1970))"
+            if let draft = try planner.operatorNotice(
+                to: address, subject: "CaseWatch: \(failing.endpoint.channel.rawValue) endpoint of \(subscriber) disabled",
+                text: text, id: id, date: now)
+            {
+                try await store.enqueue([draft], now: now)
+            }
+        }
+    }
+
+    /// `retention`: a bounded share of what is due each cycle (the rest the next), in short transactions.
+    private func prune(_ store: any StateStore, now: Date) async throws {
+        let feeds = Set(configuration.registry.sources.compactMap { source -> String? in
+            if case .feed(let url) = source.kind { return url } else { return nil }
+        })
+        let report = try await store.prune(deliveredBefore: now.addingTimeInterval(-configuration.retention),
+                                           keepingSources: feeds, batchSize: 500, maxBatches: 20)
+        if report.entries + report.lines + report.sources > 0 {
+            logger.info("retention: pruned", metadata: [
+                "entries": "\(report.entries)", "attempts": "\(report.attempts)", "lines": "\(report.lines)",
+                "sources": "\(report.sources)", "more": "\(report.more)",
+            ])
+        }
+    }
+
     package struct Report: Sendable {
         package var detection: DetectionCycle.Report
         package var delivery: DeliveryCycle.Report?
@@ -51,8 +107,10 @@ package struct CycleRunner: Sendable {
                                                  logger: logger).run(now: now, dryRun: dryRun)
         guard !dryRun else { return Report(detection: detection, delivery: nil) }
         try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
+        try await disableFailingEndpoints(store, planner: planner, now: now)
         let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger,
                                                shouldStop: shouldStop).run()
+        try await prune(store, now: now)
         return Report(detection: detection, delivery: delivery)
     }
 }

@@ -69,6 +69,19 @@ package struct EmailChannel: AlertChannel {
                            messageID: messageID, payload: bytes)
     }
 
+    /// A plain-text e-mail to the operator (`operator.email`): an endpoint disabled, a source that keeps failing.
+    package func operatorNotice(to address: String, subject: String, text: String, id: String, date: Date) throws
+        -> OutboxDraft
+    {
+        let messageID = "\(id)@\(composer.domain)"
+        let reader = Subscriber(id: "operator", name: "CaseWatch operator", email: address)
+        let bytes = try composer.compose(RenderedAlert(subject: subject, text: text, html: "", summary: subject),
+                                         subscriber: reader, to: address, messageID: messageID, threadRoot: nil,
+                                         tag: "operator", unsubscribeURL: nil, date: date)
+        return OutboxDraft(eventID: id, subscriberID: "operator", channel: .email, recipient: address,
+                           messageID: messageID, payload: bytes)
+    }
+
     /// The header block, then each part decoded.
     package func preview(_ draft: OutboxDraft, at date: Date) -> String {
         let text = String(decoding: draft.payload, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")

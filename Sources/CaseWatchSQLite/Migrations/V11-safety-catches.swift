@@ -38,6 +38,14 @@ extension SQLiteMigration {
                 reason TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
+            CREATE TABLE endpoint_health (
+                channel TEXT NOT NULL,
+                address TEXT NOT NULL,
+                subscriber_id TEXT,
+                failing_since REAL,
+                last_failure TEXT,
+                PRIMARY KEY (channel, address)
+            );
             ALTER TABLE event ADD COLUMN has_prior INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE event ADD COLUMN prior_json BLOB;
             ALTER TABLE event ADD COLUMN withdrawn_at TEXT;

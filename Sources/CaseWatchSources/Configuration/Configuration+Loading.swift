@@ -30,6 +30,7 @@ extension Configuration {
 
     private mutating func read(_ fields: inout MapReader) {
         if let state = fields.string("state") { statePath = state }
+        if let period = fields.duration("retention", in: 86_400...(36_500 * 86_400)) { retention = period }
         if var section = fields.map("registry") { registry.read(&section); section.finish() }
         if let templates = fields.string("templates") { templatesPath = templates }
         if let authorities = fields.string("authorities") {
@@ -42,6 +43,17 @@ extension Configuration {
         if var section = fields.map("delivery") { delivery.read(&section); section.finish() }
         if var section = fields.map("schedule") { schedule.read(&section); section.finish() }
         if var section = fields.map("http") { http.read(&section); section.finish() }
+        if var section = fields.map("operator") {
+            if let address = section.string("email") {
+                if address.contains(where: { $0 == "\r" || $0 == "\n" }) || !address.contains("@") {
+                    section.log.error("\"\(address)\" is not an e-mail address", field: section.fieldPath("email"),
+                                      line: section.node("email")?.line)
+                } else {
+                    operatorEmail = address
+                }
+            }
+            section.finish()
+        }
     }
 }
 
@@ -142,6 +154,7 @@ extension Configuration.Delivery {
         if let value = fields.int("concurrency", in: 1...256) { concurrency = value }
         if let value = fields.durations("retry", in: 0.1...(30 * 86400)) { retry = value }
         if let value = fields.duration("hold", in: 0...(7 * 86400)) { hold = value }
+        if let value = fields.duration("disable_after", in: 1...(365 * 86400)) { disableAfter = value }
     }
 }
 

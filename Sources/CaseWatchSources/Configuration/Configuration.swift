@@ -12,6 +12,8 @@ package struct Configuration: Sendable {
     package var file: String
     package var baseDirectory: URL
     package var statePath: String = "var/casewatch.sqlite"
+    /// Delivered entries' messages and attempts older than this are pruned (`retention`).
+    package var retention: TimeInterval = 400 * 86_400
     package var registry = Registry()
     package var templatesPath: String = "templates/"
     /// The gazetteer of courts and authorities.
@@ -24,6 +26,8 @@ package struct Configuration: Sendable {
     package var delivery = Delivery()
     package var schedule = Schedule()
     package var http = HTTP()
+    /// `operator.email`: told when an endpoint is disabled.
+    package var operatorEmail: String?
     /// Unknown keys and other doubts found while loading.
     package var warnings: [InputProblem] = []
 
@@ -97,6 +101,8 @@ package struct Configuration: Sendable {
         package var retry: [TimeInterval] = [5, 300, 1800, 7200, 18000, 36000, 36000]
         /// An event's alerts wait this long after detection, so an edit undone meanwhile sends nothing.
         package var hold: TimeInterval = 0
+        /// An endpoint (other than an e-mail address) failing this long without a success is disabled.
+        package var disableAfter: TimeInterval = 5 * 86_400
     }
 
     package struct Schedule: Sendable {
