@@ -98,12 +98,19 @@ package struct Labels: Sendable {
         return nil
     }
 
-    static func load(file: String, url: URL) -> (Labels?, [InputProblem]) {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
-        else { return (nil, [InputProblem(file: file, line: nil, field: nil, message: "cannot read")]) }
-        let root: SourceNode
+    /// The labels of `url`, over the `shipped` ones (which give what the file lacks); the shipped ones alone when
+    /// there is no file.
+    static func load(file: String, url: URL, shipped: String? = nil) -> (Labels?, [InputProblem]) {
+        let own = FileManager.default.contents(atPath: url.path).flatMap { String(data: $0, encoding: .utf8) }
+        guard let text = own ?? shipped else {
+            return (nil, [InputProblem(file: file, line: nil, field: nil, message: "cannot read")])
+        }
+        var root: SourceNode
         do {
             root = try SourceNode.parseYAML(text, file: file)
+            if own != nil, let shipped, let base = try? SourceNode.parseYAML(shipped, file: file) {
+                root = ShippedTemplates.overlay(root, on: base)
+            }
         } catch {
             return (nil, error.problems)
         }

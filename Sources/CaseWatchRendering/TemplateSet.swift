@@ -61,37 +61,49 @@ package struct TemplateSet: Sendable {
             problems.append(InputProblem(file: displayPath, line: nil, field: "templates",
                                          message: "the templates folder does not exist"))
         }
+        let source = ShippedTemplates.Source(directory: directory, base: base)
+        var shippedUsed: [String] = []
         for (folder, parts) in folders {
             for part in parts {
                 for language in Language.allCases {
                     let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
-                    let url = directory.appendingPathComponent(name)
-                    guard let data = FileManager.default.contents(atPath: url.path) else {
+                    let text: String, file: String
+                    switch source.read(name) {
+                    case .own(let found, let path): (text, file) = (found, path)
+                    case .shipped(let found, let path):
+                        (text, file) = (found, path)
+                        shippedUsed.append(name)
+                    case .unreadable(let path):
+                        problems.append(InputProblem(file: path, line: nil, field: nil, message: "not UTF-8 text"))
+                        continue
+                    case .missing(let path):
                         if language == .en {
-                            problems.append(InputProblem(file: base + name, line: nil, field: nil,
+                            problems.append(InputProblem(file: path, line: nil, field: nil,
                                                          message: "missing (English is the fallback of every language)"))
                         }
                         continue
                     }
-                    guard let text = String(data: data, encoding: .utf8) else {
-                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "not UTF-8 text"))
-                        continue
-                    }
                     do {
                         // Text parts are not HTML-escaped; the pragma stays on the first line so line numbers hold.
-                        let source = part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text
+                        let parsed = part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text
                         templates[Key(folder: folder, part: part, language: language)] =
-                            (try MustacheTemplate(string: source), base + name)
+                            (try MustacheTemplate(string: parsed), file)
                     } catch let error as MustacheTemplate.ParserError {
-                        problems.append(InputProblem(file: base + name, line: error.context.lineNumber, field: nil,
+                        problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
                                                      message: "Mustache: \(error.error)"))
                     } catch {
-                        problems.append(InputProblem(file: base + name, line: nil, field: nil, message: "Mustache: \(error)"))
+                        problems.append(InputProblem(file: file, line: nil, field: nil, message: "Mustache: \(error)"))
                     }
                 }
             }
         }
-        let (partials, partialProblems) = loadPartials(directory: directory, base: base)
+        if !shippedUsed.isEmpty, FileManager.default.fileExists(atPath: directory.path) {
+            problems.append(InputProblem(
+                file: displayPath, line: nil, field: "templates",
+                message: "\(shippedUsed.count) template(s) missing here; the shipped default is used for each "
+                    + "(first: \(shippedUsed[0]))", severity: .warning))
+        }
+        let (partials, partialProblems) = loadPartials(source: source)
         problems += partialProblems
         problems += unknownPartials(in: directory, base: base, known: partials)
         let (webhookTemplates, webhookProblems) = loadWebhookTemplates(directory: directory, base: base)
@@ -99,7 +111,8 @@ package struct TemplateSet: Sendable {
         var labels: [Language: Labels] = [:]
         for language in Language.allCases {
             let name = "labels/\(language.rawValue).yaml"
-            let (loaded, labelProblems) = Labels.load(file: base + name, url: directory.appendingPathComponent(name))
+            let (loaded, labelProblems) = Labels.load(file: base + name, url: directory.appendingPathComponent(name),
+                                                      shipped: ShippedTemplates.files[name])
             problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
             labels[language] = loaded
         }
@@ -107,24 +120,22 @@ package struct TemplateSet: Sendable {
                 problems)
     }
 
-    /// Every `partials/*.mustache`, by its name without the extension.
-    private static func loadPartials(directory: URL, base: String) -> (MustacheLibrary, [InputProblem]) {
-        let folder = directory.appendingPathComponent("partials")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    /// Every `partials/*.mustache` (the operator's, and the shipped ones it lacks), by its name without the extension.
+    private static func loadPartials(source: ShippedTemplates.Source) -> (MustacheLibrary, [InputProblem]) {
         var library = MustacheLibrary()
         var problems: [InputProblem] = []
-        for name in names.sorted() where name.hasSuffix(".mustache") {
-            let file = base + "partials/" + name
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  let text = String(data: data, encoding: .utf8)
-            else {
-                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
+        for name in source.names(in: "partials", suffix: ".mustache") {
+            let text: String, file: String
+            switch source.read("partials/" + name) {
+            case .own(let found, let path), .shipped(let found, let path): (text, file) = (found, path)
+            case .unreadable(let path), .missing(let path):
+                problems.append(InputProblem(file: path, line: nil, field: nil, message: "cannot read as UTF-8 text"))
                 continue
             }
             let partName = String(name.dropLast(".mustache".count))
             do {
-                let source = partName.contains(".txt") ? "{{% CONTENT_TYPE: TEXT }}" + text : text
-                library.register(try MustacheTemplate(string: source), named: partName)
+                let parsed = partName.contains(".txt") ? "{{% CONTENT_TYPE: TEXT }}" + text : text
+                library.register(try MustacheTemplate(string: parsed), named: partName)
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
                                              message: "Mustache: \(error.error)"))

@@ -18,11 +18,12 @@ struct UpgradeTests {
 
     init() throws {
         directory = try TemporaryDirectory("casewatch-upgrade")
-        for folder in ["registry", "subscribers"] {
+        // The operator's own folders as the release before left them: its templates lack every template and label
+        // added since, which fall back to the shipped defaults.
+        for folder in ["registry", "subscribers", "templates"] {
             try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(folder),
                                             to: directory.url.appendingPathComponent(folder))
         }
-        try RepositoryFiles.copy(["templates"], into: directory)
         try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("var"),
                                                 withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent("casewatch.sqlite"),
@@ -124,7 +125,12 @@ struct UpgradeTests {
         // The lawyer who follows the case gets it; the journalist who unsubscribed under the old release does not.
         #expect(after.last?.recipients == ["counsel@example.org"])
         #expect(!after.contains { $0.recipients.contains("anna.smirnova@example.org") })
-        #expect(Self.subject(of: after.last?.text ?? "") == "Russia: International Memorial — cassation appeal lodged (25 Nov 2026)")
+        // Rendered by the operator's own template of the release before, which still works.
+        #expect(Self.subject(of: after.last?.text ?? "") == "International Memorial: liquidation suit — cassation appeal lodged")
+        // What that folder lacks comes from the shipped defaults, and check says so without failing.
+        let check = try casewatch.run(["check"])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.stderr.contains("the shipped default is used"), "\(check.stderr)")
 
         // The unsubscribe link of an e-mail the old release sent still works.
         let old = try String(contentsOf: Self.fixture.appendingPathComponent(

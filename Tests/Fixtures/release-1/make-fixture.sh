@@ -4,7 +4,8 @@
 #   Tests/Fixtures/release-1/make-fixture.sh /path/to/release-1/casewatch /path/to/release-1/checkout
 #
 # It keeps what an operator of that release has on disk: the state (casewatch.sqlite), the version-1 case and
-# subscriber files the state was written from, and e-mails it sent (their unsubscribe links must keep working).
+# subscriber files the state was written from, its templates folder (which lacks what was added since), and
+# e-mails it sent (their unsubscribe links must keep working).
 # The upgrade test (Tests/DaemonTests/UpgradeTests.swift) copies all of it and runs today's release over it.
 set -euo pipefail
 binary=$1 checkout=$2
@@ -68,8 +69,8 @@ for _ in $(seq 100); do [ -f "$work/smtp.port" ] && break; sleep 0.1; done
 for _ in $(seq 100); do [ -f "$work/spool/0.json" ] && break; sleep 0.1; done
 kill "$smtp"; wait "$smtp" || true
 
-rm -rf "$here/registry" "$here/subscribers" "$here/mail"
-cp -r registry subscribers "$here/"
+rm -rf "$here/registry" "$here/subscribers" "$here/templates" "$here/mail"
+cp -r registry subscribers templates "$here/"
 mkdir -p "$here/mail" && cp var/mail/*.eml "$here/mail/"
 cp "$work/spool/0.eml" "$here/mail/queued-as-composed.eml"
 cp var/casewatch.sqlite "$here/casewatch.sqlite"
