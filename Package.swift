@@ -4,7 +4,7 @@ import PackageDescription
 // The walls of CaseWatch. Each target may import only the ones before it, and the compiler holds it so:
 //
 //   CaseWatchModel ← CaseWatchPipeline ← { CaseWatchSources, CaseWatchRendering ← CaseWatchChannels, CaseWatchStore }
-//                                      ← CaseWatchSQLite (an engine of CaseWatchStore) ← CaseWatchApp
+//                                      ← CaseWatchSQLite, CaseWatchPostgres (engines of CaseWatchStore) ← CaseWatchApp
 //                                      ← { CaseWatchDaemon, casewatch }
 //
 // InputFormats (YAML, JSON and CSV into located trees), InternetMessage (RFC 5322), Curl and CCurl (libcurl)
@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Walls that know nothing of cases.
@@ -66,12 +67,19 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        .target(
+            name: "CaseWatchPostgres",
+            dependencies: ["CaseWatchStore", "CaseWatchModel", "CaseWatchPipeline",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+
         // Use cases and the composition root, then the two shells.
         .target(
             name: "CaseWatchApp",
             dependencies: [
                 "CaseWatchModel", "CaseWatchPipeline", "CaseWatchSources", "CaseWatchRendering", "CaseWatchChannels",
-                "CaseWatchStore", "CaseWatchSQLite", "InputFormats", "InternetMessage",
+                "CaseWatchStore", "CaseWatchSQLite", "CaseWatchPostgres", "InputFormats", "InternetMessage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -112,7 +120,7 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CaseWatchTesting"]),
         .testTarget(name: "InternetMessageTests", dependencies: ["InternetMessage"]),
         .testTarget(name: "CaseWatchTests", dependencies: ["CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
-                           "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting", "CaseWatchStoreConformance"]),
+                           "CaseWatchSQLite", "CaseWatchPostgres", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting", "CaseWatchStoreConformance"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",
                            "CaseWatchSQLite", "CaseWatchSources", "CaseWatchStore", "InputFormats", "CaseWatchTesting"]),
         .testTarget(name: "DaemonTests", dependencies: ["CaseWatchDaemon", "CaseWatchApp", "CaseWatchChannels", "CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering",

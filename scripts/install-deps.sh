@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CaseWatch needs: `install-deps.sh` for building and running,
-# `install-deps.sh --tests` adds the real peers the tests talk to (aiosmtpd, openssl).
+# `install-deps.sh --tests` adds the real peers the tests talk to (aiosmtpd, openssl, PostgreSQL).
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certificates)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3 python3-aiosmtpd python3-jsonschema openssl)
+  # postgresql: the server binaries in /usr/lib/postgresql/<version>/bin that Tests/Peers/postgres_peer.py runs
+  # (it pulls in postgresql-client, /usr/bin/psql). The tests start their own throw-away servers on ports of
+  # their own; the default cluster Debian may create and start on 5432 is not used.
+  packages+=(python3 python3-aiosmtpd python3-jsonschema openssl postgresql)
 fi
 
 missing=()

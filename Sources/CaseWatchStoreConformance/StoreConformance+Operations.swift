@@ -71,9 +71,9 @@ extension StoreConformance {
             try expectEqual(try await store.silences(activeAt: Fixture.now).map(\.id), [silence.id], "the active one")
             try expectEqual(try await store.silences(activeAt: nil).count, 2, "all")
             try await store.enqueue([Fixture.webhook("a"), Fixture.webhook("b")], now: Fixture.now)
-            let jobs = try claimAll(store, at: Fixture.now)
+            let jobs = try await claimAll(store, at: Fixture.now)
             try expectEqual(jobs.map(\.draft.subscriberID), ["b"], "b only")
-            try store.claims(dueAt: Fixture.now, owner: "conformance").complete(
+            try await complete(store, at: Fixture.now, 
                 jobs.map { Fixture.attempt($0, .delivered(detail: "HTTP 204")) })
             let silenced = try await store.outboxEntries(states: [.silenced], limit: 10)
             try expectEqual(silenced.map(\.subscriberID), ["a"], "a's entry kept")
@@ -83,13 +83,13 @@ extension StoreConformance {
             try expect(try await store.silences(activeAt: Fixture.now).isEmpty, "none active")
             let entry = try require(silenced.first, "the silenced entry")
             _ = try await store.requeue(outboxID: entry.id, now: Fixture.now)
-            try expectEqual(try claimAll(store, at: Fixture.now).map(\.draft.subscriberID), ["a"], "replayed")
+            try expectEqual(try await claimAll(store, at: Fixture.now).map(\.draft.subscriberID), ["a"], "replayed")
         },
         Check(name: "erase: a person's entries, attempts and opt-outs go; the address stays unsubscribed as a hash") { store in
             try await store.enqueue([Fixture.email("p"), Fixture.email("p", event: "evt_2"), Fixture.email("q")],
                                     now: Fixture.now)
-            let jobs = try claimAll(store, at: Fixture.now)
-            try store.claims(dueAt: Fixture.now, owner: "conformance").complete(
+            let jobs = try await claimAll(store, at: Fixture.now)
+            try await complete(store, at: Fixture.now, 
                 jobs.map { Fixture.attempt($0, .delivered(detail: "SMTP 250")) })
             _ = try await store.optOut(OptOut(channel: .email, address: "p@example.org", kind: .unsubscribed,
                                               reason: "one-click", subscriberID: "p", since: Timestamp.iso8601(Fixture.now)))
@@ -110,8 +110,8 @@ extension StoreConformance {
         },
         Check(name: "requeue: a dead letter is due again now with a fresh schedule") { store in
             try await store.enqueue([Fixture.webhook("a")], now: Fixture.now)
-            let job = try claimAll(store, at: Fixture.now)[0]
-            try store.claims(dueAt: Fixture.now, owner: "conformance").complete([
+            let job = try await claimAll(store, at: Fixture.now)[0]
+            try await complete(store, at: Fixture.now, [
                 Fixture.attempt(job, .permanent(reason: "no")),
             ])
             let later = Fixture.now.addingTimeInterval(500)
@@ -120,7 +120,7 @@ extension StoreConformance {
             try expectEqual(entry?.attempts, 0, "attempts")
             try expectEqual(entry?.nextAttemptAt, later, "due")
             try expect(try await store.requeue(outboxID: 999_999, now: later) == nil, "no such entry")
-            try expectEqual(try claimAll(store, at: later).map(\.outboxID), [job.outboxID], "claimed again")
+            try expectEqual(try await claimAll(store, at: later).map(\.outboxID), [job.outboxID], "claimed again")
         },
         Check(name: "settings: the first value set holds") { store in
             try expect(try await store.setting("k") == nil, "unset")
@@ -137,8 +137,8 @@ extension StoreConformance {
         },
         Check(name: "status counts every state") { store in
             try await store.enqueue(["a", "b", "c", "d"].map { Fixture.webhook($0) }, now: Fixture.now)
-            let jobs = try claimAll(store, at: Fixture.now)
-            try store.claims(dueAt: Fixture.now, owner: "conformance").complete([
+            let jobs = try await claimAll(store, at: Fixture.now)
+            try await complete(store, at: Fixture.now, [
                 Fixture.attempt(jobs[0], .delivered(detail: "ok")),
                 Fixture.attempt(jobs[1], .permanent(reason: "no")),
                 Fixture.attempt(jobs[2], .retryable(reason: "later")),

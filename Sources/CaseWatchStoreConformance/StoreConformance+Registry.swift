@@ -21,9 +21,9 @@ extension StoreConformance {
             try expect(try await store.heldEvents(caseIDs: ["a"], since: Fixture.now.addingTimeInterval(1)).isEmpty,
                        "outside the window")
             // An attempt (even a failed one) means the alert may have left.
-            let jobs = try claimAll(store, at: Fixture.now)
+            let jobs = try await claimAll(store, at: Fixture.now)
             let job = try require(jobs.first { $0.draft.eventID == held["a"]?.first?.event.id }, "a's entry")
-            try store.claims(dueAt: Fixture.now, owner: "conformance").complete([
+            try await complete(store, at: Fixture.now, [
                 Fixture.attempt(job, .retryable(reason: "HTTP 500")),
             ])
             held = try await store.heldEvents(caseIDs: ["a", "b"], since: since)
@@ -36,7 +36,7 @@ extension StoreConformance {
             let entries = try await store.outboxEntries(eventID: eventID, generation: 0)
             try expectEqual(entries.map(\.state), [.withdrawn], "kept, withdrawn")
             try expectEqual(entries.first?.lastError, "withdrawn: undone", "with the reason")
-            try expect(try claimAll(store, at: Fixture.now.addingTimeInterval(60)).allSatisfy { $0.draft.eventID != eventID },
+            try expect(try await claimAll(store, at: Fixture.now.addingTimeInterval(60)).allSatisfy { $0.draft.eventID != eventID },
                        "never handed out")
         },
         Check(name: "a detection records snapshots, events once, the entries its plan makes, and the cycle") { store in

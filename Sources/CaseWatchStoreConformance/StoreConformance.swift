@@ -83,12 +83,42 @@ enum Fixture {
 }
 
 /// Claims everything due at `cutoff` in one session.
-func claimAll(_ store: any StateStore, at cutoff: Date, limit: Int = 100) throws -> [DeliveryJob] {
-    let session = store.claims(dueAt: cutoff, owner: "conformance")
-    var jobs: [DeliveryJob] = []
-    while true {
-        let batch = try session.claim(limit: limit)
-        if batch.isEmpty { return jobs }
-        jobs += batch
+/// Runs `body` on a thread of its own, as the delivery lanes call claim sessions (which may block): never on the
+/// cooperative pool.
+func onLaneThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Every entry due at `cutoff`, claimed by one session.
+func claimAll(_ store: any StateStore, at cutoff: Date, limit: Int = 100) async throws -> [DeliveryJob] {
+    try await onLaneThread {
+        let session = store.claims(dueAt: cutoff, owner: "conformance")
+        var jobs: [DeliveryJob] = []
+        while true {
+            let batch = try session.claim(limit: limit)
+            if batch.isEmpty { return jobs }
+            jobs += batch
+        }
+    }
+}
+
+/// Up to `limit` entries due at `cutoff`, from a new session.
+func claim(_ store: any StateStore, at cutoff: Date, limit: Int) async throws -> [DeliveryJob] {
+    try await onLaneThread { try store.claims(dueAt: cutoff, owner: "conformance").claim(limit: limit) }
+}
+
+/// Records `attempts` through a session of the owner that claimed them.
+func complete(_ store: any StateStore, at cutoff: Date, _ attempts: [AttemptRecord]) async throws {
+    try await onLaneThread { try store.claims(dueAt: cutoff, owner: "conformance").complete(attempts) }
+}
+
+/// Claims from `session` in batches of `limit` until it is dry.
+func drain(_ session: any ClaimSession, limit: Int) async throws -> [DeliveryJob] {
+    try await onLaneThread {
+        var jobs: [DeliveryJob] = []
+        while case let batch = try session.claim(limit: limit), !batch.isEmpty { jobs += batch }
+        return jobs
     }
 }

@@ -1,3 +1,4 @@
+import CaseWatchPostgres
 import CaseWatchSQLite
 import CaseWatchStore
 import CaseWatchStoreConformance
@@ -12,6 +13,14 @@ struct StoreConformanceTests {
     func sqlite(check: StoreConformance.Check) async throws {
         let directory = try TemporaryDirectory("casewatch-conformance")
         let store = try SQLiteStateStore(path: directory.url.appendingPathComponent("casewatch.sqlite").path)
+        try await check.run(store)
+    }
+
+    @Test("the PostgreSQL engine", arguments: StoreConformance.checks)
+    func postgres(check: StoreConformance.Check) async throws {
+        let server = PostgresServer.shared
+        let store = try await PostgresStateStore(url: server.url(database: try server.createDatabase()), password: nil,
+                                                 nodeID: "conformance")
         try await check.run(store)
     }
 
