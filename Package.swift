@@ -82,6 +82,7 @@ let package = Package(
                 "CaseWatchStore", "CaseWatchSQLite", "CaseWatchPostgres", "InputFormats", "InternetMessage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -40,11 +40,12 @@ struct CycleService: Service {
         do {
             let report = try await runner.runOnce(dryRun: false, inputs: inputs)
             logger.info("cycle done", metadata: [
-                "cycle.events": "\(report.detection.events.count)",
+                "cycle.events": "\(report.detection?.events.count ?? 0)",
+                "cycle.leader": "\(report.leadership.leader ?? "none")",
                 "cycle.delivered": "\(report.delivery?.delivered ?? 0)",
                 "cycle.retrying": "\(report.delivery?.retrying ?? 0)", "cycle.dead": "\(report.delivery?.dead ?? 0)",
             ])
-            if let store = try? configuration.openStore() {
+            if let store = try? await configuration.openStore(environment: environment) {
                 await afterCycle(store)
             }
         } catch let error as StoreError where error.kind == .busy {

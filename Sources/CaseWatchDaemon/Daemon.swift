@@ -18,7 +18,7 @@ package enum Daemon {
                            metrics: PrometheusCollectorRegistry) async throws {
         let live = try await LiveInputs(configurationPath: configurationPath, environment: environment)
         let configuration = await live.configuration
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore(environment: environment)
         for notice in store.notices { logger.warning("\(notice)") }
         let damage = try await store.integrityProblems()
         guard damage.isEmpty else {

@@ -80,7 +80,7 @@ enum PostgresMigrations {
             """,
             """
             CREATE TABLE node (
-                id TEXT PRIMARY KEY, started_at TEXT NOT NULL, seen_at DOUBLE PRECISION NOT NULL, version TEXT)
+                id TEXT PRIMARY KEY, started_at TEXT NOT NULL, seen_at DOUBLE PRECISION NOT NULL, config_digest TEXT)
             """,
             """
             CREATE TABLE leadership (

@@ -159,6 +159,55 @@ package protocol EndpointHealthStore: Sendable {
     func endpointsFailing(since cutoff: Date) async throws -> [FailingEndpoint]
 }
 
+/// Whether this node leads detection (one node at a time runs detection, digests and reminders; every node
+/// delivers), and if not, who does or why this node may not.
+package struct Leadership: Sendable, Equatable {
+    package var leads: Bool
+    package var leader: String?
+    /// Why this node refuses to lead although it could (its configuration differs from the live nodes').
+    package var refusal: String?
+
+    package init(leads: Bool, leader: String?, refusal: String? = nil) {
+        self.leads = leads
+        self.leader = leader
+        self.refusal = refusal
+    }
+}
+
+/// A node of the cluster, as the store last heard of it.
+package struct ClusterNode: Sendable, Equatable, Codable {
+    package var id: String
+    package var seenAt: String
+    package var configDigest: String?
+    package var leads: Bool
+
+    package init(id: String, seenAt: String, configDigest: String?, leads: Bool) {
+        self.id = id
+        self.seenAt = seenAt
+        self.configDigest = configDigest
+        self.leads = leads
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case seenAt = "seen_at"
+        case configDigest = "config_digest"
+        case leads
+    }
+}
+
+/// Leadership among the nodes sharing one store. An engine with one process at a time (SQLite, under its run
+/// lock) always leads.
+package protocol LeadershipStore: Sendable {
+    /// Records `node` alive and takes or renews the detector's lease for `ttl`, unless another live node holds it;
+    /// refuses while a live node runs a configuration other than `configDigest` and the lease was recorded by one.
+    func lead(node: String, configDigest: String, ttl: TimeInterval, now: Date) async throws -> Leadership
+    /// The nodes heard from within three leases, leader first.
+    func nodes(now: Date, ttl: TimeInterval) async throws -> [ClusterNode]
+    /// Gives the lease up (a node that stops), so another node leads at once.
+    func resign(node: String) async throws
+}
+
 /// An endpoint: an address on a channel.
 package struct ChannelAddress: Sendable, Hashable, Codable {
     package var channel: ChannelID
@@ -259,7 +308,7 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore, PrivacyStore, HoldStore, SilenceStore, EndpointHealthStore
+    SettingStore, PrivacyStore, HoldStore, SilenceStore, EndpointHealthStore, LeadershipStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

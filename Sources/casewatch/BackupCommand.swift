@@ -13,7 +13,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            let store = try options.openStore(configuration)
+            let store = try await options.openStore(configuration)
             try await store.backup(to: file)
             Output.line("store copied to \(file)")
         }

@@ -22,7 +22,7 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 guard try await store.event(id: eventID) != nil else {
                     Output.error("casewatch: no event \(eventID)")
                     throw ExitCode(65)
@@ -57,7 +57,7 @@ struct EventsListCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            let store = try options.openStore(configuration)
+            let store = try await options.openStore(configuration)
             let events = try await store.events(caseID: caseID, since: since.flatMap(CalendarDate.init))
             for event in events {
                 if json {

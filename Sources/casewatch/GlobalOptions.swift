@@ -44,7 +44,7 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 
-    func openStore(_ configuration: Configuration) throws -> any StateStore {
-        try configuration.openStore()
+    func openStore(_ configuration: Configuration) async throws -> any StateStore {
+        try await configuration.openStore(environment: .current)
     }
 }

@@ -16,7 +16,7 @@ struct OutboxCommand: AsyncParsableCommand {
     static func list(_ options: GlobalOptions, states: [OutboxState]?, json: Bool) async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            let store = try options.openStore(configuration)
+            let store = try await options.openStore(configuration)
             try print(try await store.outboxEntries(states: states, limit: 1000), json: json)
         }
     }
@@ -75,7 +75,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 guard let entry = try await store.requeue(outboxID: id, now: Date()) else {
                     Output.error("casewatch: no outbox entry \(id)")
                     throw ExitCode.failure
@@ -96,7 +96,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 let replay = EventReplay(configuration: configuration, environment: .current, store: store)
                 guard let result = try await replay.run(eventID: eventID) else {
                     Output.error("casewatch: no event \(eventID)")
@@ -122,7 +122,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 guard let subscriber = SubscriberOptOuts.subscriber(subscriberID, configuration: configuration) else {
                     Output.error("casewatch: no subscriber \(subscriberID) in \(configuration.subscribersPath)")
                     throw ExitCode(65)

@@ -25,7 +25,7 @@ struct PreviewCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            let store = try options.openStore(configuration)
+            let store = try await options.openStore(configuration)
             let lines = try await AlertPreview(configuration: configuration, environment: .current).render(
                 caseID: caseID, subscriberID: subscriber, type: EventType(rawValue: event)!, store: store)
             for line in lines { Output.line(line) }

@@ -29,8 +29,16 @@ struct RunCommand: AsyncParsableCommand {
                                  logger: options.makeLogger())
         try await Output.guarding {
             let report = try await runner.runOnce(dryRun: dryRun)
-            for warning in report.detection.warnings { Output.error("\(warning)") }
-            let detection = report.detection
+            guard let detection = report.detection else {
+                // Another node leads detection; this run delivered its share of the queue.
+                var line = "not leading detection (leader: \(report.leadership.leader ?? "none"))"
+                if let delivery = report.delivery {
+                    line += "; sent \(delivery.delivered), retrying \(delivery.retrying), dead \(delivery.dead)"
+                }
+                Output.line(line)
+                return
+            }
+            for warning in detection.warnings { Output.error("\(warning)") }
             if dryRun {
                 for event in detection.events { Output.line(event.summaryLine) }
                 for line in detection.deliveryLines { Output.line(line) }

@@ -41,7 +41,7 @@ struct SilenceCommand: AsyncParsableCommand {
             let (matcher, value): (Silence.Matcher, String) = if let caseID { (.case, caseID) }
                 else if let subscriber { (.subscriber, subscriber) } else { (.type, type ?? "") }
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 let now = Date()
                 let silence = try await store.addSilence(
                     matcher: matcher, value: value, until: now.addingTimeInterval(DurationText.seconds(duration) ?? 0),

@@ -20,7 +20,7 @@ struct SourcesCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 for source in try await SourcesReport(configuration: configuration, store: store).sources() {
                     if json {
                         try Output.jsonLine(source)
@@ -47,7 +47,7 @@ struct SourcesCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
-                let store = try options.openStore(configuration)
+                let store = try await options.openStore(configuration)
                 try await SourcesReport(configuration: configuration, store: store).acceptEmpty(source, now: Date())
                 Output.line("accepted: the next cycle applies the retraction of \(source)")
             }

@@ -16,7 +16,7 @@ struct SubscribersCommand: AsyncParsableCommand {
     static func withRoster(_ options: GlobalOptions, _ body: (SubscriberRoster) async throws -> Void) async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            try await body(SubscriberRoster(configuration: configuration, store: try options.openStore(configuration)))
+            try await body(SubscriberRoster(configuration: configuration, store: try await options.openStore(configuration)))
         }
     }
 

@@ -79,8 +79,10 @@ package struct CycleRunner: Sendable {
     }
 
     package struct Report: Sendable {
-        package var detection: DetectionCycle.Report
+        /// Nil when another node leads detection (this node only delivered).
+        package var detection: DetectionCycle.Report?
         package var delivery: DeliveryCycle.Report?
+        package var leadership: Leadership
     }
 
     /// - Throws: ``StoreError`` with kind `busy` (exit 75) before doing anything when another run holds the store;
@@ -89,7 +91,8 @@ package struct CycleRunner: Sendable {
     /// - Parameter inputs: subscribers and templates already loaded (the daemon's, kept until a reload
     ///   succeeds); nil to load them now.
     package func runOnce(dryRun: Bool, now: Date = Date(), inputs: PipelineInputs? = nil) async throws -> Report {
-        let hold = dryRun ? nil : try configuration.runCoordinator.acquire()
+        // On SQLite one run works at a time; on PostgreSQL nodes share the queue, and one leads detection.
+        let hold = dryRun || configuration.usesPostgres ? nil : try configuration.runCoordinator.acquire()
         defer { withExtendedLifetime(hold) {} }
         let inputs = if let inputs { inputs } else {
             try await PipelineInputs.load(configuration: configuration, environment: environment)
@@ -100,17 +103,25 @@ package struct CycleRunner: Sendable {
         }
         Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
         let settings = try configuration.deliverySettings(environment: environment)
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore(environment: environment)
         for notice in store.notices { logger.warning("\(notice)") }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
-        let detection = try await DetectionCycle(configuration: configuration, store: store, planner: planner,
+        let leadership = try await store.lead(node: configuration.nodeID, configDigest: configuration.digest,
+                                              ttl: configuration.cluster.lease, now: Date())
+        if let refusal = leadership.refusal { logger.error("not leading detection: \(refusal)") }
+        var detection: DetectionCycle.Report?
+        if leadership.leads || dryRun {
+            detection = try await DetectionCycle(configuration: configuration, store: store, planner: planner,
                                                  logger: logger).run(now: now, dryRun: dryRun)
-        guard !dryRun else { return Report(detection: detection, delivery: nil) }
-        try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
-        try await disableFailingEndpoints(store, planner: planner, now: now)
-        let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger,
-                                               shouldStop: shouldStop).run()
-        try await prune(store, now: now)
-        return Report(detection: detection, delivery: delivery)
+        }
+        guard !dryRun else { return Report(detection: detection, delivery: nil, leadership: leadership) }
+        if leadership.leads {
+            try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
+            try await disableFailingEndpoints(store, planner: planner, now: now)
+        }
+        let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger, shouldStop: shouldStop,
+                                               owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))").run()
+        if leadership.leads { try await prune(store, now: now) }
+        return Report(detection: detection, delivery: delivery, leadership: leadership)
     }
 }

@@ -29,7 +29,20 @@ extension Configuration {
     }
 
     private mutating func read(_ fields: inout MapReader) {
-        if let state = fields.string("state") { statePath = state }
+        if let state = fields.string("state") {
+            if let url = URLComponents(string: state), url.password != nil {
+                fields.log.error("no password in the URL: name an environment variable with state_password_env",
+                                 field: "state", line: fields.node("state")?.line)
+            } else {
+                statePath = state
+            }
+        }
+        if let variable = fields.string("state_password_env") { statePasswordEnv = variable }
+        if var section = fields.map("cluster") {
+            if let node = section.string("node_id") { cluster.nodeID = node }
+            if let lease = section.duration("lease", in: 2...3600) { cluster.lease = lease }
+            section.finish()
+        }
         if let period = fields.duration("retention", in: 86_400...(36_500 * 86_400)) { retention = period }
         if var section = fields.map("registry") { registry.read(&section); section.finish() }
         if let templates = fields.string("templates") { templatesPath = templates }

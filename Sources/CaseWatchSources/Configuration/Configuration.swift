@@ -12,6 +12,18 @@ package struct Configuration: Sendable {
     package var file: String
     package var baseDirectory: URL
     package var statePath: String = "var/casewatch.sqlite"
+    /// `state_password_env`: the environment variable with the PostgreSQL password.
+    package var statePasswordEnv: String?
+    /// `cluster`: this node's name and how long its claims and its leadership last without renewal.
+    package var cluster = Cluster()
+
+    package struct Cluster: Sendable {
+        package var nodeID: String?
+        package var lease: TimeInterval = 30
+    }
+
+    /// Whether the store is a PostgreSQL database (`state: postgres://…`) rather than a SQLite file.
+    package var usesPostgres: Bool { statePath.hasPrefix("postgres://") || statePath.hasPrefix("postgresql://") }
     /// Delivered entries' messages and attempts older than this are pruned (`retention`).
     package var retention: TimeInterval = 400 * 86_400
     package var registry = Registry()
