@@ -16,6 +16,8 @@ struct CycleService: Service {
     let live: LiveInputs
     let environment: ProcessEnvironment
     let logger: Logger
+    /// The store the daemon opened at start, shared by every cycle.
+    let store: any StateStore
     /// Called after each cycle, to refresh the gauges.
     let afterCycle: @Sendable (any StateStore) async -> Void
 
@@ -36,7 +38,7 @@ struct CycleService: Service {
 
     private func runCycle(configuration: Configuration, inputs: PipelineInputs) async {
         let runner = CycleRunner(configuration: configuration, environment: environment, logger: logger,
-                                 shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
+                                 store: store, keepsLeadership: true, shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
         do {
             let report = try await runner.runOnce(dryRun: false, inputs: inputs)
             logger.info("cycle done", metadata: [
@@ -45,9 +47,7 @@ struct CycleService: Service {
                 "cycle.delivered": "\(report.delivery?.delivered ?? 0)",
                 "cycle.retrying": "\(report.delivery?.retrying ?? 0)", "cycle.dead": "\(report.delivery?.dead ?? 0)",
             ])
-            if let store = try? await configuration.openStore(environment: environment) {
-                await afterCycle(store)
-            }
+            await afterCycle(store)
         } catch let error as StoreError where error.kind == .busy {
             logger.warning("cycle skipped: \(error)")
         } catch let error as InputError {

@@ -33,11 +33,17 @@ package enum Daemon {
             router: endpoints.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "CaseWatch"),
             logger: logger)
-        let cycles = CycleService(live: live, environment: environment, logger: logger, afterCycle: gauges.refresh)
+        let cycles = CycleService(live: live, environment: environment, logger: logger, store: store,
+                                  afterCycle: gauges.refresh)
         let reloads = ReloadService(live: live, logger: logger)
-        // Stopped in reverse order: reloads first, then the cycle (its deliveries finish), then HTTP.
+        var services: [any Service] = [application, cycles, reloads]
+        if configuration.usesPostgres {
+            // Renews (or takes over) the detector's lease between cycles; given back when the node stops.
+            services.append(LeadershipService(live: live, store: store, logger: logger))
+        }
+        // Stopped in reverse order: leadership and reloads first, then the cycle (its deliveries finish), then HTTP.
         let group = ServiceGroup(configuration: .init(
-            services: [application, cycles, reloads], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("casewatch serve started", metadata: ["http.listen": "\(configuration.http.listen)"])
         try await group.run()
         logger.notice("casewatch serve stopped")

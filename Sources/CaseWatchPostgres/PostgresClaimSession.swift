@@ -43,6 +43,9 @@ final class PostgresClaimSession: ClaimSession, @unchecked Sendable {  // `hande
         lock.withLock { handedOut.subtract(attempts.map(\.job.outboxID)) }
     }
 
+    /// A third of the lease, so that a renewal that fails once still leaves time for the next.
+    var renewalInterval: TimeInterval? { store.lease / 3 }
+
     /// Extends the leases of the entries this run holds and has not completed.
     func renew() throws {
         let ids = lock.withLock { Array(handedOut) }

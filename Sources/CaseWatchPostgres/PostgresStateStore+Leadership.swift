@@ -23,18 +23,18 @@ extension PostgresStateStore {
             if let current, current.0 != node, current.1 >= at {
                 return Leadership(leads: false, leader: current.0)
             }
-            if let current, current.2 != configDigest {
-                // The lease was taken with another configuration: while a node that runs it is alive, this one
-                // does not lead (a node with a stale registry must never retract cases).
-                let others = try await connection.rows("""
-                    SELECT id FROM node WHERE id != \(node) AND seen_at >= \(at - 3 * ttl) AND config_digest = \(current.2)
-                    ORDER BY id
-                    """, logger: logger).map { try $0.decode(String.self) }
-                if let other = others.first {
-                    return Leadership(leads: false, leader: current.1 >= at ? current.0 : nil, refusal:
-                        "this node's configuration differs from the one the cluster runs (node \(other) runs it): "
-                        + "it does not lead detection until every node has the same configuration")
-                }
+            if let current, current.0 != node, current.2 != configDigest {
+                // The lease was last taken with another configuration or registry: this node does not lead until
+                // it has the same (a node with a stale registry must never retract cases), unless that leader gave
+                // the lease back, which deletes the row.
+                let alive = try await connection.rows("""
+                    SELECT 1 FROM node WHERE id = \(current.0) AND seen_at >= \(at - 3 * ttl)
+                    """, logger: logger).isEmpty == false
+                return Leadership(leads: false, leader: current.1 >= at ? current.0 : nil, refusal:
+                    "this node's configuration or registry differs from the one the leader \(current.0) recorded "
+                    + " (recorded \(current.2 ?? "none"), this node \(configDigest))"
+                    + (alive ? "" : "; that node stopped without giving its lease back")
+                    + ": it does not lead detection until it reads the same configuration and registry")
             }
             try await connection.execute("""
                 INSERT INTO leadership (role, node, until, config_digest)
@@ -51,11 +51,14 @@ extension PostgresStateStore {
         let leader = try await rows("SELECT node FROM leadership WHERE role = 'detector' AND until >= \(at)")
             .first?.decode(String.self)
         return try await rows("""
-            SELECT id, seen_at, config_digest FROM node WHERE seen_at >= \(at - 3 * ttl) ORDER BY id
+            SELECT n.id, n.seen_at, n.config_digest,
+                (SELECT count(*) FROM outbox o WHERE o.lease_until >= \(at)
+                    AND left(o.lease_owner, length(n.id) + 1) = n.id || '/')::bigint
+            FROM node n WHERE n.seen_at >= \(at - 3 * ttl) ORDER BY n.id
             """).map { row in
-            let (id, seen, digest) = try row.decode((String, Double, String?).self)
+            let (id, seen, digest, held) = try row.decode((String, Double, String?, Int64).self)
             return ClusterNode(id: id, seenAt: Timestamp.iso8601(Date(timeIntervalSince1970: seen)), configDigest: digest,
-                               leads: id == leader)
+                               leads: id == leader, leasesHeld: Int(held))
         }.sorted { ($0.leads ? 0 : 1, $0.id) < ($1.leads ? 0 : 1, $1.id) }
     }
 

@@ -70,6 +70,8 @@ package struct DispatcherStatus: Sendable, Codable, Equatable {
     package var disabledEndpoints: [Suppression]
     package var unsubscribed: Int
     package var feeds: [Feed] = []
+    /// The nodes sharing the store (PostgreSQL), leader first; nil for a store one process uses at a time.
+    package var nodes: [ClusterNode]?
 
     package init(registrySize: Int, events: Int, lastCycle: Cycle?, queueDepth: Int, deadLetters: Int, delivered: Int,
                  disabledEndpoints: [Suppression], unsubscribed: Int, feeds: [Feed]) {
@@ -94,5 +96,6 @@ package struct DispatcherStatus: Sendable, Codable, Equatable {
         case disabledEndpoints = "disabled_endpoints"
         case unsubscribed
         case feeds
+        case nodes
     }
 }

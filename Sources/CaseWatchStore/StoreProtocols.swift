@@ -89,6 +89,17 @@ package protocol ClaimSession: AnyObject, Sendable {
     func claim(limit: Int) throws -> [DeliveryJob]
     /// Records attempts and the transitions they caused, in one transaction.
     func complete(_ attempts: [AttemptRecord]) throws
+    /// How often the run must ``renew()`` the leases it holds; nil when its claims hold no lease (one process at a
+    /// time, as on SQLite).
+    var renewalInterval: TimeInterval? { get }
+    /// Extends the leases of the entries handed out and not yet completed, so no other node takes them over while
+    /// this run still works on them.
+    func renew() throws
+}
+
+extension ClaimSession {
+    package var renewalInterval: TimeInterval? { nil }
+    package func renew() throws {}
 }
 
 /// Endpoints switched off: unsubscribes, disabled endpoints.
@@ -180,12 +191,15 @@ package struct ClusterNode: Sendable, Equatable, Codable {
     package var seenAt: String
     package var configDigest: String?
     package var leads: Bool
+    /// Outbox entries this node's claims hold now.
+    package var leasesHeld: Int
 
-    package init(id: String, seenAt: String, configDigest: String?, leads: Bool) {
+    package init(id: String, seenAt: String, configDigest: String?, leads: Bool, leasesHeld: Int = 0) {
         self.id = id
         self.seenAt = seenAt
         self.configDigest = configDigest
         self.leads = leads
+        self.leasesHeld = leasesHeld
     }
 
     enum CodingKeys: String, CodingKey {
@@ -193,6 +207,7 @@ package struct ClusterNode: Sendable, Equatable, Codable {
         case seenAt = "seen_at"
         case configDigest = "config_digest"
         case leads
+        case leasesHeld = "leases_held"
     }
 }
 

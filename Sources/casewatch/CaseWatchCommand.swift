@@ -11,7 +11,8 @@ struct CaseWatchCommand: AsyncParsableCommand {
             75 another run holds the lock (nothing done).
             """,
         subcommands: [
-            BackupCommand.self, CheckCommand.self, RunCommand.self, EventsCommand.self, OutboxCommand.self, PreviewCommand.self,
+            BackupCommand.self, CheckCommand.self, RunCommand.self, EventsCommand.self, MigrateCommand.self,
+            OutboxCommand.self, PreviewCommand.self,
             ServeCommand.self, SilenceCommand.self, SourcesCommand.self, StatusCommand.self, SubscribersCommand.self,
         ]
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `casewatch status`: the registry, the last cycle, the queue, dead letters and disabled endpoints.
 struct StatusCommand: AsyncParsableCommand {
@@ -15,7 +16,11 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
-            let status = try await options.openStore(configuration).status()
+            let store = try await options.openStore(configuration)
+            var status = try await store.status()
+            if configuration.usesPostgres {
+                status.nodes = try await store.nodes(now: Date(), ttl: configuration.cluster.lease)
+            }
             if json {
                 try Output.jsonLine(status)
                 return
@@ -28,6 +33,15 @@ struct StatusCommand: AsyncParsableCommand {
             }
             Output.line("queue: \(status.queueDepth) waiting, \(status.delivered) delivered, "
                         + "\(status.deadLetters) dead letter(s)")
+            if let nodes = status.nodes {
+                let leader = nodes.first(where: \.leads)?.id ?? "none (the next node to renew its lease takes over)"
+                Output.line("nodes: \(nodes.count) live, leader: \(leader)")
+                for node in nodes {
+                    Output.line("node \(node.id): seen \(node.seenAt), \(node.leasesHeld) lease(s) held"
+                                + (node.leads ? ", leads detection" : "")
+                                + (node.configDigest.map { ", configuration \($0)" } ?? ""))
+                }
+            }
             Output.line("unsubscribed from e-mail: \(status.unsubscribed)")
             if status.disabledEndpoints.isEmpty {
                 Output.line("disabled webhooks: none")

@@ -14,11 +14,21 @@ package struct CycleRunner: Sendable {
     /// Asked before each new delivery; true ends the cycle early (a graceful stop of the daemon).
     package let shouldStop: @Sendable () -> Bool
 
+    /// The store the daemon keeps open across cycles (on PostgreSQL, its connection pool); nil opens the
+    /// configuration's store for this cycle.
+    package let store: (any StateStore)?
+    /// True for `serve`, whose leadership outlives a cycle; a single run gives the detector's lease back when
+    /// it ends, so a running node leads again at once.
+    package let keepsLeadership: Bool
+
     package init(configuration: Configuration, environment: ProcessEnvironment, logger: Logger,
+                 store: (any StateStore)? = nil, keepsLeadership: Bool = false,
                  shouldStop: @escaping @Sendable () -> Bool = { Task.isCancelled }) {
         self.configuration = configuration
         self.environment = environment
         self.logger = logger
+        self.store = store
+        self.keepsLeadership = keepsLeadership
         self.shouldStop = shouldStop
     }
 
@@ -103,14 +113,16 @@ package struct CycleRunner: Sendable {
         }
         Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
         let settings = try configuration.deliverySettings(environment: environment)
-        let store = try await configuration.openStore(environment: environment)
-        for notice in store.notices { logger.warning("\(notice)") }
+        let store = if let store = self.store { store } else {
+            try await configuration.openStore(environment: environment)
+        }
+        if self.store == nil { for notice in store.notices { logger.warning("\(notice)") } }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
-        let leadership = try await store.lead(node: configuration.nodeID, configDigest: configuration.digest,
-                                              ttl: configuration.cluster.lease, now: Date())
+        let leadership = dryRun ? Leadership(leads: true, leader: configuration.nodeID) : try await store.lead(
+            node: configuration.nodeID, configDigest: configuration.digest, ttl: configuration.cluster.lease, now: Date())
         if let refusal = leadership.refusal { logger.error("not leading detection: \(refusal)") }
         var detection: DetectionCycle.Report?
-        if leadership.leads || dryRun {
+        if leadership.leads {
             detection = try await DetectionCycle(configuration: configuration, store: store, planner: planner,
                                                  logger: logger).run(now: now, dryRun: dryRun)
         }
@@ -118,10 +130,11 @@ package struct CycleRunner: Sendable {
         if leadership.leads {
             try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
             try await disableFailingEndpoints(store, planner: planner, now: now)
+            try await prune(store, now: now)
+            if !keepsLeadership, configuration.usesPostgres { try await store.resign(node: configuration.nodeID) }
         }
         let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger, shouldStop: shouldStop,
                                                owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))").run()
-        if leadership.leads { try await prune(store, now: now) }
         return Report(detection: detection, delivery: delivery, leadership: leadership)
     }
 }

@@ -41,6 +41,7 @@ final class DeliveryLanes: @unchecked Sendable {  // every stored var is guarded
         async throws
     {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            if let interval = session.renewalInterval { startRenewing(every: interval) }
             for lane in lanes {
                 let thread = Thread { [self] in
                     work(on: lane, attempt: attempt)
@@ -60,6 +61,23 @@ final class DeliveryLanes: @unchecked Sendable {  // every stored var is guarded
             }
         }
         if let failure = condition.withLock({ failure }) { throw failure }
+    }
+
+    /// Renews the run's leases every `interval` on a thread of its own while the lanes work, so that a long
+    /// transfer on every lane still keeps them; a renewal that fails is tried again at the next interval (a lease
+    /// lost meanwhile only means another node may send those entries too).
+    private func startRenewing(every interval: TimeInterval) {
+        let thread = Thread { [self] in
+            var last = Date()
+            while !finished {
+                Thread.sleep(forTimeInterval: min(0.2, interval))
+                guard Date().timeIntervalSince(last) >= interval, !finished else { continue }
+                last = Date()
+                try? session.renew()
+            }
+        }
+        thread.name = "casewatch.delivery.leases"
+        thread.start()
     }
 
     /// One lane's loop: what the state machine says, until it says finish.
