@@ -35,12 +35,15 @@ extension PostgresStateStore {
     package func enqueue(
         now: Date, streaming produce: @escaping @Sendable (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void
     ) async throws -> Int {
-        // The plan is synchronous; its drafts are written together once it has made them all.
-        var drafts: [OutboxDraft] = []
-        try produce { drafts += $0 }
-        let all = drafts
-        try await enqueue(all, now: now)
-        return all.count
+        let logger = self.logger
+        return try await transaction { connection in
+            var count = 0
+            try await DraftStream.run(produce) { chunk in
+                try await Self.enqueue(chunk, now: now, on: connection, logger: logger)
+                count += chunk.count
+            }
+            return count
+        }
     }
 
     package func claims(dueAt cutoff: Date, owner: String) -> any ClaimSession {

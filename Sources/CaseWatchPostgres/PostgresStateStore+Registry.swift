@@ -162,11 +162,14 @@ extension PostgresStateStore {
                 _ = try await Self.withdraw(eventID: eventID, reason: reason, now: detection.finishedAt, on: connection,
                                             logger: logger)
             }
-            var drafts: [OutboxDraft] = []
+            var deliveries = 0
             if let plan = detection.plan {
-                try plan(recorded) { chunk in drafts += chunk }
+                let events = recorded
+                try await DraftStream.run({ enqueue in try plan(events, enqueue) }) { chunk in
+                    try await Self.enqueue(chunk, now: detection.finishedAt, on: connection, logger: logger)
+                    deliveries += chunk.count
+                }
             }
-            try await Self.enqueue(drafts, now: detection.finishedAt, on: connection, logger: logger)
             try await connection.execute("""
                 INSERT INTO setting (key, value) VALUES ('first_sync_at', \(stamp)) ON CONFLICT (key) DO NOTHING
                 """, logger: logger)
@@ -174,7 +177,7 @@ extension PostgresStateStore {
                 INSERT INTO cycle (started_at, finished_at, cases, events)
                 VALUES (\(Timestamp.iso8601(detection.startedAt)), \(stamp), \(detection.registrySize), \(recorded.count))
                 """, logger: logger)
-            return (recorded, drafts.count)
+            return (recorded, deliveries)
         }
     }
 

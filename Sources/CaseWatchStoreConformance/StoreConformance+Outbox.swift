@@ -34,6 +34,16 @@ extension StoreConformance {
             try expectEqual(count, 3, "entries produced")
             try expectEqual(try await store.status().queueDepth, 3, "queue depth")
         },
+        Check(name: "a streamed enqueue of many chunks writes every one of them, in order") { store in
+            let count = try await store.enqueue(now: Fixture.now) { enqueue in
+                for chunk in 0..<12 { try enqueue((0..<25).map { Fixture.webhook("s\(chunk)-\($0)") }) }
+            }
+            try expectEqual(count, 300, "entries produced")
+            let entries = try await store.outboxEntries(states: nil, limit: 1_000)
+            try expectEqual(Set(entries.map(\.subscriberID)).count, 300, "distinct entries")
+            let newest = entries.max { $0.id < $1.id }
+            try expectEqual(newest?.subscriberID, "s11-24", "the last chunk's last draft is the newest entry")
+        },
         Check(name: "entries of one event and generation, oldest first; the next generation is one more") { store in
             try await store.enqueue([Fixture.webhook("a", event: "evt_x"), Fixture.email("b", event: "evt_x"),
                                      Fixture.webhook("a", event: "evt_y")], now: Fixture.now)

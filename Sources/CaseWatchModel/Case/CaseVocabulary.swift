@@ -68,7 +68,28 @@ package enum CaseType: String, Sendable, Codable, CaseIterable {
     case undesirable, extremist, criminal, administrative, international
 
     /// The statuses a step of this type may have (the shared `reported` and `closed` included).
+    /// Built once per type: detection asks for every step of every case it reads.
     package var statuses: Set<CaseStatus> {
+        switch self {
+        case .liquidation: Self.liquidationStatuses
+        case .foreignAgent: Self.foreignAgentStatuses
+        case .extremist: Self.extremistStatuses
+        case .undesirable: Self.undesirableStatuses
+        case .criminal: Self.criminalStatuses
+        case .administrative: Self.administrativeStatuses
+        case .international: Self.internationalStatuses
+        }
+    }
+
+    private static let liquidationStatuses = CaseType.liquidation.ownStatuses
+    private static let foreignAgentStatuses = CaseType.foreignAgent.ownStatuses
+    private static let extremistStatuses = CaseType.extremist.ownStatuses
+    private static let undesirableStatuses = CaseType.undesirable.ownStatuses
+    private static let criminalStatuses = CaseType.criminal.ownStatuses
+    private static let administrativeStatuses = CaseType.administrative.ownStatuses
+    private static let internationalStatuses = CaseType.international.ownStatuses
+
+    private var ownStatuses: Set<CaseStatus> {
         let own: Set<CaseStatus> = switch self {
         case .liquidation:
             [.inspection, .warning, .fined, .claimFiled, .claimAccepted, .hearingScheduled, .rulingIssued,
