@@ -4,11 +4,15 @@ import Foundation
 ///
 /// A fresh cluster in a temporary directory, removed when the server stops. The superuser `postgres` connects
 /// without a password unless one is given. Tests share `shared` and each takes a database of its own with
-/// `createDatabase()`.
+/// `createDatabase()`. A server of one's own with `tls: true` also speaks TLS, with a certificate for 127.0.0.1 and
+/// localhost signed by a CA made for it (`caFile`).
 package final class PostgresServer: @unchecked Sendable {
     package let peer: PeerProcess
     /// The `postgres` user's password, required over TCP (scram-sha-256); nil when none is (trust).
     package let password: String?
+    /// The CA certificate (PEM) that signed the server's certificate, when it was started with `tls`; nil otherwise.
+    /// Plain connections are still accepted by a TLS server: the client chooses (`sslmode`).
+    package let caFile: String?
 
     /// One server for the whole test process, started on first use (a `static let` is initialised lazily, once,
     /// thread-safely). Nothing deinitialises it: the peer stops itself when the test process exits
@@ -24,15 +28,20 @@ package final class PostgresServer: @unchecked Sendable {
     /// - Parameters:
     ///   - password: the `postgres` user's password; without it, connections need none.
     ///   - lifetime: seconds after which the peer stops itself (the peers' default, 1800, when nil).
-    package init(password: String? = nil, lifetime: TimeInterval? = nil) throws {
+    ///   - tls: serve TLS too (`postgres_peer.py --tls`), the CA's certificate in `caFile`.
+    package init(password: String? = nil, lifetime: TimeInterval? = nil, tls: Bool = false) throws {
         let directory = try TemporaryDirectory("casewatch-postgres")
         // Run as root, the server runs as the `postgres` system user, which must reach its data directory in here.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
         var arguments = ["--dir", directory.path, "--stop-with-parent"]
         if let password { arguments += ["--password", password] }
         if let lifetime { arguments += ["--lifetime", String(lifetime)] }
+        // In the server's own temporary directory, so it goes when the server does.
+        let caFile = tls ? directory.url.appendingPathComponent("ca.pem").path : nil
+        if let caFile { arguments += ["--tls", "--ca-file", caFile] }
         peer = try PeerProcess("postgres_peer.py", arguments: arguments, directory: directory)
         self.password = password
+        self.caFile = caFile
     }
 
     package var port: Int { peer.port }
@@ -66,7 +75,8 @@ package final class PostgresServer: @unchecked Sendable {
     }
 
     /// Runs `sql` with `/usr/bin/psql` as `postgres` over TCP, stopping at the first error, and returns what it
-    /// printed (unaligned, tuples only: a line per row, columns joined by `|`).
+    /// printed (unaligned, tuples only: a line per row, columns joined by `|`). On a TLS server, over TLS with the
+    /// server's certificate verified against `caFile` (`sslmode=verify-full`).
     /// psql is killed if it has not finished within `timeout` seconds.
     @discardableResult
     package func psql(_ sql: String, database: String = "postgres", timeout: TimeInterval = 60) throws -> String {
@@ -78,6 +88,10 @@ package final class PostgresServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
         environment["PGCONNECT_TIMEOUT"] = "10"
         if let password { environment["PGPASSWORD"] = password }
+        if let caFile {
+            environment["PGSSLMODE"] = "verify-full"
+            environment["PGSSLROOTCERT"] = caFile
+        }
         process.environment = environment
         // Files rather than pipes: psql can never block on a full pipe while we wait for it.
         let base = peer.directory.url.appendingPathComponent("psql-\(UUID().uuidString.prefix(8))")

@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .long, help: "postgres://user@host:port/database (add ?sslmode=require for TLS); no password here.")
+    @Option(name: .long, help: "postgres://user@host:port/database (?sslmode=verify-full&sslrootcert=CA.pem for TLS); no password here.")
     var to: String
 
     @Option(name: .long, help: "The environment variable that holds the database password.")

@@ -6,13 +6,14 @@ It makes a fresh cluster in a temporary directory (initdb), runs `postgres` on
 when stopped. See README.md beside this file for the command line.
 
 Needs only the standard library and Debian's `postgresql` package (the server
-binaries in /usr/lib/postgresql/<version>/bin).
+binaries in /usr/lib/postgresql/<version>/bin), plus /usr/bin/openssl for --tls.
 """
 
 import argparse
 import math
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -29,12 +30,14 @@ WAIT_SIGNALS = STOP_SIGNALS | {signal.SIGCHLD}
 POSTGRESQL_ROOT = "/usr/lib/postgresql"
 PROGRAMS = ("initdb", "postgres", "pg_isready", "psql")
 SETPRIV = "/usr/bin/setpriv"
+OPENSSL = "/usr/bin/openssl"
 SERVICE_USER = "postgres"
 HOST = "127.0.0.1"
 
 START_TIMEOUT = 60      # seconds for postgres to accept connections
 STOP_GRACE = 5          # seconds after SIGINT (fast shutdown) before SIGKILL
 PORT_ATTEMPTS = 3       # a port picked free may be taken before postgres binds it
+OPENSSL_TIMEOUT = 30    # seconds for each openssl command of --tls
 # A Unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
 SOCKET_PATH_MAX = 107
 
@@ -91,6 +94,20 @@ def unblock_signals():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, WAIT_SIGNALS)
 
 
+
+def run_or_exit(command, cwd, timeout, name, hint=""):
+    """Run a set-up program; exit with its output if it fails or takes more than `timeout` seconds."""
+    try:
+        result = subprocess.run(command, cwd=cwd, env=clean_environment(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, timeout=timeout,
+                                preexec_fn=unblock_signals)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"postgres_peer: {name} took more than {timeout} s")
+    if result.returncode != 0:
+        sys.stderr.buffer.write(result.stdout)
+        raise SystemExit(f"postgres_peer: {name} failed (status {result.returncode}){hint}")
+
 class Peer:
     def __init__(self, args, bindir):
         self.args = args
@@ -100,6 +117,7 @@ class Peer:
         self.port = None
         self.as_user = []       # command prefix that drops to the postgres user (root only)
         self.uid = self.gid = None
+        self.tls = None         # (CA certificate, server certificate, server key) with --tls
 
     def program(self, name):
         return os.path.join(self.bindir, name)
@@ -128,21 +146,53 @@ class Peer:
         if self.uid is not None:
             os.chown(self.base, self.uid, self.gid)
 
+    def run_openssl(self, arguments, cwd):
+        """Run /usr/bin/openssl as ourselves; exit with its output if it fails."""
+        run_or_exit([OPENSSL] + arguments, cwd, OPENSSL_TIMEOUT, "openssl " + arguments[0])
+
+    def make_certificates(self):
+        """--tls: a self-signed CA and a server certificate it signs, for
+        127.0.0.1 and localhost, in the folder `tls` of the temporary directory.
+        The server's key belongs to the server's user with mode 0600 (postgres
+        refuses a key that others can read)."""
+        folder = os.path.join(self.base, "tls")
+        os.mkdir(folder, 0o700)
+        if self.uid is not None:
+            os.chown(folder, self.uid, self.gid)
+        # Valid from now for at least the peer's lifetime (whole days, at least two).
+        days = str(max(2, math.ceil(self.args.lifetime / 86400) + 1))
+        curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        ca_key, ca = os.path.join(folder, "ca.key"), os.path.join(folder, "ca.pem")
+        key, request = os.path.join(folder, "server.key"), os.path.join(folder, "server.csr")
+        certificate, extensions = os.path.join(folder, "server.pem"), os.path.join(folder, "server.ext")
+        self.run_openssl(["req", "-x509"] + curve + [
+            "-keyout", ca_key, "-out", ca, "-days", days,
+            "-subj", "/CN=CaseWatch postgres_peer test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign"], cwd=folder)
+        self.run_openssl(["req", "-new"] + curve + [
+            "-keyout", key, "-out", request, "-subj", "/CN=localhost"], cwd=folder)
+        with open(extensions, "w", encoding="ascii") as f:
+            f.write("basicConstraints=critical,CA:FALSE\n"
+                    "keyUsage=critical,digitalSignature,keyEncipherment\n"
+                    "extendedKeyUsage=serverAuth\n"
+                    "subjectKeyIdentifier=hash\n"
+                    "authorityKeyIdentifier=keyid,issuer\n"
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        self.run_openssl(["x509", "-req", "-in", request, "-CA", ca, "-CAkey", ca_key,
+                          "-set_serial", str(secrets.randbits(63) + 1), "-days", days,
+                          "-extfile", extensions, "-out", certificate], cwd=folder)
+        os.chmod(key, 0o600)
+        os.chmod(certificate, 0o644)
+        if self.uid is not None:
+            os.chown(key, self.uid, self.gid)
+            os.chown(certificate, self.uid, self.gid)
+        self.tls = (ca, certificate, key)
+
     def run_as_user(self, command, timeout):
         """Run a set-up program as the server's user; exit with its output if it fails."""
-        try:
-            result = subprocess.run(self.as_user + command,
-                                    cwd=self.base, env=clean_environment(),
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, timeout=timeout,
-                                    preexec_fn=unblock_signals)
-        except subprocess.TimeoutExpired:
-            raise SystemExit(f"postgres_peer: {os.path.basename(command[0])} took more than {timeout} s")
-        if result.returncode != 0:
-            sys.stderr.buffer.write(result.stdout)
-            raise SystemExit(f"postgres_peer: {os.path.basename(command[0])} failed "
-                             f"(status {result.returncode}); is {self.base} reachable by "
-                             f"the user that runs the server?")
+        run_or_exit(self.as_user + command, self.base, timeout, os.path.basename(command[0]),
+                    f"; is {self.base} reachable by the user that runs the server?")
 
     def initdb(self):
         data = os.path.join(self.base, "data")
@@ -189,6 +239,10 @@ class Peer:
             "-c", "fsync=off", "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off", "-c", "max_connections=200",
         ]
+        if self.tls is not None:
+            _, certificate, key = self.tls
+            command += ["-c", "ssl=on", "-c", f"ssl_cert_file={certificate}",
+                        "-c", f"ssl_key_file={key}"]
         # The server's log lines go to our stderr.
         self.postgres = subprocess.Popen(command, cwd=self.base, env=clean_environment(),
                                          stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
@@ -208,9 +262,13 @@ class Peer:
         return result.returncode == 0
 
     def check_query(self):
-        """`select 1` over TCP as the postgres user, with the password if any."""
+        """`select 1` over TCP as the postgres user, with the password if any;
+        with --tls, over TLS with the certificate verified against our CA."""
         env = clean_environment(self.args.password)
         env["PGCONNECT_TIMEOUT"] = "5"
+        if self.tls is not None:
+            env["PGSSLMODE"] = "verify-full"
+            env["PGSSLROOTCERT"] = self.tls[0]
         try:
             result = subprocess.run(
                 [self.program("psql"), "-X", "-q", "-A", "-t", "-h", HOST, "-p", str(self.port),
@@ -227,6 +285,8 @@ class Peer:
         """initdb, then start postgres and wait until it answers. Returns False
         if a stop signal arrived meanwhile (the caller then stops and cleans up)."""
         self.prepare()
+        if self.args.tls:
+            self.make_certificates()
         data = self.initdb()
         if pending_stop():
             return False
@@ -310,6 +370,12 @@ def main():
                         help="make the temporary directory inside DIR (default /tmp)")
     parser.add_argument("--password", metavar="PASSWORD",
                         help="the postgres user's password, required over TCP (scram-sha-256)")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve TLS too, with a certificate for 127.0.0.1 and localhost "
+                             "signed by a CA made for this peer")
+    parser.add_argument("--ca-file", metavar="PATH",
+                        help="with --tls, where to write the CA certificate "
+                             "(default: the port file's path with .ca.pem added)")
     parser.add_argument("--stop-with-parent", action="store_true",
                         help="stop when the process that started the peer exits")
     parser.add_argument("--lifetime", type=float, default=1800, metavar="SECONDS",
@@ -322,6 +388,13 @@ def main():
         parser.error("--password must be one non-empty line")
     if args.dir is not None and os.path.exists(args.dir) and not os.path.isdir(args.dir):
         parser.error(f"--dir {args.dir}: not a directory")
+    if args.ca_file is not None and not args.tls:
+        parser.error("--ca-file needs --tls")
+    if args.tls:
+        if not os.access(OPENSSL, os.X_OK):
+            parser.error(f"--tls needs {OPENSSL}")
+        if args.ca_file is None:
+            args.ca_file = args.port_file + ".ca.pem"
 
     # From here on a stop signal stays pending until we take it, so one that
     # arrives during initdb or start-up is not lost.
@@ -337,9 +410,14 @@ def main():
     status = 0
     try:
         if peer.start():
+            if peer.tls is not None:
+                # Before the port file: once that is there, so is the CA.
+                with open(peer.tls[0], "rb") as f:
+                    write_atomically(args.ca_file, f.read())
             write_atomically(args.port_file, f"{peer.port}\n".encode())
-            say(f"PostgreSQL ({bindir}) accepts connections on {HOST}:{peer.port}, "
-                f"data in {peer.base}")
+            say(f"PostgreSQL ({bindir}) accepts connections on {HOST}:{peer.port}"
+                + (f" (TLS too, CA in {args.ca_file})" if peer.tls is not None else "")
+                + f", data in {peer.base}")
             status = peer.wait()
     finally:
         peer.stop()

@@ -119,7 +119,8 @@ package struct CycleRunner: Sendable {
         if self.store == nil { for notice in store.notices { logger.warning("\(notice)") } }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
         let leadership = dryRun ? Leadership(leads: true, leader: configuration.nodeID) : try await store.lead(
-            node: configuration.nodeID, configDigest: configuration.digest, ttl: configuration.cluster.lease, now: Date())
+            node: configuration.nodeID, configDigest: configuration.usesPostgres ? configuration.digest : "",
+            ttl: configuration.cluster.lease, now: Date())
         if let refusal = leadership.refusal { logger.error("not leading detection: \(refusal)") }
         var detection: DetectionCycle.Report?
         if leadership.leads {
