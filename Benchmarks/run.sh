@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # CaseWatch's benchmark suite, one command: installs what it needs (Debian: nginx, wrk, postfix for
-# smtp-sink/smtp-source, hyperfine, gcc; PyPI: Apprise in a venv under /tmp), builds the release binaries,
+# smtp-sink/smtp-source, hyperfine, gcc, postgresql; PyPI: Apprise in a venv under /tmp), builds the release binaries,
 # runs every benchmark beside its peer on this machine, and writes BENCHMARKS.md.
 #
-#   Benchmarks/run.sh                          # everything (about 5 minutes once built)
+#   Benchmarks/run.sh                          # everything (about 10 minutes once built, 5 of them PostgreSQL)
 #   BENCH_QUICK=1 Benchmarks/run.sh            # smaller counts, to try the harness (figures not comparable)
 #   BENCH_RESULTS=/some/dir Benchmarks/run.sh  # also keep the raw results there
 #                                              # (python3 Benchmarks/tools/report.py DIR BENCHMARKS.md redoes the page)
+#   BENCH_ONLY=postgres Benchmarks/run.sh      # only the parts named (webhooks email registry fanout idle postgres);
+#                                              # BENCHMARKS.md keeps the other sections and gets those parts anew
 #
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID on exit.
 set -euo pipefail
@@ -15,11 +17,20 @@ repo=$(pwd)
 
 venv=${CASEWATCH_BENCH_VENV:-/tmp/casewatch-bench-venv}
 webhook_count=20000 email_count=5000 fanout_count=100000 registry_sizes="1000 10000 100000" peer_seconds=10
-repeats=5 hyperfine_runs=30
+repeats=5 hyperfine_runs=30 postgres_repeats=3 postgres_nodes="1 2 3"
 if [ -n "${BENCH_QUICK:-}" ]; then
   webhook_count=2000 email_count=500 fanout_count=10000 registry_sizes="1000 10000" peer_seconds=3
-  repeats=1 hyperfine_runs=10
+  repeats=1 hyperfine_runs=10 postgres_repeats=1
 fi
+# The parts to run: all of them, or those BENCH_ONLY names.
+only=${BENCH_ONLY:-}
+for name in $only; do
+  case "$name" in
+    webhooks|email|registry|fanout|idle|postgres) ;;
+    *) echo "BENCH_ONLY: unknown part $name (webhooks email registry fanout idle postgres)" >&2; exit 64 ;;
+  esac
+done
+part() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 
 work=$(mktemp -d /tmp/casewatch-bench.XXXXXX)
 results="$work/results"
@@ -43,7 +54,9 @@ log() { printf '\n== %s\n' "$*" >&2; }
 # ---------------------------------------------------------------------------------------------------
 log "installing what the benchmarks need"
 scripts/install-deps.sh
-packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc sqlite3)
+# postgresql: the server binaries Tests/Peers/postgres_peer.py runs (the package `scripts/install-deps.sh --tests`
+# installs for the tests); the default cluster Debian may start on 5432 is not used.
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc sqlite3 postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -116,12 +129,14 @@ log "machine"
   echo "python=$("$venv/bin/python" --version 2>&1)"
   echo "libcurl=$(dpkg-query -W -f='${Version}' libcurl4)"
   echo "sqlite=$(dpkg-query -W -f='${Version}' libsqlite3-0)"
+  echo "postgresql=$("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version)"
 } > "$results/machine.txt"
 cat "$results/machine.txt" >&2
 
-# ---------------------------------------------------------------------------------------------------
-log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, libcurl alone and Apprise json://"
+# The webhook sink: nginx, one worker, 204 for POST /hook, access log off. Sets nginx_pid and hook.
+start_nginx() {
 http_port=$(free_port)
+rm -rf "$work/nginx"
 mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<EOF
 worker_processes 1;
@@ -150,16 +165,31 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 wait_for_port "$http_port"
 hook="http://127.0.0.1:$http_port/hook"
+}
 
+# CaseWatch's webhook cycle on SQLite (casewatch-bench deliver-webhooks), then wrk's ceiling, against $hook, into
+# $results/{webhooks,wrk}.jsonl; with an argument PART, into $results/PART-{webhooks,wrk}.jsonl, each line marked
+# "part": PART (the figures that part is set beside when it runs without part 1).
+sqlite_webhooks_and_wrk() {
+local tag=${1:-} prefix=""
+[ -z "$tag" ] || prefix="$tag-"
+mark() { if [ -n "$tag" ]; then sed "s/^{/{\"part\": \"$tag\", /"; else cat; fi; }
 # One warm-up cycle first (page cache, the sink's connections, the CPU's caches), not recorded.
 timeout 300 "$bench" deliver-webhooks --count "$webhook_count" --url "$hook" --concurrency 8 \
   --templates "$repo/templates" > /dev/null
 for run in $(seq "$repeats"); do
   timeout 300 "$bench" deliver-webhooks --count "$webhook_count" --url "$hook" --concurrency 8 \
-    --templates "$repo/templates" --sample-out "$work/webhook-body.json" >> "$results/webhooks.jsonl"
+    --templates "$repo/templates" --sample-out "$work/webhook-body.json" | mark >> "$results/${prefix}webhooks.jsonl"
 done
 timeout 60 wrk -t2 -c8 -d"${peer_seconds}s" -s "$repo/Benchmarks/tools/wrk-post.lua" "$hook" \
-  -- "$work/webhook-body.json" | grep '^{' > "$results/wrk.jsonl"
+  -- "$work/webhook-body.json" | grep '^{' | mark > "$results/${prefix}wrk.jsonl"
+}
+
+# ---------------------------------------------------------------------------------------------------
+if part webhooks; then
+log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, libcurl alone and Apprise json://"
+start_nginx
+sqlite_webhooks_and_wrk
 for mode in lanes multi; do
   timeout 120 "$work/libcurl_rate" "$hook" "$work/webhook-body.json" "$webhook_count" "$mode" \
     >> "$results/libcurl.jsonl"
@@ -167,8 +197,10 @@ done
 timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "json://127.0.0.1:$http_port/hook" \
   "$peer_seconds" "$work/webhook-body.json" > "$results/apprise-json.jsonl"
 stop "$nginx_pid"
+fi
 
 # ---------------------------------------------------------------------------------------------------
+if part email; then
 log "2. e-mail: $email_count alerts to smtp-sink on loopback, beside smtp-source and Apprise mailto://"
 smtp_port=$(free_port)
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$smtp_port" 1000 > "$work/smtp-sink.log" 2>&1 &
@@ -208,8 +240,10 @@ timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "$mailto
 timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" --no-throttle "$mailto" "$peer_seconds" \
   "$text_body" > "$results/apprise-mailto.jsonl"
 stop "$sink_pid"
+fi
 
 # ---------------------------------------------------------------------------------------------------
+if part registry; then
 log "3. registry scale: $registry_sizes generated cases"
 for size in $registry_sizes; do
   timeout 300 "$bench" registry --cases "$size" >> "$results/registry.jsonl"
@@ -248,12 +282,16 @@ timeout 300 /usr/bin/time -v -o "$results/sqlite3-load.time" sqlite3 "$work/sqli
   "PRAGMA journal_mode=WAL; CREATE TABLE cases (id TEXT PRIMARY KEY, json TEXT NOT NULL); BEGIN;
    INSERT INTO cases SELECT json_extract(value, '\$.id'), value FROM json_each(readfile('$setup/registry/cases.json'));
    COMMIT;" > /dev/null
+fi
 
 # ---------------------------------------------------------------------------------------------------
+if part fanout; then
 log "4. fan-out: one event to $fanout_count subscribers"
 timeout 300 "$bench" fanout --subscribers "$fanout_count" --templates "$repo/templates" > "$results/fanout.jsonl"
+fi
 
 # ---------------------------------------------------------------------------------------------------
+if part idle; then
 log "5. idle cron tick: run --once on the sample set-up with nothing new, beside an empty Swift program"
 idle="$work/idle"
 mkdir -p "$idle"
@@ -267,8 +305,53 @@ swiftc -O "$work/empty.swift" -o "$work/empty-swift" 2>/dev/null
 timeout 300 hyperfine -N --warmup 3 --runs "$hyperfine_runs" --export-json "$results/hyperfine.json" \
   -n "casewatch run --once (idle)" "$casewatch run --once --config $idle/casewatch.yml" \
   -n "empty Swift executable" "$work/empty-swift" > "$results/hyperfine.out" 2>&1
+fi
+
+# ---------------------------------------------------------------------------------------------------
+if part postgres; then
+log "6. PostgreSQL nodes: $webhook_count webhook deliveries by 1, 2 and 3 casewatch run --once nodes sharing one database, beside one node on SQLite"
+start_nginx
+# Run without part 1 (BENCH_ONLY=postgres), this part measures the SQLite cycle and wrk's ceiling it is set beside.
+part webhooks || sqlite_webhooks_and_wrk postgres
+# The repository's throw-away PostgreSQL (initdb as the postgres user in a new directory under /tmp, a free
+# loopback port written to the port file once it answers; deleted when it gets SIGTERM).
+postgres_dir="$work/postgres"
+mkdir -p "$postgres_dir"
+/usr/bin/python3 "$repo/Tests/Peers/postgres_peer.py" --port-file "$postgres_dir/port" --stop-with-parent \
+  --lifetime 7200 2> "$postgres_dir/peer.log" &
+postgres_peer_pid=$!
+pids+=("$postgres_peer_pid")
+for tries in $(seq 1200); do
+  [ -s "$postgres_dir/port" ] && break
+  kill -0 "$postgres_peer_pid" 2>/dev/null || { cat "$postgres_dir/peer.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$postgres_dir/port" ] || { echo "the PostgreSQL peer did not start within 120 s" >&2; exit 1; }
+postgres_port=$(cat "$postgres_dir/port")
+"$bench" make-registry --cases 10 --out "$postgres_dir/registry" > /dev/null
+CASEWATCH_BENCH_WEBHOOK_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+export CASEWATCH_BENCH_WEBHOOK_SECRET CASEWATCH_BENCH_TOKEN_SECRET=bench-token-secret
+# One measurement: a fresh store (a new database, or a new SQLite file), the deliveries queued, the nodes started
+# together; one JSON line (Benchmarks/tools/pg_nodes.py says what is measured and how).
+nodes_run() {
+  timeout 3600 /usr/bin/python3 "$repo/Benchmarks/tools/pg_nodes.py" --count "$webhook_count" --hook "$hook" \
+    --casewatch "$casewatch" --bench "$bench" --templates "$repo/templates" --registry "$postgres_dir/registry" \
+    --work "$postgres_dir" --sink-pid "$nginx_pid" "$@"
+}
+nodes_run --postgres "$postgres_port" --peer-pid "$postgres_peer_pid" --nodes 1 --database warmup > /dev/null
+for run in $(seq "$postgres_repeats"); do
+  nodes_run --sqlite --database "sqlite_run$run" >> "$results/sqlite-node.jsonl"
+  for nodes in $postgres_nodes; do
+    nodes_run --postgres "$postgres_port" --peer-pid "$postgres_peer_pid" --nodes "$nodes" \
+      --database "nodes${nodes}_run$run" >> "$results/pg-nodes.jsonl"
+  done
+done
+stop "$postgres_peer_pid"
+stop "$nginx_pid"
+fi
 
 # ---------------------------------------------------------------------------------------------------
 log "writing BENCHMARKS.md"
-/usr/bin/python3 "$repo/Benchmarks/tools/report.py" "$results" "$repo/BENCHMARKS.md" ${BENCH_QUICK:+--quick}
+/usr/bin/python3 "$repo/Benchmarks/tools/report.py" "$results" "$repo/BENCHMARKS.md" ${BENCH_QUICK:+--quick} \
+  ${only:+--only "$only"}
 echo "BENCHMARKS.md written" >&2

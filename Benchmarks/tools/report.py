@@ -1,8 +1,12 @@
 """Writes BENCHMARKS.md from the results folder that Benchmarks/run.sh fills.
 
-Usage: report.py RESULTS_DIR OUTPUT_FILE [--quick]
+Usage: report.py RESULTS_DIR OUTPUT_FILE [--quick] [--only "PART ..."]
 Every figure comes from this run's files; the judgement of each target is computed, not written by hand.
 The measured causes of missed targets come from Benchmarks/profiling.md (written from profiles, see there).
+
+--only "PART ...": the run measured only these parts (webhooks email registry fanout idle postgres, as
+BENCH_ONLY in run.sh); their sections, summary rows and raw lines replace those in the existing OUTPUT_FILE,
+the rest of it is kept as it was (and Benchmarks/profiling.md is copied in anew).
 """
 import json
 import re
@@ -13,6 +17,7 @@ from pathlib import Path
 results = Path(sys.argv[1])
 output = Path(sys.argv[2])
 quick = "--quick" in sys.argv
+only = sys.argv[sys.argv.index("--only") + 1].split() if "--only" in sys.argv else None
 here = Path(__file__).resolve().parent.parent
 
 
@@ -80,7 +85,7 @@ write("## Machine\n")
 write("| | |\n|---|---|")
 for key, label in [("date", "run at (UTC)"), ("nproc", "nproc"), ("cpu", "CPU model"), ("memory", "memory"),
                    ("os", "OS"), ("kernel", "kernel"), ("swift", "Swift"), ("libcurl", "libcurl (Debian)"),
-                   ("sqlite", "SQLite (Debian)"), ("nginx", "nginx"), ("wrk", "wrk"), ("postfix", "postfix (smtp-sink, smtp-source)"),
+                   ("sqlite", "SQLite (Debian)"), ("postgresql", "PostgreSQL (Debian)"), ("nginx", "nginx"), ("wrk", "wrk"), ("postfix", "postfix (smtp-sink, smtp-source)"),
                    ("hyperfine", "hyperfine"), ("apprise", "Apprise (PyPI)"), ("python", "Python (Apprise's)")]:
     write(f"| {label} | {facts.get(key, '?')} |")
 write("")
@@ -335,6 +340,160 @@ if hyperfine_file.exists():
         targets.append(("Idle tick < 100 ms", f"{idle['mean'] * 1000:.1f} ms (mean)", idle["mean"] < 0.1))
 
 # --------------------------------------------------------------------------------------------------
+pg_runs = lines("pg-nodes.jsonl")
+sqlite_node_runs = lines("sqlite-node.jsonl")
+# The SQLite cycle and wrk's ceiling this part is set beside: part 1's, or its own when run without part 1.
+reference_webhooks = lines("postgres-webhooks.jsonl") or lines("webhooks.jsonl")
+reference_wrk = one("postgres-wrk.jsonl") or one("wrk.jsonl")
+groups = {}
+for run in pg_runs:
+    groups.setdefault(run["nodes"], []).append(run)
+write("## 6. PostgreSQL nodes\n")
+write("**Method.** The same nginx sink as in part 1 and the same deliveries: `casewatch-bench enqueue-webhooks "
+      "--config FILE --count N --url …` builds the N webhook deliveries of `deliver-webhooks` (same body, same "
+      "named `whsec_` secret) and queues them with the product's `enqueue` in the store the configuration names, "
+      "opened as `casewatch` opens it. The PostgreSQL server is the repository's test peer "
+      "(`Tests/Peers/postgres_peer.py`: a fresh `initdb` in a temporary directory, 127.0.0.1 on a free port, with "
+      "its settings for speed — `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`), started once; "
+      "each measurement gets a new database (`CREATE DATABASE`, dropped afterwards). K configuration files differ "
+      "only in `cluster.node_id` and `http.listen` (`state: postgres://postgres@127.0.0.1:PORT/DB`, "
+      "`cluster.lease: 30s`, `webhooks.transport: http`, `delivery.concurrency: 8` per node, a 10-case registry). "
+      "One `casewatch run --once` first (migrations, the silent first sync), one more with nothing to do (a "
+      "node's own cost, shown below), the N deliveries queued, `ANALYZE outbox`, then K `casewatch run --once` "
+      "processes started at the same moment: one leads detection (nothing new), every one claims from the shared "
+      "queue (`FOR UPDATE SKIP LOCKED`, leases) until it is empty, and exits. Measured "
+      "(`Benchmarks/tools/pg_nodes.py`): the wall time from their start until the last has exited, process "
+      "start-up included; each node's user + system time and peak RSS (`wait4`); what each node says it sent; "
+      "the PostgreSQL server's CPU over the same span (user + system of the postmaster and all its processes, "
+      "those that ended included, from `/proc/PID/stat`); after the nodes' sessions have ended, the outbox "
+      "table's `n_dead_tup` from `pg_stat_user_tables`; every entry checked delivered and one attempt recorded "
+      "per entry. Beside it, the same harness with `state:` a SQLite file and one node (SQLite runs one cycle at "
+      "a time), part 1's in-process SQLite cycle and wrk's ceiling. Each configuration "
+      f"{len(groups.get(1, []))}× in turn after one warm-up that is not recorded; the run "
+      "with the median rate is compared.\n")
+if pg_runs:
+    pg_facts = machine()
+    write(f"Measured at {pg_facts.get('date', '?')} (UTC) on {pg_facts.get('nproc', '?')} cores "
+          f"({pg_facts.get('cpu', '?')}), {pg_facts.get('postgresql', 'PostgreSQL ?')}. **This machine has "
+          f"{pg_facts.get('nproc', '?')} cores**, shared by nginx, PostgreSQL and every node: a second or third "
+          "node cannot add cores here, so more nodes cannot show more deliveries per second; what they show is "
+          "what they cost — the nodes' CPU per delivery together and each node's CPU, and the database server's "
+          "CPU per delivery.\n")
+    medians = {nodes: median_run(runs) for nodes, runs in sorted(groups.items())}
+    sqlite_node = median_run(sqlite_node_runs) if sqlite_node_runs else None
+    in_process = median_run(reference_webhooks) if reference_webhooks else None
+
+    def vs_wrk(run):
+        return f"{run['per_second'] / reference_wrk['per_second']:.0%}" if reference_wrk else "—"
+
+    def share(run):
+        return f" ({vs_wrk(run)} of wrk)" if reference_wrk else ""
+
+    def node_cpu(run):
+        return ", ".join(f"{entry['cpu_seconds']:.2f} s for {fmt(entry['sent'])}" for entry in run["per_node"])
+
+    columns = []
+    if in_process:
+        columns.append(("SQLite, 1 node: part 1's cycle (in-process)", in_process, "bench"))
+    if sqlite_node:
+        columns.append(("SQLite, 1 node (`run --once`)", sqlite_node, "sqlite"))
+    for nodes, run in medians.items():
+        columns.append((f"PostgreSQL, {nodes} node{'s' if nodes > 1 else ''}", run, "postgres"))
+    write("Medians, in the manner of a before/after table (each column its median run):\n")
+    write("| | " + " | ".join(label for label, _, _ in columns) + " |")
+    write("|---|" + "---:|" * len(columns))
+    rows = [
+        ("deliveries", lambda run, kind: fmt(run["deliveries"])),
+        ("seconds (wall)", lambda run, kind: f"{run['seconds']:.2f} s"),
+        ("deliveries per second", lambda run, kind: f"{fmt(run['per_second'])}{share(run)}"),
+        ("CaseWatch CPU per delivery (all nodes)", lambda run, kind: f"{run['cpu_us_per_delivery']:.1f} µs"),
+        ("the same, less each node's cost with nothing to do", lambda run, kind:
+            f"{(run['cpu_seconds'] - run['nodes'] * run['idle_cpu_seconds']) * 1e6 / max(1, run['deliveries']):.1f} µs"
+            if kind != "bench" else "— (the cycle only)"),
+        ("each node: CPU for what it sent", lambda run, kind: node_cpu(run) if kind != "bench" else
+            f"{run['cpu_seconds']:.2f} s (the cycle only)"),
+        ("database server CPU per delivery", lambda run, kind: f"{run['server_cpu_us_per_delivery']:.1f} µs"
+            if kind == "postgres" else "— (in the process)"),
+        ("CaseWatch + database server CPU per delivery", lambda run, kind:
+            f"{run['cpu_us_per_delivery'] + (run.get('server_cpu_us_per_delivery') or 0):.1f} µs"),
+        ("outbox dead tuples after the run (`n_dead_tup`)", lambda run, kind:
+            f"{fmt(run['n_dead_tup'])} ({run['n_dead_tup'] / max(1, run['deliveries']):.2f} per delivery; "
+            f"{fmt(run['n_tup_upd'])} updates, {fmt(run['n_tup_hot_upd'])} HOT; autovacuum runs: "
+            f"{run['autovacuum_count']})" if kind == "postgres" else "—"),
+        ("CPU during the run, a cross-check: nodes + server + nginx, of the machine's busy time (of cores × wall)",
+            lambda run, kind: f"{run['cpu_seconds']:.2f} + {run.get('server_cpu_seconds') or 0:.2f} + "
+            f"{run['sink_cpu_seconds']:.2f} = {run['cpu_seconds'] + (run.get('server_cpu_seconds') or 0) + run['sink_cpu_seconds']:.2f} s "
+            f"of {run['machine_cpu_seconds']:.2f} s busy ({run['seconds'] * int(machine().get('nproc', 1)):.2f} s)"
+            if kind != "bench" and run.get("sink_cpu_seconds") is not None else "—"),
+        ("peak RSS per node", lambda run, kind: ", ".join(f"{entry['max_rss_mb']:.0f} MB" for entry in run["per_node"])
+            if kind != "bench" else f"{run['peak_rss_mb']:.0f} MB"),
+        ("a node with nothing to do (`run --once`)", lambda run, kind:
+            f"{run['idle_seconds'] * 1000:.0f} ms, {run['idle_cpu_seconds'] * 1000:.0f} ms CPU" if kind != "bench" else "—"),
+        ("queueing the N deliveries (not in the figures)", lambda run, kind: f"{run['enqueue_seconds']:.2f} s"),
+    ]
+    for label, cell in rows:
+        write(f"| {label} | " + " | ".join(cell(run, kind) for _, run, kind in columns) + " |")
+    write("")
+    write("Every run:\n")
+    write("| sender | nodes | deliveries | seconds | per second | vs wrk | CaseWatch CPU per delivery | "
+          "PostgreSQL CPU per delivery | sent by each node | outbox dead tuples |")
+    write("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    if reference_wrk:
+        write(f"| wrk (ceiling) | — | {fmt(reference_wrk['requests'])} | {fmt(reference_wrk['seconds'], 2)} | "
+              f"{fmt(reference_wrk['per_second'])} | 100% | — | — | — | — |")
+    if in_process:
+        write(f"| SQLite, part 1's in-process cycle (median of {len(reference_webhooks)}) | 1 | "
+              f"{fmt(in_process['deliveries'])} | {in_process['seconds']:.2f} | {fmt(in_process['per_second'])} | "
+              f"{vs_wrk(in_process)} | "
+              f"{in_process['cpu_us_per_delivery']:.1f} µs | — | — | — |")
+    for label, runs in [("SQLite, `run --once`", sqlite_node_runs)] + [
+            (f"PostgreSQL, `run --once` × {nodes}", runs) for nodes, runs in sorted(groups.items())]:
+        middle = median_run(runs)
+        for index, run in enumerate(runs, 1):
+            write(f"| {label}, run {index}{' (median)' if run is middle else ''} | {run['nodes']} | "
+                  f"{fmt(run['deliveries'])} | {run['seconds']:.2f} | {fmt(run['per_second'])} | "
+                  f"{vs_wrk(run)} | {run['cpu_us_per_delivery']:.1f} µs | "
+                  + (f"{run['server_cpu_us_per_delivery']:.1f} µs" if run.get("server_cpu_us_per_delivery") is not None else "—")
+                  + f" | {' + '.join(fmt(entry['sent']) for entry in run['per_node'])} | "
+                  + (fmt(run["n_dead_tup"]) + (" (autovacuum ran)" if run.get("autovacuum_count") else "")
+                     if "n_dead_tup" in run else "—") + " |")
+    write("")
+    one_node = medians.get(1)
+    if one_node and sqlite_node:
+        ratio = one_node["cpu_us_per_delivery"] / sqlite_node["cpu_us_per_delivery"]
+        total = one_node["cpu_us_per_delivery"] + one_node["server_cpu_us_per_delivery"]
+        total_ratio = total / sqlite_node["cpu_us_per_delivery"]
+        write(f"One PostgreSQL node spends {one_node['cpu_us_per_delivery']:.1f} µs of its own CPU per delivery, "
+              f"{ratio:.1f}× the SQLite node's {sqlite_node['cpu_us_per_delivery']:.1f} µs (target: within 2×), and "
+              f"the server {one_node['server_cpu_us_per_delivery']:.1f} µs more: {total:.1f} µs in all, "
+              f"{total_ratio:.1f}× SQLite's, whose store works inside the process"
+              + (f"; part 1's in-process SQLite cycle, without start-up and detection, spends "
+                 f"{in_process['cpu_us_per_delivery']:.1f} µs" if in_process else "") + ".\n")
+        targets.append(("One PostgreSQL node: CaseWatch's CPU per delivery within 2× of SQLite's (`run --once`, "
+                        "one node each)",
+                        f"{one_node['cpu_us_per_delivery']:.1f} µs vs {sqlite_node['cpu_us_per_delivery']:.1f} µs = "
+                        f"{ratio:.1f}×", ratio <= 2))
+        targets.append(("One PostgreSQL node: CaseWatch + PostgreSQL server CPU per delivery within 2× of SQLite's",
+                        f"{one_node['cpu_us_per_delivery']:.1f} + {one_node['server_cpu_us_per_delivery']:.1f} µs vs "
+                        f"{sqlite_node['cpu_us_per_delivery']:.1f} µs = {total_ratio:.1f}×", total_ratio <= 2))
+    updates = sum(run["n_tup_upd"] for run in pg_runs)
+    hot = sum(run["n_tup_hot_upd"] for run in pg_runs)
+    untouched = [run["n_dead_tup"] for run in pg_runs if not run["autovacuum_count"]]
+    write(f"The queue's dead tuples: every run rewrote the outbox rows {updates / sum(run['deliveries'] for run in pg_runs):.2f} "
+          f"times per delivery (`n_tup_upd`; {hot / max(1, updates):.1%} of them HOT), each rewrite leaving a dead "
+          "version behind; what is still dead after the run depends on whether autovacuum (its launcher looks at each "
+          f"database about once a minute by default) happened to visit the table during it: "
+          f"{sum(1 for run in pg_runs if run['autovacuum_count'])} of {len(pg_runs)} runs"
+          + (f"; without it, {fmt(min(untouched))}–{fmt(max(untouched))} dead tuples for "
+             f"{fmt(pg_runs[0]['deliveries'])} deliveries" if untouched else "") + ".\n")
+    for nodes, run in medians.items():
+        if nodes > 1:
+            write(f"{nodes} nodes: {fmt(run['per_second'])}/s, {run['cpu_us_per_delivery']:.1f} µs of the nodes' CPU "
+                  f"and {run['server_cpu_us_per_delivery']:.1f} µs of the server's per delivery; each node's CPU: "
+                  f"{node_cpu(run)}.")
+    write("")
+
+# --------------------------------------------------------------------------------------------------
 findings = here / "profiling.md"
 if findings.exists():
     write(findings.read_text().rstrip() + "\n")
@@ -355,4 +514,67 @@ if quick:
 summary.append("")
 out[summary_at:summary_at] = summary
 
-output.write_text("\n".join(line for line in out if line is not None) + "\n")
+page = "\n".join(line for line in out if line is not None) + "\n"
+
+# --only: the parts measured in this run replace theirs in the existing page; the rest of it stays.
+SECTION_PARTS = {"## 1. ": "webhooks", "## 2. ": "email", "## 3. ": "registry", "## 4. ": "fanout",
+                 "## 5. ": "idle", "## 6. ": "postgres"}
+
+
+def target_part(name):
+    for prefix, part in (("Webhooks", "webhooks"), ("E-mail", "email"), ("100,000-subscriber", "fanout"),
+                         ("100,000 cases", "registry"), ("Idle", "idle"), ("One PostgreSQL", "postgres")):
+        if name.startswith(prefix):
+            return part
+    return None
+
+
+def raw_part(record):
+    kind = record.get("part") or record.get("benchmark", "")
+    if kind == "apprise":
+        return "email" if record.get("url", "").startswith("mailto") else "webhooks"
+    return {"deliver-webhooks": "webhooks", "wrk": "webhooks", "libcurl-lanes": "webhooks",
+            "libcurl-multi": "webhooks", "deliver-emails": "email", "smtp-source": "email",
+            "registry": "registry", "fanout": "fanout", "pg-nodes": "postgres", "sqlite-node": "postgres",
+            "postgres": "postgres"}.get(kind)
+
+
+def sections(text):
+    """The page cut at its `## ` headings: [(heading line, text)], the part before the first heading first."""
+    found = []
+    for chunk in re.split(r"(?m)^(?=## )", text):
+        found.append((chunk.splitlines()[0] if chunk.startswith("## ") else "", chunk))
+    return found
+
+
+if only is not None and output.exists():
+    old = dict(sections(output.read_text()))
+    merged = []
+    for heading, chunk in sections(page):
+        part = next((name for prefix, name in SECTION_PARTS.items() if heading.startswith(prefix)), None)
+        if heading.startswith("## Machine"):
+            chunk = old.get(heading, chunk)
+        elif part is not None and part not in only:
+            chunk = old.get(heading, "")
+        elif heading.startswith("## Summary"):
+            kept = []
+            for line in old.get(heading, "").splitlines():
+                cells = line.split(" | ")
+                if line.startswith("| ") and not line.startswith("| target") and target_part(cells[0][2:]) not in only:
+                    kept.append(line)
+            rows = [f"| {name} | {figure} | {verdict(ok)} |" for name, figure, ok in targets if target_part(name) in only]
+            order = list(SECTION_PARTS.values())
+            rows = sorted(kept + rows, key=lambda line: order.index(target_part(line.split(" | ")[0][2:]) or "postgres"))
+            chunk = "## Summary\n\n| target | this run | |\n|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        elif heading.startswith("## Raw results"):
+            old_lines = [line for line in old.get(heading, "").splitlines() if line.startswith("{")]
+            kept = [line for line in old_lines if raw_part(json.loads(line)) not in only]
+            new_lines = [line for line in chunk.splitlines() if line.startswith("{")
+                         and raw_part(json.loads(line)) in only]
+            chunk = "## Raw results of this run\n\n" + (
+                "Parts measured in different runs (`BENCH_ONLY`): " + ", ".join(sorted(only)) + " in the latest.\n\n"
+                if only else "") + "```\n" + "\n".join(kept + new_lines) + "\n```\n\n"
+        merged.append(chunk)
+    page = "".join(merged)
+
+output.write_text(page)

@@ -185,7 +185,10 @@ extension PostgresStateStore {
         let logger = self.logger
         try await transaction { connection in
             let stamp = Timestamp.iso8601(Date())
-            for attempt in attempts {
+            // The common case, a delivery, is written for the whole batch in three statements.
+            let delivered = attempts.filter(\.isPlainDelivery)
+            try await Self.completeDelivered(delivered, owner: owner, stamp: stamp, on: connection, logger: logger)
+            for attempt in attempts where !attempt.isPlainDelivery {
                 let draft = attempt.job.draft
                 let failure: String? = if case .delivered = attempt.outcome { nil } else { attempt.outcome.detail }
                 let next = (attempt.transition.nextAttemptAt ?? attempt.startedAt).timeIntervalSince1970
@@ -229,5 +232,47 @@ extension PostgresStateStore {
                 }
             }
         }
+    }
+
+    /// Outcomes of deliveries, each written only while `owner` still holds the entry's lease: the entries, their
+    /// attempts and their endpoints' health, one statement each for the whole batch.
+    private static func completeDelivered(_ attempts: [AttemptRecord], owner: String, stamp: String,
+                                          on connection: PostgresConnection, logger: Logger) async throws {
+        guard !attempts.isEmpty else { return }
+        let ids = attempts.map(\.job.outboxID)
+        let next = attempts.map { ($0.transition.nextAttemptAt ?? $0.startedAt).timeIntervalSince1970 }
+        let held = Set(try await connection.rows("""
+            UPDATE outbox o SET state = 'delivered', attempts = o.attempts + 1, next_attempt_at = u.next,
+                last_error = NULL, updated_at = \(stamp), lease_owner = NULL, lease_until = NULL
+            FROM unnest(\(ids)::bigint[], \(next)::float8[]) AS u (id, next)
+            WHERE o.id = u.id AND o.lease_owner = \(owner)
+            RETURNING o.id
+            """, logger: logger).map { try $0.decode(Int64.self) })
+        // A lease lost meanwhile: the new owner's outcome stands, and this attempt is not recorded.
+        let written = attempts.filter { held.contains($0.job.outboxID) }
+        guard !written.isEmpty else { return }
+        try await connection.execute("""
+            INSERT INTO attempt (outbox_id, started_at, duration_ms, outcome, code, detail)
+            SELECT id, started, duration, outcome, NULLIF(code, -1), detail
+            FROM unnest(\(written.map(\.job.outboxID))::bigint[], \(written.map { Timestamp.iso8601($0.startedAt) })::text[],
+                        \(written.map { Int($0.duration * 1000) })::int[], \(written.map(\.outcome.label))::text[],
+                        \(written.map { $0.code ?? -1 })::int[], \(written.map(\.outcome.detail))::text[])
+                AS u (id, started, duration, outcome, code, detail)
+            """, logger: logger)
+        try await connection.execute("""
+            UPDATE endpoint_health e SET failing_since = NULL
+            FROM unnest(\(written.map(\.job.draft.channel.rawValue))::text[],
+                        \(written.map { EndpointAddress.normalized($0.job.draft.recipient, channel: $0.job.draft.channel) })::text[])
+                AS u (channel, address)
+            WHERE e.channel = u.channel AND e.address = u.address AND e.failing_since IS NOT NULL
+            """, logger: logger)
+    }
+}
+
+extension AttemptRecord {
+    /// A delivery that only moves its entry to delivered (no deferral, no opt-out): the batch's common case.
+    var isPlainDelivery: Bool {
+        guard case .delivered = outcome else { return false }
+        return transition.state == .delivered && !transition.deferred && transition.optOut == nil
     }
 }

@@ -18,17 +18,23 @@ enum DeliverBenchmark {
     static let secretEnv = "CASEWATCH_BENCH_WEBHOOK_SECRET"
 
     static func webhooks(_ options: Options) async throws {
-        let count = try options.int("count")
         let url = try options.string("url")
         let concurrency = try options.int("concurrency", default: 8)
         let environment = Fixtures.ensureWebhookSecret(secretEnv)
+        let drafts = try webhookDrafts(options)
+        try await run(kind: "deliver-webhooks", drafts: drafts, concurrency: concurrency, environment: environment,
+                      email: nil, extra: ["target": url])
+    }
+
+    /// `count` webhook deliveries to `url`, one per subscriber, as the planner makes them: the payload of
+    /// WebhookPayload, the webhook-id of WebhookSignature, the secret named (`secretEnv`), not stored.
+    private static func webhookDrafts(_ options: Options) throws -> [OutboxDraft] {
+        let count = try options.int("count")
+        let url = try options.string("url")
         let now = Date()
         let event = Fixtures.rulingEvent(now: now)
         let templates = try Fixtures.templates(try options.string("templates", default: "templates"))
         let renderer = AlertRenderer(templates: templates)
-
-        // One delivery per subscriber, as the planner makes them: the payload of WebhookPayload, the
-        // webhook-id of WebhookSignature, the secret named, not stored.
         let summaries = Dictionary(uniqueKeysWithValues: Language.allCases.map {
             ($0, renderer.summary(event, language: $0))
         })
@@ -44,8 +50,34 @@ enum DeliverBenchmark {
         if let sample = options.optional("sample-out") {
             try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
         }
-        try await run(kind: "deliver-webhooks", drafts: drafts, concurrency: concurrency, environment: environment,
-                      email: nil, extra: ["target": url])
+        return drafts
+    }
+
+    /// `enqueue-webhooks --config FILE`: the same deliveries as `deliver-webhooks`, queued in the store that
+    /// configuration names (`state:`, a SQLite file or `postgres://…`, opened as `casewatch` opens it, migrations
+    /// included) and left there, for `casewatch run --once` processes — one node or several — to deliver.
+    static func enqueueWebhooks(_ options: Options) async throws {
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(path: try options.string("config"))
+        } catch {
+            throw BenchError.failed("\(error)")
+        }
+        let drafts = try webhookDrafts(options)
+        let store = try await configuration.openStore(environment: .current)
+        let (_, seconds) = try await Measure.time { try await store.enqueue(drafts, now: Date()) }
+        let status = try await store.status()
+        var line = ResultLine("enqueue-webhooks")
+        line.add("engine", configuration.usesPostgres ? "postgres" : "sqlite")
+        line.add("enqueued", drafts.count)
+        line.add("enqueue_seconds", seconds)
+        line.add("queue_depth", status.queueDepth)
+        line.add("payload_bytes_avg", drafts.reduce(0) { $0 + $1.payload.count } / max(1, drafts.count))
+        line.print()
+        guard status.queueDepth == drafts.count else {
+            throw BenchError.failed("enqueue-webhooks: \(status.queueDepth) entries queued, \(drafts.count) expected "
+                                    + "(use a fresh store)")
+        }
     }
 
     static func emails(_ options: Options) async throws {

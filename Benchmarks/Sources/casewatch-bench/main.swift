@@ -4,6 +4,7 @@ import Foundation
 // per result on standard output; anything going wrong is an exit 1 with the reason on standard error.
 let usage = """
     usage: casewatch-bench deliver-webhooks --count N --url URL [--concurrency 8] [--templates DIR] [--sample-out FILE]
+           casewatch-bench enqueue-webhooks --config casewatch.yml --count N --url URL [--templates DIR]
            casewatch-bench deliver-emails --count N --smtp smtp://HOST:PORT [--concurrency 8] [--templates DIR] [--sample-out FILE]
            casewatch-bench registry --cases N
            casewatch-bench make-registry --cases N --out DIR
@@ -16,6 +17,7 @@ do {
     let options = try Options(arguments.dropFirst())
     switch command {
     case "deliver-webhooks": try await DeliverBenchmark.webhooks(options)
+    case "enqueue-webhooks": try await DeliverBenchmark.enqueueWebhooks(options)
     case "deliver-emails": try await DeliverBenchmark.emails(options)
     case "registry": try await RegistryBenchmark.run(options)
     case "make-registry": try RegistryBenchmark.make(options)
