@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Walls that know nothing of cases.
@@ -46,7 +47,8 @@ let package = Package(
         // The stages' edges: where cases come from, how alerts read, how they leave, where state is kept.
         .target(
             name: "CaseWatchSources",
-            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "InputFormats", "Curl", "InternetMessage"]
+            dependencies: ["CaseWatchModel", "CaseWatchPipeline", "InputFormats", "Curl", "InternetMessage",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "CaseWatchRendering",

@@ -8,7 +8,8 @@ if [ "${1:-}" = "--tests" ]; then
   # postgresql: the server binaries in /usr/lib/postgresql/<version>/bin that Tests/Peers/postgres_peer.py runs
   # (it pulls in postgresql-client, /usr/bin/psql). The tests start their own throw-away servers on ports of
   # their own; the default cluster Debian may create and start on 5432 is not used.
-  packages+=(python3 python3-aiosmtpd python3-jsonschema openssl postgresql)
+  # python3-openpyxl: Tests/Peers/make_xlsx.py writes the XLSX workbooks the XLSX reader's tests read.
+  packages+=(python3 python3-aiosmtpd python3-jsonschema python3-openpyxl openssl postgresql)
 fi
 
 missing=()
