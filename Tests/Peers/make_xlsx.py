@@ -123,10 +123,12 @@ def share_strings(parts, rich, all_strings):
             if cell.get("t") != "inlineStr":
                 continue
             inline = cell.find(f"{{{MAIN}}}is")
-            text = "".join(t.text or "" for t in inline.iter(f"{{{MAIN}}}t"))
+            # openpyxl writes an empty string as an inline cell without <is>.
+            text = "" if inline is None else "".join(t.text or "" for t in inline.iter(f"{{{MAIN}}}t"))
             if not all_strings and not text.startswith(RICH_MARK):
                 continue
-            cell.remove(inline)
+            if inline is not None:
+                cell.remove(inline)
             cell.set("t", "s")
             ET.SubElement(cell, f"{{{MAIN}}}v").text = str(share(text))
             changed = True

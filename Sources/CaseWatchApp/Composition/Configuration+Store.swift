@@ -33,6 +33,14 @@ extension Configuration {
             switch source.kind {
             case .feed(let url):
                 hasher.update(data: Data("feed \(url)\n".utf8))
+            case .list(let list):
+                var line = "import \(list.list.name) \(list.location.text)"
+                if case .path(let path) = list.location,
+                   let size = try? resolve(path).resourceValues(forKeys: [.fileSizeKey]).fileSize
+                {
+                    line += " \(size)"
+                }
+                hasher.update(data: Data((line + "\n").utf8))
             case .folder(let path):
                 let folder = resolve(path)
                 var listing: [String] = []

@@ -76,7 +76,11 @@ package struct CycleRunner: Sendable {
     /// `retention`: a bounded share of what is due each cycle (the rest the next), in short transactions.
     private func prune(_ store: any StateStore, now: Date) async throws {
         let feeds = Set(configuration.registry.sources.compactMap { source -> String? in
-            if case .feed(let url) = source.kind { return url } else { return nil }
+            switch source.kind {
+            case .feed(let url): url
+            case .list: source.name
+            case .folder: nil
+            }
         })
         let report = try await store.prune(deliveredBefore: now.addingTimeInterval(-configuration.retention),
                                            keepingSources: feeds, batchSize: 500, maxBatches: 20)

@@ -52,6 +52,7 @@ package struct DetectionCycle: Sendable {
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
         let accepted = try await acceptedRetractions()
         try await refuseEmptyFeeds(&load, accepted: accepted)
+        let listAcceptances = try await delistLeavers(&load, accepted: accepted, now: now)
         let recorded = try await recordedState(after: load)
         let owners = try await resolveOwnership(&load, recorded: recorded)
         let warnings = try acceptLoad(load)
@@ -76,7 +77,7 @@ package struct DetectionCycle: Sendable {
         }
         let (events, deliveries) = try await record(diff, load: load, planner: planner, suppressions: suppressions,
                                                     registrySize: registrySize, settlement: settlement, now: now)
-        try await spendAcceptances(retractions)
+        try await spendAcceptances(retractions.union(listAcceptances))
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings)
     }
@@ -161,13 +162,16 @@ package struct DetectionCycle: Sendable {
             current: load.cases, seen: recorded.digests, frozen: Set(owners.frozen.keys),
             previous: { try await store.snapshots(ids: $0) }, logs: { try await store.announcements(forCases: $0) },
             announceAdditions: announce, detectedAt: now, rules: rules)
-        if configuration.registry.initialSync == .silent, !load.feedValidators.isEmpty {
+        if configuration.registry.initialSync == .silent || !load.lists.isEmpty, !load.feedValidators.isEmpty {
             // A feed read for the first time (added to the configuration later, or down at the first
-            // sync) gets its own silent first sync: its cases are recorded, not announced as new.
+            // sync) gets its own silent first sync: its cases are recorded, not announced as new. An official
+            // list's first read is always silent: its hundreds of entries are the state of things, not news.
             let knownFeeds = try await store.syncedFeeds()
+            let silent = configuration.registry.initialSync == .silent
             diff.events.removeAll { event in
                 guard event.type == .added, let source = load.sourceOfCase[event.caseID] else { return false }
                 return load.feedValidators[source] != nil && !knownFeeds.contains(source)
+                    && (silent || load.lists[source] != nil)
             }
         }
         for index in diff.upserts.indices { diff.upserts[index].source = load.sourceOfCase[diff.upserts[index].id] }

@@ -52,6 +52,12 @@ package struct SourcesReport: Sendable {
                 let feed = feeds.first { $0.url == url }
                 summary.lastGoodFetch = feed?.lastGoodFetch
                 summary.lastError = feed?.lastError
+            case .list(let list):
+                summary.kind = "import:" + list.list.name
+                summary.location = list.location.text
+                let feed = feeds.first { $0.url == entry.name }
+                summary.lastGoodFetch = feed?.lastGoodFetch
+                summary.lastError = feed?.lastError
             }
             return summary
         }

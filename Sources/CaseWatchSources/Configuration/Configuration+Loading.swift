@@ -82,6 +82,13 @@ extension Configuration.Registry {
                 if let id, id.isEmpty || id.contains(where: { $0.isWhitespace }) {
                     fields.log.error("a source id is one word", field: source.fieldPath("id"), line: item.line)
                 }
+                if let importer = source.string("import") {
+                    if let list = Self.readImport(importer, from: &source, line: item.line) {
+                        sources.append(Source(.list(list), id: id))
+                    }
+                    source.finish()
+                    continue
+                }
                 switch (path, url) {
                 case (let path?, nil): sources.append(Source(.folder(path), id: id))
                 case (nil, let url?):

@@ -49,6 +49,8 @@ package struct Configuration: Sendable {
             package enum Kind: Sendable, Equatable {
                 case folder(String)
                 case feed(String)
+                /// An official list read by an importer (`import:`).
+                case list(ListImport)
             }
 
             package var kind: Kind
@@ -68,6 +70,7 @@ package struct Configuration: Sendable {
                 switch kind {
                 case .folder(let path): return path
                 case .feed(let url): return url
+                case .list(let list): return "import:\(list.list.name):\(list.location.text)"
                 }
             }
         }

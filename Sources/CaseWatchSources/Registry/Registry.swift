@@ -24,6 +24,10 @@ package struct Registry: Sendable {
             switch entry.kind {
             case .folder(let path): RegistryFolder(displayPath: path, url: configuration.resolve(path), formats: [yaml, json])
             case .feed(let url): RegistryFeed(url: url, formats: [json, csv])
+            case .list(let list):
+                RegistryImport(name: entry.name, list: list, file: {
+                    if case .path(let path) = list.location { return configuration.resolve(path) } else { return nil }
+                }())
             }
         }
     }

@@ -18,8 +18,15 @@ package struct RegistryLoad: Sendable {
     package var feedFailures: [String: String] = [:]
     /// The validators of the feeds read afresh, to keep for the next conditional GET.
     package var feedValidators: [String: RegistryFeed.Validators] = [:]
+    /// The official lists read afresh this time, with the date each says it is current as of (when it says).
+    package var lists: [String: CalendarDate?] = [:]
 
     package init() {}
+
+    /// A case of a list that the list no longer holds, with its `delisted` step added: it stays a case of `source`.
+    package mutating func carry(_ legalCase: LegalCase, source: String) {
+        add(legalCase, file: source, line: nil)
+    }
 
     mutating func add(_ legalCase: LegalCase, file: String, line: Int?) {
         if let first = origins[legalCase.id] {

@@ -1,0 +1,51 @@
+import CaseWatchModel
+import CaseWatchSources
+import CaseWatchStore
+import Foundation
+
+/// Official lists: an entry that leaves a list is not a removed case but a designation lifted — its case stays, with
+/// a `delisted` step dated the list's as-of date (the first list without it) — and a list that loses more entries
+/// at once than `registry.max_removals` allows fails as a source instead, changing nothing, unless the operator
+/// accepted it (`casewatch sources accept-empty`).
+extension DetectionCycle {
+    /// - Returns: the lists whose accepted retraction this cycle applies (their acceptance is then spent).
+    func delistLeavers(_ load: inout RegistryLoad, accepted: Set<String>, now: Date) async throws -> Set<String> {
+        var spent: Set<String> = []
+        for (list, asOf) in load.lists.sorted(by: { $0.key < $1.key }) {
+            let recorded = try await store.caseIDs(fromSources: [list]).keys
+            let leavers = recorded.filter { load.cases[$0] == nil }.sorted()
+            guard !leavers.isEmpty else { continue }
+            let previous = try await store.snapshots(ids: leavers)
+            let newlyLeft = leavers.compactMap { previous[$0] }.filter { $0.history.last?.status != .delisted }
+            if newlyLeft.count > configuration.registry.maxRemovals, !accepted.contains(list) {
+                load.failFeed(list, reason: "\(newlyLeft.count) entries left the list at once (more than "
+                    + "registry.max_removals, \(configuration.registry.maxRemovals)); its cases stay as last seen. "
+                    + "If they really left: casewatch sources accept-empty \(list)")
+                continue
+            }
+            if newlyLeft.count > configuration.registry.maxRemovals { spent.insert(list) }
+            let date = asOf.flatMap { $0 } ?? CalendarDate(now, in: TimeZone(identifier: "Europe/Moscow")!)
+            for id in leavers {
+                guard var legalCase = previous[id] else { continue }
+                if legalCase.history.last?.status != .delisted {
+                    let step = CaseStep(date: date, status: .delisted, authority: LocalizedText("ru-minjust"),
+                                        note: Self.leftTheList)
+                    guard legalCase.type.statuses.contains(.delisted) else { continue }
+                    legalCase.history.append(step)
+                    if let derived = LegalCase.derivedStatus(of: legalCase.history) {
+                        legalCase.status = derived.status
+                        legalCase.outcome = derived.outcome
+                    }
+                }
+                load.carry(legalCase, source: list)
+            }
+        }
+        return spent
+    }
+
+    private static let leftTheList = LocalizedText([
+        "en": "No longer on the official list as of this date (the list gives no exclusion date).",
+        "ru": "На эту дату отсутствует в официальном перечне (дата исключения в перечне не указана).",
+        "fr": "Ne figure plus sur la liste officielle à cette date (la liste n'indique pas de date d'exclusion).",
+    ])!
+}

@@ -1,0 +1,147 @@
+import CaseWatchModel
+import Curl
+import Foundation
+import InputFormats
+
+/// An official list read as a registry source (`registry.sources: - import: …`): the Ministry of Justice's list
+/// of undesirable organisations (its XLSX), its register of foreign agents (the registry JSON or a mirror's CSV),
+/// or any table with a `mapping:`. Each entry becomes a case (``ListEntry/legalCase(tag:source:)``).
+///
+/// Someone else's source: a list that cannot be read, or whose layout changed, fails the source and its cases stay
+/// as last seen. A list is compared by a hash of its entries' normalised rows, never of its bytes (the Ministry
+/// rebuilds the file on every request): an unchanged list is not taken in again.
+package struct RegistryImport: RegistrySource {
+    package let name: String
+    package let list: Configuration.Registry.ListImport
+    /// Where a `path:` list is on disk.
+    package let file: URL?
+    package var timeout: TimeInterval = 60
+    static let sizeLimit = 64 * 1_048_576
+
+    package init(name: String, list: Configuration.Registry.ListImport, file: URL?) {
+        self.name = name
+        self.list = list
+        self.file = file
+    }
+
+    package var isRemote: Bool { true }
+    package func owns(_ recordedSource: String) -> Bool { recordedSource == name }
+
+    package func read(into load: inout RegistryLoad, memory: SourceMemory) {
+        let parsed: ListParse
+        do {
+            parsed = try parse(try fetch())
+        } catch {
+            load.frozenSources.insert(name)
+            load.feedFailures[name] = "\(error)"
+            return
+        }
+        let errors = parsed.problems.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            load.frozenSources.insert(name)
+            let shown = errors.prefix(3).map(\.description).joined(separator: "; ")
+            load.feedFailures[name] = "\(errors.count) problem(s) in the list: \(shown)"
+            return
+        }
+        let digest = "rows:" + RowDigest.sha256Hex(parsed.entries.map(\.canonicalRow).sorted().joined(separator: "\n"))
+        if memory.validators[name]?.etag == digest {
+            load.frozenSources.insert(name)
+            return
+        }
+        var own = RegistryLoad()
+        for entry in parsed.entries {
+            own.add(entry.legalCase(tag: nil, source: list.location.text), file: name, line: entry.row)
+        }
+        let clashes = own.cases.keys.filter { load.cases[$0] != nil }.sorted()
+        if let first = clashes.first {
+            load.frozenSources.insert(name)
+            load.feedFailures[name] = "\(clashes.count) case id(s) already used by another source, such as \"\(first)\""
+            return
+        }
+        load.merge(own)
+        load.feedValidators[name] = FetchValidators(etag: digest, lastModified: nil)
+        load.lists[name] = parsed.asOf
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case unreadable(String)
+        var description: String {
+            switch self { case .unreadable(let why): why }
+        }
+    }
+
+    /// The list's bytes, from its file or its address.
+    func fetch() throws -> Data {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw Failure.unreadable("cannot read \(list.location.text)")
+            }
+            return data
+        }
+        let response = try EasyHandle().perform(HTTPRequest(
+            method: .get, url: list.location.text, headers: [], connectTimeout: min(timeout, 10), timeout: timeout,
+            responseLimit: Self.sizeLimit))
+        guard response.status == 200 else { throw Failure.unreadable("HTTP \(response.status)") }
+        guard !response.truncated else { throw Failure.unreadable("the list is larger than 64 MiB") }
+        return Data(response.body)
+    }
+
+    /// The list's entries, as its importer reads its format.
+    func parse(_ data: Data) throws -> ListParse {
+        guard !data.isEmpty else { throw Failure.unreadable("the list is empty") }
+        switch (list.list, list.format) {
+        case (.minjustUndesirable, .xlsx):
+            return try MinjustUndesirable.entries(rows: try Self.sheet(data, named: "Лист 1"), source: name)
+        case (.minjustForeignAgents, .json):
+            return MinjustForeignAgents.entries(registryValues: try JSONSource.parse(data), source: name)
+        case (.minjustForeignAgents, .csv):
+            return try MinjustForeignAgents.entries(mirrorCSV: Self.csv(data).map(\.fields), source: name)
+        case (.table(let mapping), .csv):
+            let rows = Self.csv(data)
+            guard let header = rows.first?.fields else { throw Failure.unreadable("the table has no header row") }
+            let records = rows.dropFirst().map { row in
+                Dictionary(zip(header, row.fields), uniquingKeysWith: { first, _ in first })
+            }
+            return try TableImport.entries(rows: Array(records), mapping: mapping, name: name)
+        case (.table(let mapping), .xlsx):
+            let workbook = try XLSXWorkbook(data: data)
+            guard let first = workbook.sheetNames.first else { throw Failure.unreadable("the workbook has no sheet") }
+            let rows = try Self.sheet(data, named: first, workbook: workbook)
+            guard let header = rows.first else { throw Failure.unreadable("the table has no header row") }
+            let records = rows.dropFirst().filter { $0.contains { $0 != nil } }.map { row in
+                Dictionary(zip(header.map { $0 ?? "" }, row.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
+            }
+            return try TableImport.entries(rows: Array(records), mapping: mapping, name: name)
+        case (.table(let mapping), .json):
+            guard case .list(let items, _) = try JSONSource.parse(data) else {
+                throw Failure.unreadable("the table is not a JSON array of objects")
+            }
+            let records = items.map { item -> [String: String] in
+                guard case .map(let fields, _) = item else { return [:] }
+                var record: [String: String] = [:]
+                for (key, value) in fields { if case .scalar(let text, _) = value { record[key] = text } }
+                return record
+            }
+            return try TableImport.entries(rows: records, mapping: mapping, name: name)
+        case (.minjustUndesirable, let format), (.minjustForeignAgents, let format):
+            throw Failure.unreadable("\(list.list.name) is not read from \(format.rawValue) yet "
+                + "(minjust-undesirable: xlsx; minjust-foreign-agents: json or csv)")
+        }
+    }
+
+    /// A sheet's rows as text cells, row 1 first (a row the sheet leaves out is empty), so that row numbers hold.
+    static func sheet(_ data: Data, named name: String, workbook: XLSXWorkbook? = nil) throws -> [[String?]] {
+        let workbook = try workbook ?? XLSXWorkbook(data: data)
+        let sheet = workbook.sheetNames.contains(name) ? name : workbook.sheetNames.first ?? name
+        var rows: [[String?]] = []
+        for row in try workbook.rows(sheet: sheet) {
+            while rows.count < row.number - 1 { rows.append([]) }
+            rows.append(row.cells)
+        }
+        return rows
+    }
+
+    static func csv(_ data: Data) -> [(line: Int, fields: [String])] {
+        CSVTable.parse(String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,95 @@
+import CaseWatchTesting
+import Foundation
+import Testing
+
+/// An official list read as a registry source by the built binary: the register of foreign agents from a
+/// community mirror's CSV, beside the sample registry.
+@Suite("Importers end to end")
+struct ImportTests {
+    let workspace: TemporaryDirectory
+    let casewatch: CommandRunner
+    static let header = "№ п/п,Полное наименование/ФИО,ИНН,Дата рождения,Основания включения,"
+        + "Дата принятия решения о включении,Дата принятия решения об исключении"
+    static let ivanov = "1,Иванов Иван Иванович,771234567890,23.04.1971,ст. 7 255-ФЗ,02.02.2024,"
+    static let fund = "2,Фонд «Пример»,,,ст. 32 № 7-ФЗ,18.08.2021,"
+    static let newcomer = "3,Сидоров Сидор Сидорович,,,ст. 7 255-ФЗ,09.02.2024,"
+
+    init() throws {
+        workspace = try TemporaryDirectory("casewatch-import")
+        try RepositoryFiles.copy(["registry", "authorities", "subscribers", "templates", "casewatch.yml"], into: workspace)
+        let configuration = try workspace.read("casewatch.yml")
+        try workspace.write("casewatch.yml", configuration.replacingOccurrences(
+            of: "      path: registry/\n",
+            with: "      path: registry/\n    - {import: minjust-foreign-agents, path: lists/foreign-agents.csv, id: fa}\n"))
+        casewatch = CommandRunner(directory: workspace.url,
+                                  environment: ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+    }
+
+    func writeList(_ rows: [String]) throws {
+        try workspace.write("lists/foreign-agents.csv", ([Self.header] + rows).joined(separator: "\n") + "\n")
+    }
+
+    func events() throws -> [[String: Any]] {
+        try casewatch.run(["events", "--json"]).stdout.split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    func source() throws -> [String: Any] {
+        let lines = try casewatch.run(["sources", "--json"]).stdout.split(separator: "\n")
+        return lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["id"] as? String == "fa" } ?? [:]
+    }
+
+    @Test("the first import is silent; a new entry is announced; one that leaves is delisted, not removed; a changed layout fails the source and changes nothing; no personal identifier is stored")
+    func foreignAgentsMirror() throws {
+        #expect(try workspace.read("casewatch.yml").contains("import: minjust-foreign-agents"))
+        try writeList([Self.ivanov, Self.fund])
+        let first = try casewatch.run(["run", "--once"])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(try events().isEmpty)
+        let listed = try source()
+        #expect(listed["cases"] as? Int == 2, "\(listed)")
+        #expect(try source()["kind"] as? String == "import:minjust-foreign-agents")
+
+        // A second list, rows renumbered and re-ordered, with one newcomer: one case.added, for the newcomer.
+        try writeList([Self.newcomer.replacingOccurrences(of: "3,", with: "1,"), Self.fund, Self.ivanov])
+        let second = try casewatch.run(["run", "--once"])
+        #expect(second.status == 0, "\(second.output)")
+        var all = try events()
+        #expect(all.count == 1)
+        #expect(all.first?["type"] as? String == "case.added")
+        #expect(all.first?["case_id"] as? String == "minjust-foreign-agents-sidorov-sidor-sidorovich-2024-02-09")
+
+        // The fund leaves the list: its case stays, delisted on the day of the first list without it.
+        try writeList([Self.ivanov, Self.newcomer])
+        let third = try casewatch.run(["run", "--once"])
+        #expect(third.status == 0, "\(third.output)")
+        all = try events()
+        #expect(all.count == 2, "\(all)")
+        #expect(!all.contains { $0["type"] as? String == "case.removed" })
+        let delisted = try #require(all.last)
+        #expect(delisted["type"] as? String == "case.status_changed")
+        #expect((delisted["change"] as? [String: Any])?["to"] as? String == "delisted")
+        #expect(try source()["cases"] as? Int == 3)
+
+        // A layout change (a column renamed) fails the source: nothing read, nothing removed or delisted.
+        try workspace.write("lists/foreign-agents.csv", Self.header.replacingOccurrences(
+            of: "Дата принятия решения о включении", with: "Дата") + "\n" + Self.ivanov + "\n")
+        let fourth = try casewatch.run(["run", "--once"])
+        #expect(fourth.status == 0, "\(fourth.output)")
+        #expect(try events().count == 2)
+        let failing = try source()
+        #expect((failing["last_error"] as? String)?.isEmpty == false, "\(failing)")
+        #expect(try source()["cases"] as? Int == 3)
+
+        // Neither the tax number nor the birth date of the person listed is anywhere in the store, as text or
+        // inside a stored blob (which `.dump` prints in hex).
+        let dump = try SQLiteShell.run(workspace.url.appendingPathComponent("var/casewatch.sqlite").path, ".dump")
+        func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
+        #expect(dump.lowercased().contains(hex("Иванов Иван Иванович")))  // the check below can see inside blobs
+        for secret in ["771234567890", "23.04.1971", "1971-04-23"] {
+            #expect(!dump.contains(secret) && !dump.lowercased().contains(hex(secret)), "\(secret)")
+        }
+    }
+}
