@@ -179,7 +179,7 @@ extension AlertContext {
     }
 
     /// The sentences of the alert, from the labels' snippets over the values set so far: the headline, the lead,
-    /// what comes next, and the notes about lateness.
+    /// what comes next, the notes about lateness and listed sites, and where the facts came from.
     mutating func setSentences(_ event: CaseEvent, legalCase: LegalCase, gazetteer: Gazetteer) {
         let step = event.change.step
         let type = legalCase.type.rawValue
@@ -214,6 +214,7 @@ extension AlertContext {
         set("late_note", values["late"] as? Bool == true ? render(["phrases.late"]) : nil)
         set("listed_note", values["has_listed"] as? Bool == true ? render(["phrases.listed"]) : nil)
         set("omitted_note", values["omitted_sources"] is String ? render(["phrases.omitted"]) : nil)
+        set("evidence_note", values["evidence_source"] is String ? render(["phrases.evidence"]) : nil)
     }
 
     /// A sentence begins with a capital even when it opens with a name or a value written in lower case.

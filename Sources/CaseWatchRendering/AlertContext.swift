@@ -56,6 +56,8 @@ struct AlertContext {
         setCorrection(event, legalCase: legalCase, gazetteer: gazetteer)
         setHistory(legalCase, gazetteer: gazetteer)
         setSources(legalCase, reader: reader, facts: facts)
+        set("evidence_source", event.evidence?.source)
+        set("evidence_as_of", labels.date(event.evidence?.asOf))
         set("subscriber_name", nil)
         set("unsubscribe_url", nil)
         set("preferences_url", nil)

@@ -3220,6 +3220,7 @@ phrases:
   late: "Recorded late: this happened on {{step_date}} and was entered in the registry only now."
   listed: "Sites of organisations that Russia lists as “undesirable” or “extremist”: opening or sharing them from Russia can be an offence."
   omitted: "{{omitted_sources}} link(s) to sites of organisations listed in Russia as “undesirable” or “extremist” are left out of this message, as you asked."
+  evidence: "Source: {{evidence_source}}{{#evidence_as_of}}, as of {{evidence_as_of}}{{/evidence_as_of}}"
 
 """#####
         files["labels/fr.yaml"] = #####"""
@@ -3640,6 +3641,7 @@ phrases:
   late: "Enregistrement tardif : cet événement ({{step_date}}) n’a été inscrit dans la base des affaires que maintenant."
   listed: "Sites d’organisations que la Russie a déclarées « indésirables » ou « extrémistes » : les consulter ou les partager depuis la Russie peut constituer une infraction."
   omitted: "À votre demande, les liens vers des sites d’organisations déclarées en Russie « indésirables » ou « extrémistes » ne figurent pas dans ce message. Liens omis : {{omitted_sources}}."
+  evidence: "Source : {{evidence_source}}{{#evidence_as_of}}, à jour au {{evidence_as_of}}{{/evidence_as_of}}"
 
 """#####
         files["labels/ru.yaml"] = #####"""
@@ -4062,6 +4064,7 @@ phrases:
   late: "Сведения внесены с опозданием: это событие ({{step_date}}) появилось в базе дел только сейчас."
   listed: "Сайты организаций, признанных в России «нежелательными» или «экстремистскими»: открытие или распространение таких ссылок из России может повлечь ответственность."
   omitted: "По вашей просьбе в письмо не включены ссылки на сайты организаций, признанных в России «нежелательными» или «экстремистскими». Не показано ссылок: {{omitted_sources}}."
+  evidence: "Источник: {{evidence_source}}{{#evidence_as_of}}, по состоянию на {{evidence_as_of}}{{/evidence_as_of}}"
 
 """#####
         files["pages/invalid-link.en.mustache"] = #####"""
@@ -4460,7 +4463,7 @@ phrases:
 {{#omitted_note}}
 <p style="margin:0 0 16px 0;font-size:14px;color:#4d4d4d;">{{omitted_note}}</p>
 {{/omitted_note}}
-<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Reference: case {{case_id}} · event {{event_id}} · detected {{detected_at}}</p>
+<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Reference: case {{case_id}} · event {{event_id}} · detected {{detected_at}}{{#evidence_note}}<br>{{evidence_note}}{{/evidence_note}}</p>
 
 """#####
         files["partials/case.html.fr.mustache"] = #####"""
@@ -4514,7 +4517,7 @@ phrases:
 {{#omitted_note}}
 <p style="margin:0 0 16px 0;font-size:14px;color:#4d4d4d;">{{omitted_note}}</p>
 {{/omitted_note}}
-<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Référence : affaire {{case_id}} · événement {{event_id}} · détecté le {{detected_at}}</p>
+<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Référence : affaire {{case_id}} · événement {{event_id}} · détecté le {{detected_at}}{{#evidence_note}}<br>{{evidence_note}}{{/evidence_note}}</p>
 
 """#####
         files["partials/case.html.ru.mustache"] = #####"""
@@ -4568,7 +4571,7 @@ phrases:
 {{#omitted_note}}
 <p style="margin:0 0 16px 0;font-size:14px;color:#4d4d4d;">{{omitted_note}}</p>
 {{/omitted_note}}
-<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Справочно: дело {{case_id}} · событие {{event_id}} · обнаружено {{detected_at}}</p>
+<p style="margin:24px 0 0 0;font-size:13px;color:#4d4d4d;overflow-wrap:anywhere;word-break:break-word;">Справочно: дело {{case_id}} · событие {{event_id}} · обнаружено {{detected_at}}{{#evidence_note}}<br>{{evidence_note}}{{/evidence_note}}</p>
 
 """#####
         files["partials/case.txt.en.mustache"] = #####"""
@@ -4619,6 +4622,9 @@ Sources
 {{/omitted_note}}
 
 Reference: case {{case_id}} · event {{event_id}} · detected {{detected_at}}
+{{#evidence_note}}
+{{evidence_note}}
+{{/evidence_note}}
 
 -- 
 You are receiving this e-mail because this address is subscribed to CaseWatch alerts{{#subscriber_name}} ({{subscriber_name}}){{/subscriber_name}}.
@@ -4674,6 +4680,9 @@ Sources
 {{/omitted_note}}
 
 Référence : affaire {{case_id}} · événement {{event_id}} · détecté le {{detected_at}}
+{{#evidence_note}}
+{{evidence_note}}
+{{/evidence_note}}
 
 -- 
 Vous recevez ce message parce que cette adresse est inscrite aux alertes CaseWatch{{#subscriber_name}} ({{subscriber_name}}){{/subscriber_name}}.
@@ -4729,6 +4738,9 @@ Langue, récapitulatif ou pause : {{preferences_url}}{{/preferences_url}}
 {{/omitted_note}}
 
 Справочно: дело {{case_id}} · событие {{event_id}} · обнаружено {{detected_at}}
+{{#evidence_note}}
+{{evidence_note}}
+{{/evidence_note}}
 
 -- 
 Вы получили это письмо, потому что этот адрес подписан на уведомления CaseWatch{{#subscriber_name}} ({{subscriber_name}}){{/subscriber_name}}.

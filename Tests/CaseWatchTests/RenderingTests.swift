@@ -64,6 +64,15 @@ struct RenderingTests {
         }
     }
 
+    /// `event` with the evidence detection gives an event about a case of the registry folder: the case file,
+    /// read when the event was detected, and the SHA-256 of the case's canonical JSON.
+    static func withEvidence(_ event: CaseEvent) -> CaseEvent {
+        var event = event
+        event.evidence = Evidence(source: "registry/\(event.caseID).yaml", fetchedAt: event.detectedAt,
+                                  sha256: event.snapshot.canonicalSHA256)
+        return event
+    }
+
     /// A case of the sample registry.
     static func sample(_ id: String) -> LegalCase {
         RegistryFolder(displayPath: "registry/", url: RepositoryFiles.url("registry")).load().cases[id]!
@@ -87,7 +96,7 @@ struct RenderingTests {
     func golden(type: EventType, language: Language) throws {
         let subscriber = Subscriber(id: "reader", name: "Reader", language: language, email: "reader@example.org",
                                     timezone: "Europe/Paris")
-        let alert = Self.renderer.render(Self.event(type), for: subscriber,
+        let alert = Self.renderer.render(Self.withEvidence(Self.event(type)), for: subscriber,
                                          unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
                                          preferencesURL: "https://alerts.example.org/preferences?token=reader.y",
                                          now: Self.detectedAt(type))
@@ -103,7 +112,7 @@ struct RenderingTests {
         let (id, type) = sample
         let subscriber = Subscriber(id: "reader", name: "Reader", language: language, email: "reader@example.org",
                                     timezone: "Europe/Paris")
-        let alert = Self.renderer.render(Self.event(type, for: Self.sample(id)), for: subscriber,
+        let alert = Self.renderer.render(Self.withEvidence(Self.event(type, for: Self.sample(id))), for: subscriber,
                                          unsubscribeURL: "https://alerts.example.org/unsubscribe?token=reader.x",
                                          preferencesURL: "https://alerts.example.org/preferences?token=reader.y",
                                          now: CaseFixtures.detectedAt)

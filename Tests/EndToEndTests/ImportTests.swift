@@ -92,4 +92,62 @@ struct ImportTests {
             #expect(!dump.contains(secret) && !dump.lowercased().contains(hex(secret)), "\(secret)")
         }
     }
+
+    @Test("a hand-kept case that claims a list's entry takes in its steps, whether or not its own file is read again; the entry never becomes a second case")
+    func handKeptCaseClaimsAnEntry() throws {
+        try workspace.write("registry/fund-primer.yaml", """
+            id: fund-primer
+            subject:
+              kind: organisation
+              name: {en: Primer Foundation, ru: Фонд «Пример», fr: Fondation Primer}
+            country: RU
+            type: foreign_agent
+            history:
+              - {date: 2021-08-18, status: designated, note: "Designated; the operator's own words."}
+            imports: ["minjust-foreign-agents:фонд пример/2021-08-18"]
+
+            """)
+        try writeList([Self.ivanov, Self.fund])
+        let first = try casewatch.run(["run", "--once"])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(try source()["cases"] as? Int == 1)  // Ivanov; the fund's entry belongs to the hand-kept case
+        let cases = try casewatch.run(["events", "--json"])
+        #expect(cases.status == 0)
+
+        // The list now says the fund was excluded; the case file is not touched (and not read again).
+        try writeList([Self.ivanov, "2,Фонд «Пример»,,,ст. 32 № 7-ФЗ,18.08.2021,01.12.2022"])
+        let second = try casewatch.run(["run", "--once"])
+        #expect(second.status == 0, "\(second.output)")
+        let all = try events()
+        #expect(all.count == 1, "\(all)")
+        #expect(all.first?["case_id"] as? String == "fund-primer")
+        #expect((all.first?["change"] as? [String: Any])?["to"] as? String == "delisted")
+        #expect(!all.contains { ($0["case_id"] as? String ?? "").hasPrefix("minjust-foreign-agents-fond") })
+        // The operator's own step and note stay as written.
+        let dump = try SQLiteShell.run(workspace.url.appendingPathComponent("var/casewatch.sqlite").path,
+                                       "SELECT json FROM case_snapshot WHERE id = 'fund-primer'")
+        #expect(dump.contains("the operator's own words") && dump.contains("\"delisted\""), "\(dump)")
+    }
+
+    @Test("a list fetched from a url: read, then recognised unchanged by its rows; a server error fails the source and changes nothing")
+    func listFromURL() throws {
+        let list = try workspace.write("served.csv", ([Self.header, Self.ivanov, Self.fund]).joined(separator: "\n") + "\n")
+        let server = try HTTPReceiver(script: ["200", "200", "503"], defaultStatus: 200, extra: ["--feed", list.path])
+        let configuration = try workspace.read("casewatch.yml")
+        try workspace.write("casewatch.yml", configuration.replacingOccurrences(
+            of: "path: lists/foreign-agents.csv", with: "url: \"\(server.url)/feed\", format: csv"))
+        let first = try casewatch.run(["run", "--once"])
+        #expect(first.status == 0, "\(first.output)")
+        let read = try source()
+        #expect(read["cases"] as? Int == 2, "\(read)")
+        let second = try casewatch.run(["run", "--once"])
+        #expect(second.stdout.contains("0 read anew"), "\(second.stdout)")
+        let third = try casewatch.run(["run", "--once"])
+        #expect(third.status == 0, "\(third.output)")
+        let failing = try source()
+        #expect((failing["last_error"] as? String)?.contains("503") == true, "\(failing)")
+        #expect(failing["cases"] as? Int == 2)
+        #expect(try events().isEmpty)
+        #expect(try server.requests().filter { $0.path == "/feed" }.count == 3)
+    }
 }

@@ -13,7 +13,7 @@ extension DetectionCycle {
         var spent: Set<String> = []
         for (list, asOf) in load.lists.sorted(by: { $0.key < $1.key }) {
             let recorded = try await store.caseIDs(fromSources: [list]).keys
-            let leavers = recorded.filter { load.cases[$0] == nil }.sorted()
+            let leavers = recorded.filter { load.cases[$0] == nil && !load.claimedIDs.contains($0) }.sorted()
             guard !leavers.isEmpty else { continue }
             let previous = try await store.snapshots(ids: leavers)
             let newlyLeft = leavers.compactMap { previous[$0] }.filter { $0.history.last?.status != .delisted }
@@ -48,4 +48,29 @@ extension DetectionCycle {
         "ru": "На эту дату отсутствует в официальном перечне (дата исключения в перечне не указана).",
         "fr": "Ne figure plus sur la liste officielle à cette date (la liste n'indique pas de date d'exclusion).",
     ])!
+
+    /// The setting that records which hand-kept case claims an entry (`claim:` and the entry's claim).
+    static let claimPrefix = "claim:"
+
+    /// Hand-kept cases that claim entries of a list read afresh although their own files were not read (unchanged):
+    /// their recorded forms take in the entries' steps, so a change of the list still reaches the case that claims
+    /// the entry, and the entry never becomes a case of its own. Which case claims what is kept in the store.
+    func mergeRecordedClaims(_ load: inout RegistryLoad, dryRun: Bool) async throws {
+        if !dryRun {
+            for (id, legalCase) in load.cases {
+                for claim in legalCase.imports { try await store.setSetting(Self.claimPrefix + claim, id) }
+            }
+        }
+        guard !load.lists.isEmpty else { return }
+        var claimers: Set<String> = []
+        for (key, claimer) in try await store.settings(withPrefix: Self.claimPrefix) where load.cases[claimer] == nil {
+            if load.claimable[String(key.dropFirst(Self.claimPrefix.count))] != nil { claimers.insert(claimer) }
+        }
+        guard !claimers.isEmpty else { return }
+        let sources = try await store.seenSnapshots().sources
+        for (id, recorded) in try await store.snapshots(ids: claimers.sorted()) {
+            guard let source = sources[id] else { continue }
+            load.carryClaimer(recorded, source: source)
+        }
+    }
 }

@@ -52,6 +52,7 @@ package struct DetectionCycle: Sendable {
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
         let accepted = try await acceptedRetractions()
         try await refuseEmptyFeeds(&load, accepted: accepted)
+        try await mergeRecordedClaims(&load, dryRun: dryRun)
         let listAcceptances = try await delistLeavers(&load, accepted: accepted, now: now)
         let recorded = try await recordedState(after: load)
         let owners = try await resolveOwnership(&load, recorded: recorded)
@@ -62,6 +63,7 @@ package struct DetectionCycle: Sendable {
         let announce = configuration.registry.initialSync == .announce || synced
         let settlement = try await settleHeld(&diff, announce: announce, now: now)
         diff.events += try await remindersDue(load, now: now)
+        try await attachEvidence(&diff.events, load: load, frozen: owners.frozen, now: now)
         let registrySize = recorded.untouched
             ? try await store.caseCount() : load.cases.count + owners.frozen.count
         let known = try await store.recordedEventIDs(among: diff.events.map(\.id))
@@ -80,6 +82,11 @@ package struct DetectionCycle: Sendable {
         try await spendAcceptances(retractions.union(listAcceptances))
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings)
+    }
+
+    /// The end of `date` (UTC): a list current as of a day speaks for the whole of it.
+    static func endOfDay(_ date: CalendarDate) -> Date? {
+        HearingReminders.moment(of: Hearing(date: date, time: "23:59"), in: .gmt)
     }
 
     /// Detection's rules: when a step is late, and the courts' time zones.
@@ -158,6 +165,10 @@ package struct DetectionCycle: Sendable {
         let hasSynced = try await store.hasSynced()
         let announce = configuration.registry.initialSync == .announce || hasSynced
         let store = store
+        var rules = rules
+        for (id, source) in load.sourceOfCase {
+            if let asOf = load.lists[source] ?? nil, let moment = Self.endOfDay(asOf) { rules.asOf[id] = moment }
+        }
         var diff = try await RegistryDiff.compute(
             current: load.cases, seen: recorded.digests, frozen: Set(owners.frozen.keys),
             previous: { try await store.snapshots(ids: $0) }, logs: { try await store.announcements(forCases: $0) },

@@ -31,7 +31,8 @@ package struct AlertPreview: Sendable {
                                            message: "no subscriber \(subscriberID)")])
         }
         let planner = try await inputs.planner(store: store, environment: environment)
-        let event = PreviewEvent.make(type: type, legalCase: legalCase, now: now)
+        var event = PreviewEvent.make(type: type, legalCase: legalCase, now: now)
+        event.evidence = load.evidence(of: caseID, readAt: now)
         let route = Router.routes(for: event, subscribers: [recipient]).first
         var lines = [
             "# \(event.summaryLine)",

@@ -6,7 +6,7 @@ import Foundation
 /// Version 1 (`schemas/webhook-payload.v1.json`, the default) is CaseWatch 1's body, kept for the receivers written
 /// for it: only its event types, statuses, outcomes and case types, what version 2 added mapped to its neighbour
 /// (``Version1``), and a change's outcome taken from its step. Version 2 (`schemas/webhook-payload.v2.json`) carries
-/// the step, the changes, the correction's link and the lateness as SPEC gives them.
+/// the step, the changes, the correction's link, the lateness and the evidence as SPEC gives them.
 ///
 /// Written with ``JSONWriter`` because it is built once per delivery; keys keep SPEC's order.
 package enum WebhookPayload {
@@ -192,7 +192,22 @@ package enum WebhookPayload {
             }
             json.field("corrects", change.corrects)
             json.key("evidence")
+            writeEvidence(event.evidence, into: &json)
+        }
+    }
+
+    /// Where the event's facts came from: `{source, fetched_at, as_of, sha256}`, null when the event has none (one
+    /// recorded by the release before, or about a case whose source is not known).
+    private static func writeEvidence(_ evidence: Evidence?, into json: inout JSONWriter) {
+        guard let evidence else {
             json.null()
+            return
+        }
+        json.object { json in
+            json.field("source", evidence.source)
+            json.field("fetched_at", evidence.fetchedAt.map(Timestamp.iso8601))
+            json.field("as_of", evidence.asOf?.description)
+            json.field("sha256", evidence.sha256)
         }
     }
 

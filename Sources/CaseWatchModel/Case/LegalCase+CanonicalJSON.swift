@@ -35,6 +35,7 @@ extension LegalCase {
             if !related.isEmpty { json.field("related", strings: related) }
             json.field("sources", strings: sources)
             json.field("tags", strings: tags)
+            if !imports.isEmpty { json.field("imports", strings: imports) }
         }
     }
 

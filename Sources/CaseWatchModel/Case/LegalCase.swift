@@ -21,6 +21,9 @@ package struct LegalCase: Sendable, Hashable, Codable {
     package var related: [String]
     package var sources: [String]
     package var tags: [String]
+    /// Entries of official lists this hand-kept case claims (`minjust-undesirable:138-р/2023-02-07`): their steps
+    /// join its history instead of making a second case.
+    package var imports: [String] = []
 
     package init(
         id: String, subject: Subject, country: String, type: CaseType, status: CaseStatus, outcome: Outcome? = nil,
@@ -48,7 +51,7 @@ package struct LegalCase: Sendable, Hashable, Codable {
         case id, subject, country, type, status, outcome, claimant, court
         case caseNumber = "case_number"
         case nextHearing = "next_hearing"
-        case history, related, sources, tags
+        case history, related, sources, tags, imports
     }
 
     package init(from decoder: Decoder) throws {
@@ -67,6 +70,7 @@ package struct LegalCase: Sendable, Hashable, Codable {
         related = try container.decodeIfPresent([String].self, forKey: .related) ?? []
         sources = try container.decodeIfPresent([String].self, forKey: .sources) ?? []
         tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        imports = try container.decodeIfPresent([String].self, forKey: .imports) ?? []
     }
 
     /// The step that gives the case its status: the last main step, or the last step while there is none.

@@ -18,6 +18,9 @@ package struct CaseEvent: Sendable, Hashable, Codable {
     package var snapshot: LegalCase
     /// Why the event was withdrawn before its alerts left, when it was (kept by the store, not part of the event).
     package var withdrawal: String?
+    /// Where its facts came from (not part of the id); nil for events recorded by the release before, and where
+    /// the source is not known.
+    package var evidence: Evidence?
 
     /// - Parameter previousEventID: the id of the case's event before this one (detected changes only; reminders
     ///   are identified by their content alone).
@@ -43,6 +46,7 @@ package struct CaseEvent: Sendable, Hashable, Codable {
         case detectedAt = "detected_at"
         case change
         case snapshot = "case"
+        case evidence
     }
 
     /// `evt_` and 26 base-32 characters of a SHA-256 over the event's identifying content.

@@ -7,6 +7,9 @@ package struct DetectionRules: Sendable {
     package var lateAfter: TimeInterval
     /// The courts' time zones, for the moment of a hearing.
     package var gazetteer: Gazetteer
+    /// For a case read from an official list: the list's own as-of date, which lateness counts from instead of the
+    /// moment CaseWatch first saw the step (a list published a week late does not make its entries late).
+    package var asOf: [String: Date] = [:]
 
     package init(lateAfter: TimeInterval = 30 * 86_400, gazetteer: Gazetteer = .empty) {
         self.lateAfter = lateAfter
@@ -67,7 +70,7 @@ package enum ChangeDetector {
         let lastKept = steps.kept.max() ?? -1
         var running = previous.status
         for (index, step) in steps.added {
-            let late = rules.isLate(step, detectedAt: chain.detectedAt) ? true : nil
+            let late = rules.isLate(step, detectedAt: rules.asOf[current.id] ?? chain.detectedAt) ? true : nil
             if step.status == .hearingScheduled, hearing?.type == .hearingScheduled, !hearingStepShown {
                 hearingStepShown = true  // the step and the hearing it sets are one event, below
                 continue

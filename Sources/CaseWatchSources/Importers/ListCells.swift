@@ -95,22 +95,29 @@ enum ListCells {
         return (date, number)
     }
 
+    /// The shapes of the identifiers, compiled once (immutable after initialisation, so safe to share).
+    nonisolated(unsafe) private static let identifierPatterns: [Regex<Substring>] = [
+        #/(?i)\b(?:ИНН|СНИЛС|ОГРНИП)\b\s*[:№]?\s*[\d\s\-]{9,16}/#,
+        #/(?i)(?:дата\s+рождения|д\.\s?р\.|г\.\s?р\.)\s*[:\-]?\s*\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?)?/#,
+        #/(?i)\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?\s*р\.?|года\s+рождения)/#,
+        #/\b\d{3}-\d{3}-\d{3}[\s\-]\d{2}\b/#,
+        #/\b\d{12}\b/#,
+    ]
+    nonisolated(unsafe) private static let emptyBrackets = #/\(\s*(?:[,;]\s*)*\)/#
+    nonisolated(unsafe) private static let repeatedSeparators = #/\s*[,;](?:\s*[,;])+/#
+
     /// `text` without the personal identifiers a list may write into a name: a tax number (ИНН, 10 or 12 digits), an
     /// insurance number (СНИЛС), a birth date (`01.02.1970 г.р.`, `дата рождения: …`), an OGRNIP. Addresses have no
     /// shape to find them by: the parsers never read an address column at all.
     static func withoutPersonalIdentifiers(_ text: String) -> String {
-        let patterns: [Regex<Substring>] = [
-            #/(?i)\b(?:ИНН|СНИЛС|ОГРНИП)\b\s*[:№]?\s*[\d\s\-]{9,16}/#,
-            #/(?i)(?:дата\s+рождения|д\.\s?р\.|г\.\s?р\.)\s*[:\-]?\s*\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?)?/#,
-            #/(?i)\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?\s*р\.?|года\s+рождения)/#,
-            #/\b\d{3}-\d{3}-\d{3}[\s\-]\d{2}\b/#,
-            #/\b\d{12}\b/#,
-        ]
+        // Every identifier has digits: a name without any is left as it is, apart from the normalising below.
         var text = text
-        for pattern in patterns { text = text.replacing(pattern, with: " ") }
+        if text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            for pattern in identifierPatterns { text = text.replacing(pattern, with: " ") }
+        }
         // What the removal leaves behind: `(, )`, `, ,`.
-        text = text.replacing(#/\(\s*(?:[,;]\s*)*\)/#, with: " ")
-        text = text.replacing(#/\s*[,;](?:\s*[,;])+/#, with: ",")
+        if text.contains("(") { text = text.replacing(Self.emptyBrackets, with: " ") }
+        if text.contains(",") || text.contains(";") { text = text.replacing(Self.repeatedSeparators, with: ",") }
         return OfficialName.normalized(text).replacingOccurrences(of: " ,", with: ",")
             .trimmingCharacters(in: CharacterSet(charactersIn: " ,;"))
     }

@@ -40,17 +40,31 @@ struct CaseDecoder {
         let related = slugs(&fields, "related")
         let sources = decodeSources(&fields)
         let tags = slugs(&fields, "tags")
+        let imports = fields.stringList("imports") ?? []
+        for (index, claim) in imports.enumerated() {
+            let list = claim.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            guard claim.contains(":"), ["minjust-undesirable", "minjust-foreign-agents"].contains(list)
+                    || list.hasPrefix("table")
+            else {
+                log.error("\"\(claim)\" is not an entry of a list (minjust-undesirable:ORDER/DATE, "
+                          + "minjust-foreign-agents:KEY)", field: fields.fieldPath("imports[\(index)]"),
+                          line: fields.node("imports")?.line)
+                continue
+            }
+        }
 
         guard log.errorCount == before, let id, let subject, let country, let type else { return nil }
-        let version2 = !related.isEmpty || !subject.websites.isEmpty || history.contains(where: \.usesVersion2Fields)
+        let version2 = !related.isEmpty || !imports.isEmpty || !subject.websites.isEmpty || history.contains(where: \.usesVersion2Fields)
             || (claimant.map { !$0.isPlain } ?? false) || (court.map { !$0.isPlain } ?? false)
         guard let (status, outcome) = settleStatus(given: (givenStatus, givenOutcome), history: history, type: type,
                                                    version2: version2, fields: &fields)
         else { return nil }
-        return LegalCase(
+        var legalCase = LegalCase(
             id: id, subject: subject, country: country, type: type, status: status, outcome: outcome,
             claimant: claimant, court: court, caseNumber: caseNumber, nextHearing: nextHearing, history: history,
             related: related, sources: sources, tags: tags)
+        legalCase.imports = imports
+        return legalCase
     }
 
     /// The case's status and outcome: those its steps give; a given status or outcome must agree with them (a

@@ -62,6 +62,7 @@ package struct Registry: Sendable {
             for source in ordered {
                 source.read(into: &load, memory: memory)
             }
+            load.mergeClaims()
             return load
         }
     }

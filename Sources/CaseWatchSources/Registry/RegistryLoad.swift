@@ -20,8 +20,66 @@ package struct RegistryLoad: Sendable {
     package var feedValidators: [String: RegistryFeed.Validators] = [:]
     /// The official lists read afresh this time, with the date each says it is current as of (when it says).
     package var lists: [String: CalendarDate?] = [:]
+    /// The SHA-256 (lowercase hex) of each imported case's normalised list row, by case id: the evidence of the
+    /// events about it. Filled by the importer for the lists read afresh.
+    package var rowDigests: [String: String] = [:]
+    /// Every entry of the lists read this time, changed or not, by its claim (`minjust-undesirable:138-р/2023-02-07`):
+    /// what a hand-kept case's `imports:` may take in.
+    package var claimable: [String: LegalCase] = [:]
+    /// The ids of imported cases that a hand-kept case claimed: they are part of that case, not cases of their own.
+    package var claimedIDs: Set<String> = []
 
     package init() {}
+
+    /// Hand-kept cases that claim entries of official lists (`imports:`) take in those entries' steps — the steps
+    /// they do not have already (same date and status) — and the entries stop being cases of their own. The
+    /// operator's fields are never changed; the status follows the history only when the case's status was the one
+    /// its own steps gave. A claim that no list read this time holds is a warning.
+    package mutating func mergeClaims() {
+        for (id, legalCase) in cases where !legalCase.imports.isEmpty {
+            cases[id] = takeIn(legalCase, file: origins[id]?.file ?? id, line: origins[id]?.line)
+        }
+    }
+
+    /// A hand-kept case not read this time (its file unchanged) that claims entries of a list read afresh: its
+    /// recorded form takes in their steps, and it is carried as a case of `source` again.
+    package mutating func carryClaimer(_ legalCase: LegalCase, source: String) {
+        add(takeIn(legalCase, file: source, line: nil), file: source, line: nil)
+    }
+
+    /// `legalCase` with the steps of the entries it claims; those entries stop being cases of their own.
+    private mutating func takeIn(_ legalCase: LegalCase, file: String, line: Int?) -> LegalCase {
+        var merged = legalCase
+        let derivedBefore = LegalCase.derivedStatus(of: legalCase.history)
+        for claim in legalCase.imports {
+            guard let imported = claimable[claim] else {
+                problems.append(InputProblem(
+                    file: file, line: line, field: "imports",
+                    message: "\"\(claim)\" is in no official list read this time; its steps are not added",
+                    severity: .warning))
+                continue
+            }
+            for step in imported.history where merged.type.statuses.contains(step.status)
+                && !merged.history.contains(where: { $0.date == step.date && $0.status == step.status })
+            {
+                merged.history.append(step)
+            }
+            if imported.id != legalCase.id {
+                cases[imported.id] = nil
+                origins[imported.id] = nil
+                sourceOfCase[imported.id] = nil
+            }
+            claimedIDs.insert(imported.id)
+        }
+        merged.history.sort { $0.date < $1.date }
+        if let before = derivedBefore, before.status == legalCase.status,
+           let after = LegalCase.derivedStatus(of: merged.history)
+        {
+            merged.status = after.status
+            merged.outcome = after.outcome
+        }
+        return merged
+    }
 
     /// A case of a list that the list no longer holds, with its `delisted` step added: it stays a case of `source`.
     package mutating func carry(_ legalCase: LegalCase, source: String) {

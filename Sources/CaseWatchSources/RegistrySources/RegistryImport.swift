@@ -43,15 +43,15 @@ package struct RegistryImport: RegistrySource {
             load.feedFailures[name] = "\(errors.count) problem(s) in the list: \(shown)"
             return
         }
+        let cases = parsed.entries.map { (entry: $0, legalCase: $0.legalCase(tag: nil, source: list.location.text)) }
+        for (entry, legalCase) in cases { load.claimable[entry.claim] = legalCase }
         let digest = "rows:" + RowDigest.sha256Hex(parsed.entries.map(\.canonicalRow).sorted().joined(separator: "\n"))
         if memory.validators[name]?.etag == digest {
             load.frozenSources.insert(name)
             return
         }
         var own = RegistryLoad()
-        for entry in parsed.entries {
-            own.add(entry.legalCase(tag: nil, source: list.location.text), file: name, line: entry.row)
-        }
+        for (entry, legalCase) in cases { own.add(legalCase, file: name, line: entry.row) }
         let clashes = own.cases.keys.filter { load.cases[$0] != nil }.sorted()
         if let first = clashes.first {
             load.frozenSources.insert(name)
@@ -59,6 +59,7 @@ package struct RegistryImport: RegistrySource {
             return
         }
         load.merge(own)
+        for (entry, legalCase) in cases { load.rowDigests[legalCase.id] = entry.rowDigest }
         load.feedValidators[name] = FetchValidators(etag: digest, lastModified: nil)
         load.lists[name] = parsed.asOf
     }
