@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # CaseWatch's benchmark suite, one command: installs what it needs (Debian: nginx, wrk, postfix for
 # smtp-sink/smtp-source, hyperfine, gcc, postgresql; PyPI: Apprise in a venv under /tmp), builds the release binaries,
-# runs every benchmark beside its peer on this machine, and writes BENCHMARKS.md.
+# runs every benchmark beside its peer on this machine, and writes BENCHMARKS.md. Debian's python3-openpyxl too: part 7
+# writes its workbook with it and times it reading that workbook.
 #
 #   Benchmarks/run.sh                          # everything (about 10 minutes once built, 5 of them PostgreSQL)
 #   BENCH_QUICK=1 Benchmarks/run.sh            # smaller counts, to try the harness (figures not comparable)
 #   BENCH_RESULTS=/some/dir Benchmarks/run.sh  # also keep the raw results there
 #                                              # (python3 Benchmarks/tools/report.py DIR BENCHMARKS.md redoes the page)
-#   BENCH_ONLY=postgres Benchmarks/run.sh      # only the parts named (webhooks email registry fanout idle postgres);
+#   BENCH_ONLY=postgres Benchmarks/run.sh      # only the parts named (webhooks email registry fanout idle postgres
+#                                              # import);
 #                                              # BENCHMARKS.md keeps the other sections and gets those parts anew
 #
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID on exit.
@@ -17,7 +19,7 @@ repo=$(pwd)
 
 venv=${CASEWATCH_BENCH_VENV:-/tmp/casewatch-bench-venv}
 webhook_count=20000 email_count=5000 fanout_count=100000 registry_sizes="1000 10000 100000" peer_seconds=10
-repeats=5 hyperfine_runs=30 postgres_repeats=3 postgres_nodes="1 2 3"
+repeats=5 hyperfine_runs=30 postgres_repeats=3 postgres_nodes="1 2 3" import_entries=2000
 if [ -n "${BENCH_QUICK:-}" ]; then
   webhook_count=2000 email_count=500 fanout_count=10000 registry_sizes="1000 10000" peer_seconds=3
   repeats=1 hyperfine_runs=10 postgres_repeats=1
@@ -26,8 +28,8 @@ fi
 only=${BENCH_ONLY:-}
 for name in $only; do
   case "$name" in
-    webhooks|email|registry|fanout|idle|postgres) ;;
-    *) echo "BENCH_ONLY: unknown part $name (webhooks email registry fanout idle postgres)" >&2; exit 64 ;;
+    webhooks|email|registry|fanout|idle|postgres|import) ;;
+    *) echo "BENCH_ONLY: unknown part $name (webhooks email registry fanout idle postgres import)" >&2; exit 64 ;;
   esac
 done
 part() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
@@ -56,7 +58,8 @@ log "installing what the benchmarks need"
 scripts/install-deps.sh
 # postgresql: the server binaries Tests/Peers/postgres_peer.py runs (the package `scripts/install-deps.sh --tests`
 # installs for the tests); the default cluster Debian may start on 5432 is not used.
-packages=(nginx-light wrk postfix hyperfine python3 python3-venv time gcc sqlite3 postgresql)
+# python3-openpyxl: part 7 writes its XLSX with it (Tests/Peers/make_xlsx.py) and times it reading that file.
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv python3-openpyxl time gcc sqlite3 postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -130,6 +133,8 @@ log "machine"
   echo "libcurl=$(dpkg-query -W -f='${Version}' libcurl4)"
   echo "sqlite=$(dpkg-query -W -f='${Version}' libsqlite3-0)"
   echo "postgresql=$("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version)"
+  echo "openpyxl=$(dpkg-query -W -f='${Version}' python3-openpyxl)"
+  echo "system_python=$(/usr/bin/python3 --version 2>&1)"
 } > "$results/machine.txt"
 cat "$results/machine.txt" >&2
 
@@ -348,6 +353,90 @@ for run in $(seq "$postgres_repeats"); do
 done
 stop "$postgres_peer_pid"
 stop "$nginx_pid"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+if part import; then
+log "7. importing an official list: $import_entries entries of the undesirable list from XLSX, a first and an unchanged run, beside openpyxl reading the same file"
+imports="$work/import"
+xlsx="$imports/undesirable.xlsx"
+mkdir -p "$imports"
+/usr/bin/python3 "$repo/Benchmarks/tools/undesirable_xlsx.py" "$xlsx" "$import_entries"
+export CASEWATCH_BENCH_TOKEN_SECRET=bench-token-secret
+# A fresh set-up for each run, its only registry source the list, imported (its first read is silent).
+import_setup() {
+  rm -rf "$imports/setup"
+  mkdir -p "$imports/setup/subscribers" "$imports/setup/lists"
+  cp -r "$repo/templates" "$imports/setup/templates"
+  cp "$xlsx" "$imports/setup/lists/undesirable.xlsx"
+  cat > "$imports/setup/casewatch.yml" <<'EOF'
+state: var/casewatch.sqlite
+registry:
+  sources:
+    - {id: undesirable, import: minjust-undesirable, path: lists/undesirable.xlsx}
+  initial_sync: silent
+templates: templates/
+subscribers: subscribers/
+email:
+  transport: file
+  from: "CaseWatch <alerts@example.org>"
+  directory: var/mail
+webhooks:
+  transport: file
+  directory: var/webhooks
+http:
+  token_secret_env: CASEWATCH_BENCH_TOKEN_SECRET
+EOF
+}
+# What an operator would script instead: openpyxl merely reading the sheet's rows, read_only (streaming) and not.
+declare -A openpyxl_code=(
+  [read-only]="import openpyxl; wb = openpyxl.load_workbook('$xlsx', read_only=True); rows = sum(1 for _ in wb['Лист 1'].iter_rows(values_only=True)); print(rows)"
+  [full]="import openpyxl; wb = openpyxl.load_workbook('$xlsx'); rows = sum(1 for _ in wb['Лист 1'].iter_rows(values_only=True)); print(rows)"
+)
+# One warm-up of each (the page cache, the binary's pages, Python's modules), not recorded.
+import_setup
+"$casewatch" run --once --config "$imports/setup/casewatch.yml" > /dev/null 2>&1
+for mode in read-only full; do /usr/bin/python3 -c "${openpyxl_code[$mode]}" > /dev/null; done
+# Each run: a fresh set-up, the import (first), the same list again (unchanged), then openpyxl's two reads.
+for run in $(seq "$repeats"); do
+  import_setup
+  for pass in first second; do
+    timeout 300 /usr/bin/time -v -o "$results/import-$pass-$run.time" \
+      "$casewatch" run --once --config "$imports/setup/casewatch.yml" > "$results/import-$pass-$run.out" 2>&1
+  done
+  for mode in read-only full; do
+    timeout 300 /usr/bin/time -v -o "$results/openpyxl-$mode-$run.time" \
+      /usr/bin/python3 -c "${openpyxl_code[$mode]}" > "$results/openpyxl-$mode-$run.out"
+  done
+done
+# One JSON line per timed command: wall time and max RSS from /usr/bin/time -v, what casewatch said it read.
+/usr/bin/python3 - "$results" "$repeats" "$import_entries" "$(wc -c < "$xlsx")" > "$results/import.jsonl" <<'EOF'
+import json, re, sys
+from pathlib import Path
+results, repeats, entries, size = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def timed(name):
+    text = (results / f"{name}.time").read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)", text).group(1).strip()
+    seconds = sum(float(part) * 60 ** index for index, part in enumerate(reversed(wall.split(":"))))
+    field = lambda label: re.search(label + r": ([\d.]+)", text).group(1)
+    return {"seconds": round(seconds, 3), "user": float(field(r"User time \(seconds\)")),
+            "sys": float(field(r"System time \(seconds\)")),
+            "max_rss_mb": round(int(field(r"Maximum resident set size \(kbytes\)")) / 1024, 1),
+            "status": int(field("Exit status"))}
+for run in range(1, repeats + 1):
+    for name in ("first", "second"):
+        output = (results / f"import-{name}-{run}.out").read_text()
+        said = re.search(r"(\d+) case\(s\) in the registry \((\d+) read anew\)", output)
+        line = next((line for line in output.splitlines() if "read anew" in line), output.strip()[-300:])
+        print(json.dumps({"benchmark": f"import-{name}", "run": run, "entries": entries, "xlsx_bytes": size,
+                          **timed(f"import-{name}-{run}"), "cases": int(said.group(1)) if said else None,
+                          "read_anew": int(said.group(2)) if said else None, "said": line}, ensure_ascii=False))
+    for mode in ("read-only", "full"):
+        rows = (results / f"openpyxl-{mode}-{run}.out").read_text().strip()
+        print(json.dumps({"benchmark": f"openpyxl-{mode}", "run": run, "entries": entries, "xlsx_bytes": size,
+                          **timed(f"openpyxl-{mode}-{run}"), "rows": int(rows) if rows.isdigit() else None}))
+EOF
+cat "$results/import.jsonl" >&2
 fi
 
 # ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Usage: report.py RESULTS_DIR OUTPUT_FILE [--quick] [--only "PART ..."]
 Every figure comes from this run's files; the judgement of each target is computed, not written by hand.
 The measured causes of missed targets come from Benchmarks/profiling.md (written from profiles, see there).
 
---only "PART ...": the run measured only these parts (webhooks email registry fanout idle postgres, as
+--only "PART ...": the run measured only these parts (webhooks email registry fanout idle postgres import, as
 BENCH_ONLY in run.sh); their sections, summary rows and raw lines replace those in the existing OUTPUT_FILE,
 the rest of it is kept as it was (and Benchmarks/profiling.md is copied in anew).
 """
@@ -86,7 +86,8 @@ write("| | |\n|---|---|")
 for key, label in [("date", "run at (UTC)"), ("nproc", "nproc"), ("cpu", "CPU model"), ("memory", "memory"),
                    ("os", "OS"), ("kernel", "kernel"), ("swift", "Swift"), ("libcurl", "libcurl (Debian)"),
                    ("sqlite", "SQLite (Debian)"), ("postgresql", "PostgreSQL (Debian)"), ("nginx", "nginx"), ("wrk", "wrk"), ("postfix", "postfix (smtp-sink, smtp-source)"),
-                   ("hyperfine", "hyperfine"), ("apprise", "Apprise (PyPI)"), ("python", "Python (Apprise's)")]:
+                   ("hyperfine", "hyperfine"), ("apprise", "Apprise (PyPI)"), ("python", "Python (Apprise's)"),
+                   ("openpyxl", "openpyxl (Debian python3-openpyxl)"), ("system_python", "Python (openpyxl's)")]:
     write(f"| {label} | {facts.get(key, '?')} |")
 write("")
 write("Everything runs on this one machine over loopback (127.0.0.1): the sinks, the load generators and "
@@ -494,6 +495,88 @@ if pg_runs:
     write("")
 
 # --------------------------------------------------------------------------------------------------
+import_runs = lines("import.jsonl")
+write("## 7. Importing an official list\n")
+write("**Method.** `Benchmarks/tools/undesirable_xlsx.py` writes a generated list of undesirable organisations in the "
+      "Ministry of Justice's layout (one sheet «Лист 1»; A1 the title, A2 «По состоянию на …», row 3 the nine "
+      "headers the importer checks, data from row 4) with openpyxl through `Tests/Peers/make_xlsx.py`, every string "
+      "moved into `xl/sharedStrings.xml` as Excel stores them: entry k has the inclusion order «k-р» dated between "
+      "2015 and 2026 (order number and date, the stable key, distinct on every row), the name «Организация № k» "
+      "(Organisation No. k) and one of twelve countries, every tenth decision date a date cell, every twentieth entry "
+      "excluded. A fresh set-up per run: a `casewatch.yml` whose only registry source is "
+      "`{id: undesirable, import: minjust-undesirable, path: lists/undesirable.xlsx}` (`initial_sync: silent`, state "
+      "a SQLite file in the set-up, the repository's templates copied, an empty `subscribers/`, file transports, "
+      "`http.token_secret_env`), then `casewatch run --once` twice under `/usr/bin/time -v`: the first run imports "
+      "the list, the second finds it unchanged (what the run says it read anew is recorded). Beside it, what an "
+      "operator would script instead, openpyxl merely reading the same file's rows: `python3 -c \"import openpyxl; "
+      "wb = openpyxl.load_workbook(PATH, read_only=True); rows = sum(1 for _ in wb['Лист 1'].iter_rows("
+      "values_only=True))\"`, and the same without `read_only` (the system Python with Debian's python3-openpyxl). "
+      "One warm-up of each first, not recorded; then the four commands in turn, "
+      f"{len([run for run in import_runs if run['benchmark'] == 'import-first'])}×; medians compared, the import "
+      "against the faster of openpyxl's two reads.\n")
+if import_runs:
+    import_facts = machine()
+    groups7 = {}
+    for run in import_runs:
+        groups7.setdefault(run["benchmark"], []).append(run)
+    sample = import_runs[0]
+    write(f"Measured at {import_facts.get('date', '?')} (UTC) on {import_facts.get('nproc', '?')} cores "
+          f"({import_facts.get('cpu', '?')}); openpyxl {import_facts.get('openpyxl', '?')} (Debian), "
+          f"{import_facts.get('system_python', 'Python ?')}. The workbook: {fmt(sample['entries'])} entries, "
+          f"{sample['xlsx_bytes'] / 1024:.0f} KB.\n")
+    labels7 = [("import-first", "`casewatch run --once`, first: the import (fresh state)"),
+               ("import-second", "`casewatch run --once`, second: the list unchanged"),
+               ("openpyxl-read-only", "openpyxl, `read_only=True`: reading the rows"),
+               ("openpyxl-full", "openpyxl, default mode: reading the rows")]
+    write("| command | wall (median) | user | sys | max RSS | every run's wall | what it said |")
+    write("|---|---:|---:|---:|---:|---|---|")
+    medians7 = {}
+    for key, label in labels7:
+        runs = groups7.get(key, [])
+        if not runs:
+            continue
+        middle = medians7[key] = median_run(runs, "seconds")
+        if key.startswith("import"):
+            said = (f"{fmt(middle['cases'])} case(s), {fmt(middle['read_anew'])} read anew"
+                    if middle.get("read_anew") is not None else f"«{middle.get('said', '')}»")
+        else:
+            said = f"{fmt(middle['rows'])} rows" if middle.get("rows") is not None else "—"
+        walls = ", ".join(f"{run['seconds']:.2f}" for run in runs)
+        write(f"| {label} | {middle['seconds']:.2f} s | {middle['user']:.2f} s | {middle['sys']:.2f} s | "
+              f"{middle['max_rss_mb']:.1f} MB | {walls} | {said} |")
+    write("")
+    first7, second7 = groups7.get("import-first", []), groups7.get("import-second", [])
+    readers = [medians7[key] for key in ("openpyxl-read-only", "openpyxl-full") if key in medians7]
+    if first7 and readers:
+        fastest = min(readers, key=lambda run: run["seconds"])
+        middle = medians7["import-first"]
+        ratio = middle["seconds"] / fastest["seconds"]
+        peak = max(run["max_rss_mb"] for run in first7)
+        which = "read_only" if fastest["benchmark"] == "openpyxl-read-only" else "default mode"
+        sentence = (f"The import took {middle['seconds']:.2f} s, {ratio:.1f}× openpyxl's faster read ({which}, "
+                    f"{fastest['seconds']:.2f} s), at most {peak:.0f} MB (openpyxl: {fastest['max_rss_mb']:.0f} MB)")
+        if "import-second" in medians7:
+            sentence += (f"; the unchanged run {medians7['import-second']['seconds']:.2f} s, in which the list is "
+                         "recognised by a hash of its parsed rows and not taken in again (the workbook is read and "
+                         "parsed to compute it)")
+        write(sentence + ".\n")
+        label = f"{fmt(sample['entries'])}-entry XLSX import"
+        targets.append((f"{label} faster than openpyxl's read",
+                        f"{middle['seconds']:.2f} s vs {fastest['seconds']:.2f} s ({which}) = {ratio:.1f}×",
+                        middle["seconds"] < fastest["seconds"] and all(run["status"] == 0 for run in first7)))
+        targets.append((f"{label} under 100 MB", f"{peak:.1f} MB (largest of {len(first7)} runs)", peak < 100))
+    if second7:
+        again = [run for run in second7 if run.get("read_anew") != 0 or run["status"] != 0
+                 or run.get("cases") != run["entries"]]
+        unchanged = medians7["import-second"]["seconds"]
+        share = (f" = {unchanged / medians7['import-first']['seconds']:.0%} of the import's"
+                 if "import-first" in medians7 else "")
+        targets.append(("Unchanged list: not re-imported",
+                        f"{len(second7) - len(again)} of {len(second7)} second runs read 0 anew, "
+                        f"{fmt(second7[0].get('cases'))} cases kept; the run still takes {unchanged:.2f} s{share} "
+                        "(the workbook read and parsed to hash its rows)", not again))
+
+# --------------------------------------------------------------------------------------------------
 findings = here / "profiling.md"
 if findings.exists():
     write(findings.read_text().rstrip() + "\n")
@@ -518,7 +601,7 @@ page = "\n".join(line for line in out if line is not None) + "\n"
 
 # --only: the parts measured in this run replace theirs in the existing page; the rest of it stays.
 SECTION_PARTS = {"## 1. ": "webhooks", "## 2. ": "email", "## 3. ": "registry", "## 4. ": "fanout",
-                 "## 5. ": "idle", "## 6. ": "postgres"}
+                 "## 5. ": "idle", "## 6. ": "postgres", "## 7. ": "import"}
 
 
 def target_part(name):
@@ -526,6 +609,8 @@ def target_part(name):
                          ("100,000 cases", "registry"), ("Idle", "idle"), ("One PostgreSQL", "postgres")):
         if name.startswith(prefix):
             return part
+    if "-entry XLSX import" in name or name.startswith("Unchanged list"):
+        return "import"
     return None
 
 
@@ -536,7 +621,8 @@ def raw_part(record):
     return {"deliver-webhooks": "webhooks", "wrk": "webhooks", "libcurl-lanes": "webhooks",
             "libcurl-multi": "webhooks", "deliver-emails": "email", "smtp-source": "email",
             "registry": "registry", "fanout": "fanout", "pg-nodes": "postgres", "sqlite-node": "postgres",
-            "postgres": "postgres"}.get(kind)
+            "postgres": "postgres", "import-first": "import", "import-second": "import",
+            "openpyxl-read-only": "import", "openpyxl-full": "import"}.get(kind)
 
 
 def sections(text):
