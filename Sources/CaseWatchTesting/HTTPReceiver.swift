@@ -31,7 +31,10 @@ package final class HTTPReceiver: Sendable {
     /// The requests received so far, in arrival order.
     package func requests() throws -> [Request] {
         guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { line in
+        // The peer may be writing a line right now: only lines it has finished (ended by a newline) count.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast()
+        return try lines.filter { !$0.isEmpty }.map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
                            headers: object["headers"] as? [String: String] ?? [:],

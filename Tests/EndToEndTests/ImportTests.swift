@@ -150,4 +150,41 @@ struct ImportTests {
         #expect(try events().isEmpty)
         #expect(try server.requests().filter { $0.path == "/feed" }.count == 3)
     }
+
+    @Test("a list failing three cycles in a row tells the operator once, by e-mail, and again only after it has worked")
+    func failingListTellsTheOperator() throws {
+        let configuration = try workspace.read("casewatch.yml")
+        try workspace.write("casewatch.yml", configuration.replacingOccurrences(
+            of: "operator:\n  email: null", with: "operator:\n  email: ops@example.org"))
+        #expect(try workspace.read("casewatch.yml").contains("email: ops@example.org"))
+        try writeList([Self.ivanov])
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try workspace.write("lists/foreign-agents.csv", "not a list at all\n")
+        func notices() throws -> [String] {
+            let folder = workspace.url.appendingPathComponent("var/mail")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            // Headers as they are, the body decoded from its base64.
+            return try names.map { name -> String in
+                let message = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+                guard let split = message.range(of: "\r\n\r\n") ?? message.range(of: "\n\n") else { return message }
+                let body = message[split.upperBound...].filter { !$0.isWhitespace }
+                let decoded = Data(base64Encoded: String(body)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return message[..<split.lowerBound] + "\n\n" + decoded
+            }.filter { $0.contains("keeps failing") }
+        }
+        for run in 1...4 {
+            let result = try casewatch.run(["run", "--once"])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(try notices().count == (run >= 3 ? 1 : 0), "run \(run)")
+        }
+        let notice = try #require(try notices().first)
+        #expect(notice.contains("registry source fa keeps failing"))
+        #expect(notice.contains("failed 3 cycles in a row"))
+        // It works again, then fails three more times: a second notice.
+        try writeList([Self.ivanov])
+        #expect(try casewatch.run(["run", "--once"]).status == 0)
+        try workspace.write("lists/foreign-agents.csv", "still not a list\n")
+        for _ in 1...3 { #expect(try casewatch.run(["run", "--once"]).status == 0) }
+        #expect(try notices().count == 2)
+    }
 }

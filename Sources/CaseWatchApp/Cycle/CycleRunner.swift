@@ -135,6 +135,7 @@ package struct CycleRunner: Sendable {
         if leadership.leads {
             try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
             try await disableFailingEndpoints(store, planner: planner, now: now)
+            try await noticeFailingSources(detection?.failedSources ?? [:], store: store, planner: planner, now: now)
             try await prune(store, now: now)
             if !keepsLeadership, configuration.usesPostgres { try await store.resign(node: configuration.nodeID) }
         }

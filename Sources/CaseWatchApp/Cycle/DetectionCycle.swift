@@ -41,6 +41,8 @@ package struct DetectionCycle: Sendable {
         /// A dry run's entries, one line each.
         package var deliveryLines: [String]
         package var warnings: [InputProblem]
+        /// The sources that failed this time (a feed or a list that could not be read), with why.
+        package var failedSources: [String: String] = [:]
     }
 
     /// Runs detection; with `dryRun` nothing is written.
@@ -81,7 +83,7 @@ package struct DetectionCycle: Sendable {
                                                     registrySize: registrySize, settlement: settlement, now: now)
         try await spendAcceptances(retractions.union(listAcceptances))
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
-                      deliveries: deliveries, deliveryLines: [], warnings: warnings)
+                      deliveries: deliveries, deliveryLines: [], warnings: warnings, failedSources: load.feedFailures)
     }
 
     /// The end of `date` (UTC): a list current as of a day speaks for the whole of it.
