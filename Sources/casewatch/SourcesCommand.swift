@@ -27,6 +27,8 @@ struct SourcesCommand: AsyncParsableCommand {
                         continue
                     }
                     var line = "\(source.id) (\(source.kind) \(source.location)): \(source.cases) case(s)"
+                    if let entries = source.entries { line += ", \(entries) entries in its last good read" }
+                    if let asOf = source.asOf { line += " (as of \(asOf))" }
                     if let fetched = source.lastGoodFetch { line += ", last good fetch \(fetched)" }
                     if let error = source.lastError { line += ", last failure: \(error)" }
                     if source.retractionAccepted { line += ", retraction accepted (applied by the next cycle)" }

@@ -35,6 +35,7 @@ struct RegistryImportTests {
         #expect(load.feedFailures.isEmpty, "\(load.feedFailures)")
         #expect(load.cases.count == 3)
         #expect(load.lists["undesirable"] == CalendarDate("2026-06-01"))
+        #expect(load.listSizes["undesirable"] == 3)
         let medusa = try #require(load.cases.values.first { $0.subject.name["en"]?.contains("Medusa") == true })
         #expect(medusa.type == .undesirable)
         #expect(medusa.history.map(\.status) == [.decision, .listed])

@@ -50,6 +50,7 @@ struct ImportTests {
         #expect(try events().isEmpty)
         let listed = try source()
         #expect(listed["cases"] as? Int == 2, "\(listed)")
+        #expect(listed["entries"] as? Int == 2, "\(listed)")
         #expect(try source()["kind"] as? String == "import:minjust-foreign-agents")
 
         // A second list, rows renumbered and re-ordered, with one newcomer: one case.added, for the newcomer.
@@ -186,5 +187,77 @@ struct ImportTests {
         try workspace.write("lists/foreign-agents.csv", "still not a list\n")
         for _ in 1...3 { #expect(try casewatch.run(["run", "--once"]).status == 0) }
         #expect(try notices().count == 2)
+    }
+
+    /// The registry service's data for the stand-in (`Tests/Peers/registry_peer.py`): the register of foreign agents
+    /// with `count` entries, personal identifiers in hidden columns, and the undesirable list with two entries.
+    static func serviceData(count: Int) -> [String: Any] {
+        let agents = (1...count).map { number -> [String: Any] in
+            ["field_1_i": number, "field_2_s": "Организация номер \(number)", "field_3_s": "ст. 7 255-ФЗ",
+             "field_4_dt": "2024-02-\(String(format: "%02d", 1 + number % 28))", "field_5_dt": NSNull(),
+             "field_6_s": "https://example\(number).org", "field_7_s": "Юридическое лицо",
+             "field_8_s": "77\(String(format: "%010d", number))", "field_9_dt": "1971-04-23", "field_10_s": "Москва, ул. Примерная, 1"]
+        }
+        let agentColumns: [[String: Any]] = [
+            ("field_1_i", "Номер", false), ("field_2_s", "Наименование", false), ("field_3_s", "Основания", false),
+            ("field_4_dt", "Дата включения", false), ("field_5_dt", "Дата исключения", false),
+            ("field_6_s", "Сайты", false), ("field_7_s", "Вид", false), ("field_8_s", "ИНН", true),
+            ("field_9_dt", "Дата рождения", true), ("field_10_s", "Адрес", true),
+        ].map { ["name": $0.0, "title": $0.1, "hidden": $0.2] }
+        let titles = ["№ п/п", "Дата распоряжения Минюста России о включении в перечень", "Номер распоряжения",
+                      "Дата решения Генерального прокурора Российской Федерации (его заместителя) о признании деятельности нежелательной",
+                      "Наименование организации", "Дата опубликования",
+                      "Дата и номер распоряжения Минюста России об исключении из перечня",
+                      "Дата отмены решения о признании деятельности нежелательной", "Статус"]
+        let undesirableColumns = titles.enumerated().map { ["name": "f\($0.offset)", "title": $0.element, "hidden": false] }
+        let undesirable = [
+            ["1", "07.02.2023", "138-р", "25.01.2023", "SIA «Medusa Project» (Латвийская Республика)", "", "", "", "Включена"],
+            ["2", "21.03.2023", "330-р", "03.03.2023",
+             "«Transparency International» (Transparency International e.V.) (Федеративная Республика Германия)", "", "", "",
+             "Включена"],
+        ].map { row in Dictionary(uniqueKeysWithValues: row.enumerated().map { ("f\($0.offset)", $0.element) }) }
+        return [
+            "39": ["title": "Реестр иностранных агентов", "lastModified": "2026-11-27T18:00:00",
+                   "columns": agentColumns, "values": agents],
+            "41": ["title": "Перечень нежелательных организаций", "lastModified": "2026-11-28T10:15:00",
+                   "columns": undesirableColumns, "values": undesirable],
+        ]
+    }
+
+    @Test("both lists from the registry service, page by page (limit 1,000): every entry read, the as-of date from lastModified, hidden personal identifiers never stored")
+    func registryService() throws {
+        let directory = try TemporaryDirectory("casewatch-registry-service")
+        let data = directory.url.appendingPathComponent("data.json")
+        try JSONSerialization.data(withJSONObject: Self.serviceData(count: 1_234)).write(to: data)
+        let log = directory.url.appendingPathComponent("requests.jsonl")
+        let service = try PeerProcess("registry_peer.py", arguments: ["--data", data.path, "--log", log.path],
+                                      directory: directory)
+        defer { service.stop() }
+        let base = "http://127.0.0.1:\(service.port)/rest/registry"
+        let configuration = try workspace.read("casewatch.yml")
+        try workspace.write("casewatch.yml", configuration.replacingOccurrences(
+            of: "    - {import: minjust-foreign-agents, path: lists/foreign-agents.csv, id: fa}\n",
+            with: "    - {import: minjust-foreign-agents, url: \"\(base)/39\", format: registry, id: fa}\n"
+                + "    - {import: minjust-undesirable, url: \"\(base)/41\", format: registry, id: undesirable}\n"))
+        let run = try casewatch.run(["run", "--once"])
+        #expect(run.status == 0, "\(run.output)")
+        let agents = try source()
+        #expect(agents["entries"] as? Int == 1_234, "\(agents)")
+        #expect(agents["cases"] as? Int == 1_234)
+        #expect(agents["as_of"] as? String == "2026-11-27")
+        let lines = try casewatch.run(["sources", "--json"]).stdout.split(separator: "\n")
+        let undesirable = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["id"] as? String == "undesirable" } ?? [:]
+        #expect(undesirable["cases"] as? Int == 2, "\(undesirable)")
+        #expect(undesirable["as_of"] as? String == "2026-11-28")
+        // Two pages of the register, each asked with a limit the service accepts.
+        let requests = try String(contentsOf: log, encoding: .utf8)
+        #expect(requests.contains(#"\"offset\":0"#) && requests.contains(#"\"offset\":1000"#), "\(requests)")
+        #expect(!requests.contains(#"\"limit\":1001"#))
+        let dump = try SQLiteShell.run(workspace.url.appendingPathComponent("var/casewatch.sqlite").path, ".dump")
+        func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
+        for secret in ["770000000042", "1971-04-23", "Примерная"] {
+            #expect(!dump.contains(secret) && !dump.lowercased().contains(hex(secret)), "\(secret)")
+        }
     }
 }

@@ -73,4 +73,15 @@ extension DetectionCycle {
             load.carryClaimer(recorded, source: source)
         }
     }
+
+    /// The setting that keeps what a list's last good read held: its entries and its as-of date (`sources`).
+    static func listKey(_ source: String) -> String { "list:" + source }
+
+    /// Records, for each list read afresh, how many entries it held and its as-of date.
+    func recordListReads(_ load: RegistryLoad) async throws {
+        for (list, asOf) in load.lists {
+            let entries = load.listSizes[list] ?? 0
+            try await store.setSetting(Self.listKey(list), "\(entries)" + (asOf.map { " \($0)" } ?? ""))
+        }
+    }
 }

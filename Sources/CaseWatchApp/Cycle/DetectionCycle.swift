@@ -82,6 +82,7 @@ package struct DetectionCycle: Sendable {
         let (events, deliveries) = try await record(diff, load: load, planner: planner, suppressions: suppressions,
                                                     registrySize: registrySize, settlement: settlement, now: now)
         try await spendAcceptances(retractions.union(listAcceptances))
+        try await recordListReads(load)
         return Report(registrySize: registrySize, casesRead: load.cases.count, events: events,
                       deliveries: deliveries, deliveryLines: [], warnings: warnings, failedSources: load.feedFailures)
     }

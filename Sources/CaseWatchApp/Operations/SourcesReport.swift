@@ -17,9 +17,14 @@ package struct SourcesReport: Sendable {
         package var lastError: String?
         /// The operator accepted its next retraction, which no cycle has applied yet.
         package var retractionAccepted: Bool
+        /// An official list: the date its last good read said it was current as of, and how many entries it held.
+        package var asOf: String?
+        package var entries: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, kind, location, cases
+            case asOf = "as_of"
+            case entries
             case lastGoodFetch = "last_good_fetch"
             case lastError = "last_error"
             case retractionAccepted = "retraction_accepted"
@@ -38,6 +43,7 @@ package struct SourcesReport: Sendable {
         let recorded = try await store.seenSnapshots().sources
         let feeds = try await store.status().feeds
         let accepted = try await store.settings(withPrefix: DetectionCycle.acceptanceKey(""))
+        let lists = try await store.settings(withPrefix: DetectionCycle.listKey(""))
         let registry = Registry(configuration: configuration)
         return zip(configuration.registry.sources, registry.sources).map { entry, source in
             let cases = recorded.values.filter { source.owns($0) }.count
@@ -58,6 +64,9 @@ package struct SourcesReport: Sendable {
                 let feed = feeds.first { $0.url == entry.name }
                 summary.lastGoodFetch = feed?.lastGoodFetch
                 summary.lastError = feed?.lastError
+                let read = lists[DetectionCycle.listKey(entry.name)]?.split(separator: " ")
+                summary.entries = read?.first.flatMap { Int($0) }
+                summary.asOf = read.flatMap { $0.count > 1 ? String($0[1]) : nil }
             }
             return summary
         }

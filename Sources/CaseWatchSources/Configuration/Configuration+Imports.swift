@@ -33,6 +33,8 @@ extension Configuration.Registry {
 
         package enum Format: String, Sendable, Equatable, CaseIterable {
             case xlsx, json, csv
+            /// The Ministry of Justice's registry service (`url:` up to `…/rest/registry/<id>`), read page by page.
+            case registry
         }
 
         package var list: List
@@ -65,7 +67,13 @@ extension Configuration.Registry {
         let format: ListImport.Format
         if let named = source.string("format") {
             guard let known = ListImport.Format(rawValue: named) else {
-                log.error("\"\(named)\" is not a format (xlsx, json, csv)", field: source.fieldPath("format"), line: line)
+                log.error("\"\(named)\" is not a format (xlsx, json, csv, registry)", field: source.fieldPath("format"),
+                          line: line)
+                return nil
+            }
+            if known == .registry, case .path = location {
+                log.error("format: registry reads the registry service: give its url", field: source.fieldPath("format"),
+                          line: line)
                 return nil
             }
             format = known

@@ -20,6 +20,8 @@ package struct RegistryLoad: Sendable {
     package var feedValidators: [String: RegistryFeed.Validators] = [:]
     /// The official lists read afresh this time, with the date each says it is current as of (when it says).
     package var lists: [String: CalendarDate?] = [:]
+    /// How many entries each of those lists held.
+    package var listSizes: [String: Int] = [:]
     /// The SHA-256 (lowercase hex) of each imported case's normalised list row, by case id: the evidence of the
     /// events about it. Filled by the importer for the lists read afresh.
     package var rowDigests: [String: String] = [:]

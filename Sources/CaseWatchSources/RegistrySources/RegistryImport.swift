@@ -30,7 +30,7 @@ package struct RegistryImport: RegistrySource {
     package func read(into load: inout RegistryLoad, memory: SourceMemory) {
         let parsed: ListParse
         do {
-            parsed = try parse(try fetch())
+            parsed = list.format == .registry ? try readService() : try parse(try fetch())
         } catch {
             load.frozenSources.insert(name)
             load.feedFailures[name] = "\(error)"
@@ -62,6 +62,7 @@ package struct RegistryImport: RegistrySource {
         for (entry, legalCase) in cases { load.rowDigests[legalCase.id] = entry.rowDigest }
         load.feedValidators[name] = FetchValidators(etag: digest, lastModified: nil)
         load.lists[name] = parsed.asOf
+        load.listSizes[name] = parsed.entries.count
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -124,9 +125,37 @@ package struct RegistryImport: RegistrySource {
                 return record
             }
             return try TableImport.entries(rows: records, mapping: mapping, name: name)
+        case (_, .registry):
+            throw Failure.unreadable("the registry service is read from its url")
+        case (.table, _):
+            throw Failure.unreadable("a table is read from csv, xlsx or json")
         case (.minjustUndesirable, let format), (.minjustForeignAgents, let format):
             throw Failure.unreadable("\(list.list.name) is not read from \(format.rawValue) yet "
                 + "(minjust-undesirable: xlsx; minjust-foreign-agents: json or csv)")
+        }
+    }
+
+    /// A list from the Ministry's registry service, all its pages. The undesirable list's columns are those of its
+    /// XLSX, so its entries are read through the same layout check: the visible columns' titles as the header row
+    /// and `lastModified` as the as-of line.
+    func readService() throws -> ListParse {
+        let listing = try RegistryService(base: list.location.text, timeout: timeout).fetch()
+        switch list.list {
+        case .minjustForeignAgents:
+            var parsed = MinjustForeignAgents.entries(registryValues: listing.values, source: name)
+            parsed.asOf = listing.asOf ?? parsed.asOf
+            return parsed
+        case .minjustUndesirable:
+            let visible = listing.columns.filter { !$0.hidden }
+            guard let asOf = listing.asOf else {
+                throw Failure.unreadable("the registry service gave no lastModified date for the list")
+            }
+            let day = String(format: "%02d.%02d.%04d", asOf.day, asOf.month, asOf.year)
+            let rows: [[String?]] = [["Перечень"], ["По состоянию на \(day) 00:00"], visible.map(\.title)]
+                + listing.values.map { item in visible.map { item[$0.name] ?? nil } }
+            return try MinjustUndesirable.entries(rows: rows, source: name)
+        case .table:
+            throw Failure.unreadable("a table is read from csv, xlsx or json, not from the registry service")
         }
     }
 
