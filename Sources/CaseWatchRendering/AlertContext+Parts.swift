@@ -43,7 +43,9 @@ extension AlertContext {
         }
         if let amount = sentence.amount { parts.append(roubles(amount)) }
         let kind = labels.sentenceKinds[sentence.kind] ?? sentence.kind.replacingOccurrences(of: "_", with: " ")
-        return parts.isEmpty ? kind : "\(kind): " + parts.joined(separator: " ")
+        // French sets a (no-break) space before a colon.
+        let colon = language == .fr ? "\u{00A0}: " : ": "
+        return parts.isEmpty ? kind : kind + colon + parts.joined(separator: " ")
     }
 
     /// `150,000 RUB` with the language's thousands separator.

@@ -44,6 +44,7 @@ struct AlertContext {
         set("occurred_on", labels.date(event.occurredOn))
         set("claimant", gazetteer.name(legalCase.claimant, in: language))
         set("claimant_label", labels.claimantLabels[legalCase.type.rawValue] ?? labels.claimantLabels["default"])
+        set("court_label", labels.courtLabels[legalCase.type.rawValue] ?? labels.courtLabels["default"])
         set("court", gazetteer.name(legalCase.court, in: language))
         set("case_number", legalCase.caseNumber)
         setStep(event.change.step, prefix: "step", legalCase: legalCase, gazetteer: gazetteer)

@@ -20,6 +20,9 @@ package struct Labels: Sendable {
     var sentenceKinds: [String: String] = [:]
     /// What the party that brought the case is called, by case type (`default` for the others).
     var claimantLabels: [String: String] = [:]
+    /// How the case's court is named, by case type (`default` for the rest): an international body is no court of
+    /// first instance.
+    var courtLabels: [String: String] = [:]
     /// Time zones by tz name, as readers know them (`Europe/Moscow: Moscow time`).
     var timeZones: [String: String] = [:]
     /// Words the renderer puts together (`days`, `hours`, `your_time` …).
@@ -127,6 +130,7 @@ package struct Labels: Sendable {
         labels.reasons = strings(&fields, "reasons")
         labels.sentenceKinds = strings(&fields, "sentence_kinds")
         labels.claimantLabels = strings(&fields, "claimant_labels")
+        labels.courtLabels = strings(&fields, "court_labels")
         labels.timeZones = strings(&fields, "time_zones")
         labels.words = strings(&fields, "words")
         labels.months = fields.stringList("months") ?? []

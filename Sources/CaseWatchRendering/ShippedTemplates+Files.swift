@@ -2938,6 +2938,10 @@ claimant_labels:
   extremist: Claimant
   international: Applicant
 
+court_labels:
+  default: Court of first instance
+  international: International body
+
 fields:
   subject: organisation or person
   country: country
@@ -3355,6 +3359,10 @@ claimant_labels:
   undesirable: Décision prise par
   extremist: Demandeur
   international: Requérant
+
+court_labels:
+  default: Juridiction de première instance
+  international: Organe international
 
 fields:
   subject: organisation ou personne
@@ -3774,6 +3782,10 @@ claimant_labels:
   undesirable: Орган, принявший решение
   extremist: Административный истец
   international: Заявитель
+
+court_labels:
+  default: Суд первой инстанции
+  international: Международный орган
 
 fields:
   subject: организация или лицо
@@ -4430,7 +4442,7 @@ phrases:
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{claimant_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{claimant}}</td></tr>
 {{/claimant}}
 {{#court}}
-<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Court of first instance</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
+<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{court_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
 {{/court}}
 {{#case_number}}
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Case number</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{case_number}}</td></tr>
@@ -4484,7 +4496,7 @@ phrases:
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{claimant_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{claimant}}</td></tr>
 {{/claimant}}
 {{#court}}
-<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Juridiction de première instance</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
+<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{court_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
 {{/court}}
 {{#case_number}}
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Numéro de l’affaire</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{case_number}}</td></tr>
@@ -4538,7 +4550,7 @@ phrases:
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{claimant_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{claimant}}</td></tr>
 {{/claimant}}
 {{#court}}
-<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Суд первой инстанции</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
+<tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">{{court_label}}</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{court}}</td></tr>
 {{/court}}
 {{#case_number}}
 <tr><th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;width:38%;font-weight:bold;border-bottom:1px solid #e3e3e3;">Номер дела</th><td style="vertical-align:top;padding:6px 0;border-bottom:1px solid #e3e3e3;">{{case_number}}</td></tr>
@@ -4589,7 +4601,7 @@ Current status: {{status_label}}
 {{claimant_label}}: {{claimant}}
 {{/claimant}}
 {{#court}}
-Court of first instance: {{court}}
+{{court_label}}: {{court}}
 {{/court}}
 {{#case_number}}
 Case number: {{case_number}}
@@ -4647,7 +4659,7 @@ Statut actuel : {{status_label}}
 {{claimant_label}} : {{claimant}}
 {{/claimant}}
 {{#court}}
-Juridiction de première instance : {{court}}
+{{court_label}} : {{court}}
 {{/court}}
 {{#case_number}}
 Numéro de l’affaire : {{case_number}}
@@ -4705,7 +4717,7 @@ Langue, récapitulatif ou pause : {{preferences_url}}{{/preferences_url}}
 {{claimant_label}}: {{claimant}}
 {{/claimant}}
 {{#court}}
-Суд первой инстанции: {{court}}
+{{court_label}}: {{court}}
 {{/court}}
 {{#case_number}}
 Номер дела: {{case_number}}
