@@ -61,6 +61,10 @@ struct ImportTests {
         #expect(all.count == 1)
         #expect(all.first?["type"] as? String == "case.added")
         #expect(all.first?["case_id"] as? String == "minjust-foreign-agents-sidorov-sidor-sidorovich-2024-02-09")
+        // Its evidence names the list where it was read, not the source's id, and the SHA-256 of its row.
+        let evidence = all.first?["evidence"] as? [String: Any]
+        #expect(evidence?["source"] as? String == "lists/foreign-agents.csv", "\(all)")
+        #expect((evidence?["sha256"] as? String)?.count == 64)
 
         // The fund leaves the list: its case stays, delisted on the day of the first list without it.
         try writeList([Self.ivanov, Self.newcomer])
@@ -112,8 +116,6 @@ struct ImportTests {
         let first = try casewatch.run(["run", "--once"])
         #expect(first.status == 0, "\(first.output)")
         #expect(try source()["cases"] as? Int == 1)  // Ivanov; the fund's entry belongs to the hand-kept case
-        let cases = try casewatch.run(["events", "--json"])
-        #expect(cases.status == 0)
 
         // The list now says the fund was excluded; the case file is not touched (and not read again).
         try writeList([Self.ivanov, "2,Фонд «Пример»,,,ст. 32 № 7-ФЗ,18.08.2021,01.12.2022"])

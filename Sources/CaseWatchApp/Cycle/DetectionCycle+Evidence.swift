@@ -20,6 +20,12 @@ extension DetectionCycle {
         if unknown, !load.frozenSources.isEmpty {
             frozen.merge(try await store.caseIDs(fromSources: load.frozenSources)) { known, _ in known }
         }
+        // An official list is named, for its readers, by where it was read (its address or file), not by the id the
+        // operator gave its source.
+        var listLocations: [String: String] = [:]
+        for entry in configuration.registry.sources {
+            if case .list(let list) = entry.kind { listLocations[entry.name] = list.location.text }
+        }
         var byCase: [String: Evidence] = [:]
         for index in events.indices {
             let event = events[index]
@@ -30,6 +36,9 @@ extension DetectionCycle {
             } else if event.type.isReminder, let source = frozen[event.caseID] {
                 // The facts are the snapshot recorded before: its digest, under the source it was recorded from.
                 events[index].evidence = Evidence(source: source, fetchedAt: nil, sha256: event.snapshot.canonicalSHA256)
+            }
+            if let source = events[index].evidence?.source, let location = listLocations[source] {
+                events[index].evidence?.source = location
             }
             byCase[event.caseID] = events[index].evidence
         }

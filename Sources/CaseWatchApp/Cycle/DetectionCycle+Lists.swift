@@ -24,14 +24,14 @@ extension DetectionCycle {
                 continue
             }
             if newlyLeft.count > configuration.registry.maxRemovals { spent.insert(list) }
-            let date = asOf.flatMap { $0 } ?? CalendarDate(now, in: TimeZone(identifier: "Europe/Moscow")!)
+            let date = asOf ?? CalendarDate(now, in: TimeZone(identifier: "Europe/Moscow")!)
             for id in leavers {
                 guard var legalCase = previous[id] else { continue }
+                // A type without a delisting (a table's own) has no step to say it: the case is removed instead.
+                guard legalCase.type.statuses.contains(.delisted) else { continue }
                 if legalCase.history.last?.status != .delisted {
-                    let step = CaseStep(date: date, status: .delisted, authority: LocalizedText("ru-minjust"),
-                                        note: Self.leftTheList)
-                    guard legalCase.type.statuses.contains(.delisted) else { continue }
-                    legalCase.history.append(step)
+                    // Only the list's silence is known: no body, no order number, and the note says so.
+                    legalCase.history.append(CaseStep(date: date, status: .delisted, note: Self.leftTheList))
                     if let derived = LegalCase.derivedStatus(of: legalCase.history) {
                         legalCase.status = derived.status
                         legalCase.outcome = derived.outcome
