@@ -39,6 +39,9 @@ package protocol RegistryState: Sendable {
     /// entries and the cycle. A crash leaves all of it or none; events recorded before (same id) are kept as they
     /// are. Returns the events that were new and how many outbox entries were made for them.
     func record(_ detection: DetectionRecord) async throws -> (events: [CaseEvent], deliveries: Int)
+    /// Records a first sync as it is read (``StreamedDetection``): the streamed snapshots and the rest of the
+    /// detection in one transaction, as ``record(_:)`` does.
+    func recordStreamed(_ streamed: StreamedDetection) async throws -> (events: [CaseEvent], deliveries: Int)
 }
 
 /// The recorded events, oldest first.

@@ -50,6 +50,7 @@ package struct DetectionCycle: Sendable {
     /// - Throws: ``InputError`` when the registry has errors or a message cannot be built safely; then
     ///   nothing is recorded.
     package func run(now: Date, dryRun: Bool) async throws -> Report {
+        if try await streamsFirstSync(dryRun: dryRun) { return try await runFirstSync(now: now) }
         var load = await Registry(configuration: configuration, gazetteer: rules.gazetteer).load(
             validators: try await store.feedValidators(), signatures: try await store.fileSignatures())
         let accepted = try await acceptedRetractions()
@@ -145,7 +146,7 @@ package struct DetectionCycle: Sendable {
     }
 
     /// Stops on the load's errors; logs and returns its warnings, a failed feed's among them.
-    private func acceptLoad(_ load: RegistryLoad) throws -> [InputProblem] {
+    func acceptLoad(_ load: RegistryLoad) throws -> [InputProblem] {
         try load.problems.throwIfErrors()
         for warning in load.problems.warnings {
             logger.warning("\(warning)")
@@ -247,7 +248,7 @@ package struct DetectionCycle: Sendable {
 
     /// A message that cannot be built safely (a header value with a line break) is bad input: nothing
     /// is recorded, nothing sent, exit 65.
-    private func planSafely<T>(_ body: () async throws -> T) async throws -> T {
+    func planSafely<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as InputError {

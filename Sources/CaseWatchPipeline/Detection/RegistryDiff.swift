@@ -61,6 +61,11 @@ package struct RegistryDiff: Sendable {
         return diff
     }
 
+    /// The snapshot rows of cases none of which was seen before, sorted by id.
+    package static func newRows(_ cases: [String: LegalCase], rules: DetectionRules) -> [SnapshotRow] {
+        changedRows(cases[...], seen: [:], rules: rules)
+    }
+
     /// The snapshot rows of the cases whose digest is not the one seen.
     private static func changedRows(_ cases: Slice<[String: LegalCase]>, seen: [String: SnapshotDigest],
                                     rules: DetectionRules) -> [SnapshotRow]
@@ -108,4 +113,11 @@ package struct SnapshotRow: Sendable {
     package var source: String?
     /// When its next hearing is, if it has one, at the court (see ``DetectionRules/moment(of:in:)``).
     package var hearingAt: Date?
+
+    package init(id: String, digest: SnapshotDigest, source: String? = nil, hearingAt: Date? = nil) {
+        self.id = id
+        self.digest = digest
+        self.source = source
+        self.hearingAt = hearingAt
+    }
 }

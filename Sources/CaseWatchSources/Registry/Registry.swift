@@ -32,6 +32,24 @@ package struct Registry: Sendable {
         }
     }
 
+    /// Whether every source is a folder of the operator's own files (no feed, no official list).
+    package var readsOnlyFolders: Bool {
+        sources.allSatisfy { $0 is RegistryFolder }
+    }
+
+    /// Loads every source on the calling thread, handing each case read to `spill` rather than keeping it (see
+    /// ``RegistryLoad/spill``): what a first sync recorded as it is read uses.
+    package func load(spillingTo spill: CaseSpill) -> RegistryLoad {
+        var load = RegistryLoad()
+        load.spill = spill
+        for source in sources {
+            source.read(into: &load, memory: SourceMemory(validators: [:], signatures: [:]))
+        }
+        load.spill = nil
+        load.mergeClaims()
+        return load
+    }
+
     /// The configured source that a recorded source (a case file's path, a feed's address) belongs to, by name.
     package static func sourceName(of recordedSource: String, configuration: Configuration) -> String? {
         let entries = configuration.registry.sources

@@ -30,6 +30,9 @@ package struct RegistryLoad: Sendable {
     package var claimable: [String: LegalCase] = [:]
     /// The ids of imported cases that a hand-kept case claimed: they are part of that case, not cases of their own.
     package var claimedIDs: Set<String> = []
+    /// On a first sync recorded as it is read: takes each case read from a file instead of this load (its origin is
+    /// kept, for duplicate ids), but those that claim list entries, which stay here to be merged.
+    package var spill: CaseSpill?
 
     package init() {}
 
@@ -96,6 +99,10 @@ package struct RegistryLoad: Sendable {
             return
         }
         origins[legalCase.id] = (file, line)
+        if let spill, legalCase.imports.isEmpty {
+            spill.take(legalCase, file)
+            return
+        }
         cases[legalCase.id] = legalCase
         sourceOfCase[legalCase.id] = file
     }
