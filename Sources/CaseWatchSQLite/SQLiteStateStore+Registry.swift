@@ -83,7 +83,7 @@ extension SQLiteStateStore {
         try await write { db in
             let upsert = try Self.snapshotUpsert(in: db)
             let now = Timestamp.iso8601(Date())
-            try streamed.stream { row, _, json in
+            try streamed.stream(false) { row, _, json in
                 try upsert.execute(arguments: [row.id, Data(row.digest.bytes), Data(json), now, row.source,
                                                row.hearingAt?.timeIntervalSince1970])
             }

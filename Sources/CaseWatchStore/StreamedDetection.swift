@@ -5,14 +5,17 @@ import Foundation
 /// A first sync recorded as it is read: each case's snapshot is stored as it arrives, inside the transaction that
 /// then records the rest of the detection, so the registry is never held whole (``RegistryState/recordStreamed(_:)``).
 package struct StreamedDetection: Sendable {
-    /// Reads the registry and hands over each case's snapshot row, the case and its canonical JSON, in order. It
-    /// runs inside the transaction; throwing rolls everything back.
-    package var stream: @Sendable (_ put: (SnapshotRow, LegalCase, ArraySlice<UInt8>) throws -> Void) throws -> Void
+    /// Reads the registry and hands over each case's snapshot row, the case (only when `withCases`: a store that
+    /// writes the canonical JSON has no use for it, and the reader's side then frees it) and its canonical JSON, in
+    /// order. It runs inside the transaction; throwing rolls everything back.
+    package var stream: @Sendable (_ withCases: Bool, _ put: (SnapshotRow, LegalCase?, ArraySlice<UInt8>) throws -> Void)
+        throws -> Void
     /// Once the stream has ended, in the same transaction: the rest of the detection (the cases not streamed, the
     /// events, the readings). Throwing (bad input found while reading) rolls back the streamed snapshots too.
     package var rest: @Sendable () throws -> DetectionRecord
 
-    package init(stream: @escaping @Sendable (_ put: (SnapshotRow, LegalCase, ArraySlice<UInt8>) throws -> Void) throws -> Void,
+    package init(stream: @escaping @Sendable (_ withCases: Bool, _ put: (SnapshotRow, LegalCase?, ArraySlice<UInt8>) throws -> Void)
+                    throws -> Void,
                  rest: @escaping @Sendable () throws -> DetectionRecord) {
         self.stream = stream
         self.rest = rest
@@ -25,7 +28,7 @@ extension RegistryState {
         let detection = try await Blocking.run { () throws -> DetectionRecord in
             var rows: [SnapshotRow] = []
             var cases: [String: LegalCase] = [:]
-            try streamed.stream { row, legalCase, _ in
+            try streamed.stream(true) { row, legalCase, _ in
                 rows.append(row)
                 cases[row.id] = legalCase
             }

@@ -1,5 +1,6 @@
 import CaseWatchApp
 import CaseWatchModel
+import CaseWatchPipeline
 import CaseWatchSQLite
 import CaseWatchSources
 import CaseWatchStore
@@ -151,6 +152,31 @@ struct FirstSyncTests {
         #expect(files.count == 1)
         let text = try String(contentsOf: mail.appendingPathComponent(files[0]), encoding: .utf8)
         #expect(text.contains("<counsel@example.org>"))
+    }
+
+    @Test("a store without a streamed path (PostgreSQL, memory) gathers the stream and records it as one detection")
+    func gathered() async throws {
+        let store = MemoryStateStore()
+        var second = CaseFixtures.helsinki
+        second.id = "another-case"
+        let cases = [CaseFixtures.helsinkiRuled, second]
+        let streamed = StreamedDetection(
+            stream: { withCases, put in
+                #expect(withCases)
+                for legalCase in cases {
+                    let json = legalCase.canonicalJSON
+                    try put(SnapshotRow(id: legalCase.id, digest: SnapshotDigest(json), source: "registry/a.yaml",
+                                        hearingAt: nil), legalCase, json[...])
+                }
+            },
+            rest: { DetectionRecord(diff: RegistryDiff(), registrySize: 2, startedAt: Self.now, finishedAt: Self.now) })
+        let (events, deliveries) = try await store.recordStreamed(streamed)
+        #expect(events.isEmpty && deliveries == 0)
+        #expect(try await store.caseCount() == 2)
+        #expect(try await store.hasSynced())
+        let (digests, sources) = try await store.seenSnapshots()
+        #expect(digests["another-case"] == SnapshotDigest(second.canonicalJSON))
+        #expect(sources == ["another-case": "registry/a.yaml", CaseFixtures.helsinkiRuled.id: "registry/a.yaml"])
     }
 
     @Test("a case that claims an entry of a list not read keeps its warning, and is stored")

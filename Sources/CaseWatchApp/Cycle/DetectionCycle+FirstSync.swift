@@ -34,7 +34,8 @@ extension DetectionCycle {
         let suppressions = try await store.suppressions()
         let state = FirstSyncState(rules: rules, reminders: configuration.schedule, now: now)
         let streamed = StreamedDetection(
-            stream: { put in
+            stream: { withCases, put in
+                state.keepsCases = withCases
                 let reader = WorkerThread("casewatch.first-sync") {
                     let load = registry.load(spillingTo: CaseSpill { state.take($0, source: $1) })
                     state.finish(load)
@@ -46,7 +47,7 @@ extension DetectionCycle {
                 while let chunk = state.chunks.take() {
                     var start = chunk.bytes.startIndex
                     for (index, end) in chunk.ends.enumerated() {
-                        try put(chunk.rows[index], chunk.cases[index], chunk.bytes[start..<end])
+                        try put(chunk.rows[index], chunk.cases.isEmpty ? nil : chunk.cases[index], chunk.bytes[start..<end])
                         start = end
                     }
                 }
@@ -135,6 +136,8 @@ private final class FirstSyncState: @unchecked Sendable {  // each part is used 
     private(set) var load = RegistryLoad()
 
     // The store's thread's.
+    /// Whether the chunks carry the cases (set before the reader starts).
+    var keepsCases = true
     var warnings: [InputProblem] = []
     var registrySize = 0
 
@@ -149,7 +152,7 @@ private final class FirstSyncState: @unchecked Sendable {  // each part is used 
         let hearingAt = legalCase.nextHearing.flatMap { rules.moment(of: $0, in: legalCase) }
         chunk.rows.append(SnapshotRow(id: legalCase.id, digest: SnapshotDigest(writer.bytes), source: source,
                                       hearingAt: hearingAt))
-        chunk.cases.append(legalCase)
+        if keepsCases { chunk.cases.append(legalCase) }
         chunk.bytes.append(contentsOf: writer.bytes)
         chunk.ends.append(chunk.bytes.count)
         streamed += 1
@@ -181,7 +184,7 @@ private final class FirstSyncState: @unchecked Sendable {  // each part is used 
         _ = chunks.put(chunk)
         chunk = Chunk()
         chunk.rows.reserveCapacity(Self.chunkSize)
-        chunk.cases.reserveCapacity(Self.chunkSize)
+        if keepsCases { chunk.cases.reserveCapacity(Self.chunkSize) }
         chunk.ends.reserveCapacity(Self.chunkSize)
     }
 }
