@@ -68,7 +68,10 @@ extension DetectionCycle {
         }
         guard !claimers.isEmpty else { return }
         let sources = try await store.seenSnapshots().sources
-        for (id, recorded) in try await store.snapshots(ids: claimers.sorted()) {
+        let snapshots = try await store.snapshots(ids: claimers.sorted())
+        // Their claims on lists recognised unchanged (not parsed) need those lists' entries too.
+        load.readClaimedLists(for: snapshots.values.flatMap(\.imports))
+        for (id, recorded) in snapshots {
             guard let source = sources[id] else { continue }
             load.carryClaimer(recorded, source: source)
         }

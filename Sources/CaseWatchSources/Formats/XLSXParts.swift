@@ -60,8 +60,12 @@ final class XLSXXMLReader: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
         let name = Self.localName(elementName)
-        var local: [String: String] = [:]
-        for (key, value) in attributes where !key.hasPrefix("xmlns") { local[Self.localName(key)] = value }
+        // Most elements (every cell) have neither prefixed attributes nor namespace declarations: no copy then.
+        var local = attributes
+        if attributes.keys.contains(where: { $0.utf8.contains(UInt8(ascii: ":")) || $0.hasPrefix("xmlns") }) {
+            local = [:]
+            for (key, value) in attributes where !key.hasPrefix("xmlns") { local[Self.localName(key)] = value }
+        }
         path.append(name)
         do {
             try handler.start(name, local, path: path, line: parser.lineNumber)

@@ -95,7 +95,7 @@ final class XLSXSheetPart: XLSXXMLHandler {
 
     /// The cell just read as text, or nil when it has no value.
     private func cellText(line: Int) throws(XLSXError) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.map { ListText.trimmed($0, where: ListText.isWhitespaceOrNewline) }
         switch cellType {
         case "s":
             guard let trimmed else { return nil }

@@ -43,6 +43,11 @@ package enum ImportSlug {
     package static func transliterated(_ text: String) -> String {
         var out = ""
         for character in OfficialName.normalized(text) {
+            // ASCII is neither Cyrillic nor a ligature, and has nothing to fold.
+            if character.isASCII {
+                out.append(character)
+                continue
+            }
             let lower = Character(character.lowercased())
             if let latin = cyrillic[lower] {
                 out += character.isUppercase && !latin.isEmpty

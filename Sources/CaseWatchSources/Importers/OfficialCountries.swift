@@ -17,8 +17,9 @@ enum OfficialCountries {
 
     /// Whether every part of `text` separated by commas or «и» is a known country («США, Великобритания»).
     static func isCountryList(_ text: String) -> Bool {
-        let parts = text.replacingOccurrences(of: " и ", with: ",").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let joined = ListText.containsBytes(text, " и ") ? text.replacingOccurrences(of: " и ", with: ",") : text
+        let parts = joined.split(separator: ",")
+            .map { ListText.trimmed($0, where: ListText.isWhitespace) }.filter { !$0.isEmpty }
         return !parts.isEmpty && parts.allSatisfy { code(of: $0) != nil }
     }
 

@@ -29,7 +29,7 @@ extension OfficialName {
             parts.countryCode = code.isEmpty ? nil : code
             groups.removeLast()
         } else if groups.isEmpty, let comma = lastTopLevelComma(in: head) {
-            let tail = head[head.index(after: comma)...].trimmingCharacters(in: .whitespaces)
+            let tail = ListText.trimmed(head[head.index(after: comma)...], where: ListText.isWhitespace)
             if let code = countryCode(of: tail) {
                 parts.country = tail
                 parts.countryCode = code.isEmpty ? nil : code
@@ -59,22 +59,26 @@ extension OfficialName {
             between = ""
         }
         for character in text {
-            switch character {
-            case "«": inGuillemets += 1
-            case "»": inGuillemets = max(0, inGuillemets - 1)
-            case "\"": inQuotes.toggle()
+            // Compared by scalar: a Character equal to one of these is that one scalar (none has a canonical
+            // equivalent), and String's Character comparison is slow for Cyrillic.
+            let scalars = character.unicodeScalars
+            let single = scalars.index(after: scalars.startIndex) == scalars.endIndex ? scalars.first?.value : nil
+            switch single {
+            case 0xAB: inGuillemets += 1  // «
+            case 0xBB: inGuillemets = max(0, inGuillemets - 1)  // »
+            case 0x22: inQuotes.toggle()  // "
             default: break
             }
-            if character == "(", depth > 0 || (inGuillemets == 0 && !inQuotes) {
+            if single == 0x28, depth > 0 || (inGuillemets == 0 && !inQuotes) {  // (
                 depth += 1
                 if depth == 1 {
                     flushBetween()
                     continue
                 }
-            } else if character == ")", depth > 0 {
+            } else if single == 0x29, depth > 0 {  // )
                 depth -= 1
                 if depth == 0 {
-                    groups.append(current.trimmingCharacters(in: .whitespaces))
+                    groups.append(ListText.trimmed(current, where: ListText.isWhitespace))
                     current = ""
                     continue
                 }
@@ -87,9 +91,9 @@ extension OfficialName {
                 between.append(character)
             }
         }
-        if depth > 0 { groups.append(current.trimmingCharacters(in: .whitespaces)) }
+        if depth > 0 { groups.append(ListText.trimmed(current, where: ListText.isWhitespace)) }
         flushBetween()
-        return (head.trimmingCharacters(in: .whitespaces), groups)
+        return (ListText.trimmed(head, where: ListText.isWhitespace), groups)
     }
 
     private static let notePrefixes = ["ранее", "прежнее наименование", "прежнее название", "бывш", "до переименования",
@@ -102,6 +106,8 @@ extension OfficialName {
 
     /// `head` without a renaming note written after a comma or dash (`…, ранее — «…»`).
     private static func dropRenamingNote(_ head: String) -> String {
+        // A case-insensitive match has the word in some case: without it, Foundation's search is not run.
+        guard ListText.containsCaseless(head, "ранее") || ListText.containsCaseless(head, "прежнее") else { return head }
         for prefix in ["ранее", "прежнее наименование"] {
             if let range = head.range(of: ", \(prefix)", options: .caseInsensitive)
                 ?? head.range(of: " — \(prefix)", options: .caseInsensitive)
@@ -134,14 +140,26 @@ extension OfficialName {
 
     /// Trimmed of spaces and trailing commas, and of quotes around the whole name (`«Transparency International»`).
     static func cleaned(_ name: String) -> String {
-        var name = name.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ",;")))
+        var name = ListText.trimmed(name) { ListText.isWhitespace($0) || $0 == "," || $0 == ";" }
+        // A Character equal to an opening quote is that one scalar (none has a canonical equivalent).
+        guard let first = name.unicodeScalars.first, ["«", "\"", "“", "„"].contains(first) else { return name }
+        if ListText.isPlainNormalized(name), !name.unicodeScalars.contains(where: { 0x483...0x489 ~= $0.value }) {
+            // No scalar here joins another into one Character: the same test, scalar by scalar.
+            var scalars = Array(name.unicodeScalars)
+            let pairs: [(Unicode.Scalar, Unicode.Scalar)] = [("«", "»"), ("\"", "\""), ("“", "”"), ("„", "“")]
+            for (open, close) in pairs where scalars.count >= 2 && scalars.first == open && scalars.last == close {
+                let inner = scalars[1..<(scalars.count - 1)]
+                if !inner.contains(open), !inner.contains(close) { scalars = Array(inner) }
+            }
+            return ListText.trimmed(String(String.UnicodeScalarView(scalars)), where: ListText.isWhitespace)
+        }
         let pairs: [(Character, Character)] = [("«", "»"), ("\"", "\""), ("“", "”"), ("„", "“")]
         for (open, close) in pairs where name.count >= 2 && name.first == open && name.last == close {
             let inner = name.dropFirst().dropLast()
             // Only quotes around the whole name: `«A» и «B»` keeps its own.
             if !inner.contains(open), !inner.contains(close) { name = String(inner) }
         }
-        return name.trimmingCharacters(in: .whitespaces)
+        return ListText.trimmed(name, where: ListText.isWhitespace)
     }
 
     static func isMostlyCyrillic(_ text: String) -> Bool {
@@ -156,5 +174,13 @@ extension OfficialName {
         return cyrillic > latin
     }
 
-    private static func hasLetters(_ text: String) -> Bool { text.unicodeScalars.contains(where: \.properties.isAlphabetic) }
+    private static func hasLetters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x41...0x5A, 0x61...0x7A, 0x400...0x481, 0x48A...0x52F: true
+            case 0..<0x80: false
+            default: scalar.properties.isAlphabetic
+            }
+        }
+    }
 }

@@ -12,11 +12,20 @@ package enum OfficialName {
     /// hyphen, direction marks) or control characters, every mixed-script word folded into one script, and white
     /// space collapsed to single spaces.
     package static func normalized(_ raw: String) -> String {
+        // Most cells are already normal (and every cell is normalised again by later steps): then it is returned as
+        // it is, without Foundation's NFC or the Unicode tables.
+        ListText.isPlainNormalized(raw) ? raw : generallyNormalized(raw)
+    }
+
+    /// ``normalized(_:)`` without its shortcut for text already normal (which the tests hold it to).
+    static func generallyNormalized(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in raw.precomposedStringWithCanonicalMapping.unicodeScalars {
-            if isInvisible(scalar) { continue }
-            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+            // ASCII printable characters and Cyrillic are neither invisible nor white space nor controls.
+            let plain = 0x21...0x7E ~= scalar.value || 0x400...0x52F ~= scalar.value
+            if !plain, isInvisible(scalar) { continue }
+            if !plain, scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
                 pendingSpace = !scalars.isEmpty
                 continue
             }
@@ -36,8 +45,17 @@ package enum OfficialName {
         var pendingSpace = false
         for scalar in normalized(raw).lowercased().unicodeScalars {
             if quotes.contains(scalar) { continue }
-            let category = scalar.properties.generalCategory
-            let separates = scalar == " " || isPunctuation(category) || isSymbol(category)
+            let separates: Bool
+            switch scalar.value {
+            case 0x20: separates = true
+            // ASCII: what is not a letter or a digit is punctuation or a symbol (controls never get here).
+            case 0x21...0x7E: separates = !(0x30...0x39 ~= scalar.value || 0x41...0x5A ~= scalar.value
+                                             || 0x61...0x7A ~= scalar.value)
+            case 0x400...0x481, 0x483...0x52F: separates = false  // Cyrillic letters and marks
+            default:
+                let category = scalar.properties.generalCategory
+                separates = isPunctuation(category) || isSymbol(category)
+            }
             if separates {
                 pendingSpace = !scalars.isEmpty
                 continue
@@ -126,10 +144,15 @@ package enum OfficialName {
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A, 0x400...0x481, 0x483...0x52F: return true  // Latin and Cyrillic letters, marks
+        case 0..<0x80, 0x482: return false
+        default: break
+        }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark: true
-        default: false
+             .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
         }
     }
 

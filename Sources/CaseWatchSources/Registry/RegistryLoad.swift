@@ -33,6 +33,9 @@ package struct RegistryLoad: Sendable {
     /// On a first sync recorded as it is read: takes each case read from a file instead of this load (its origin is
     /// kept, for duplicate ids), but those that claim list entries, which stay here to be merged.
     package var spill: CaseSpill?
+    /// Official lists recognised unchanged without being parsed, by source: how to read their entries, should a
+    /// claim need them (``readClaimedLists(for:)``).
+    package var unparsedLists: [String: UnparsedList] = [:]
 
     package init() {}
 
@@ -41,6 +44,7 @@ package struct RegistryLoad: Sendable {
     /// operator's fields are never changed; the status follows the history only when the case's status was the one
     /// its own steps gave. A claim that no list read this time holds is a warning.
     package mutating func mergeClaims() {
+        readClaimedLists(for: cases.values.flatMap(\.imports))
         for (id, legalCase) in cases where !legalCase.imports.isEmpty {
             cases[id] = takeIn(legalCase, file: origins[id]?.file ?? id, line: origins[id]?.line)
         }
