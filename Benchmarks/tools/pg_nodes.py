@@ -191,6 +191,8 @@ email:
 webhooks:
   transport: http
   timeout: 15s
+network:
+  allow_private: [127.0.0.0/8]
 delivery:
   concurrency: 8
 http:

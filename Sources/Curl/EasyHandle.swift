@@ -64,6 +64,11 @@ public final class EasyHandle {
         try check(casewatch_curl_setopt_io_callback(raw, option, callback))
     }
 
+    /// The open-socket callback (nil: libcurl's own `socket()`), through which the network guard sees every address.
+    func setOpenSocket(_ callback: curl_opensocket_callback?) throws {
+        try check(casewatch_curl_setopt_opensocket_callback(raw, callback))
+    }
+
     func set(_ option: CURLoption, size: Int) throws {
         try check(casewatch_curl_setopt_offset(raw, option, curl_off_t(size)))
     }

@@ -1,8 +1,8 @@
 import CCurl
 
-/// One HTTP request as CaseWatch sends it: a webhook POST or a registry feed GET.
+/// One HTTP request as CaseWatch sends it: a webhook POST, a registry feed GET, a Matrix message PUT.
 public struct HTTPRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT" }
 
     public var method: Method
     public var url: String
@@ -15,10 +15,14 @@ public struct HTTPRequest: Sendable {
     /// Response bytes kept; the rest is read and dropped so the connection stays reusable.
     public var responseLimit: Int
     public var caFile: String?
+    /// Where the request may connect; nil for none of the guard's checks (a test talking to its own server). Every
+    /// request made on a subscriber's or a source's behalf has one.
+    public var network: NetworkGuard?
 
     public init(
         method: Method, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        connectTimeout: Double = 10, timeout: Double = 15, responseLimit: Int = 64 * 1024, caFile: String? = nil
+        connectTimeout: Double = 10, timeout: Double = 15, responseLimit: Int = 64 * 1024, caFile: String? = nil,
+        network: NetworkGuard? = nil
     ) {
         self.method = method
         self.url = url
@@ -28,6 +32,7 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.responseLimit = responseLimit
         self.caFile = caFile
+        self.network = network
     }
 }
 
@@ -72,6 +77,9 @@ extension HTTPRequest {
 extension EasyHandle {
     /// Sends `request` and returns the response; never follows redirects (a 3xx is returned as is).
     ///
+    /// With a ``NetworkGuard``, a connection the guard refuses throws ``NetworkRefusal`` (when no address was let
+    /// through) instead of curl's connect error.
+    ///
     /// A handle that sent a request of the same shape last keeps the options that shape sets, and only the
     /// request's own (URL, headers, body, where the response goes) are set again.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -83,13 +91,15 @@ extension EasyHandle {
             try set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
             if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
             if request.method == .get { try set(CURLOPT_HTTPGET, 1) }
+            // A body given as with POST, under another method's name.
+            if request.method == .put { try set(CURLOPT_CUSTOMREQUEST, "PUT") }
             preparedHTTP = request.shape
         }
         let buffers = TransferBuffers(bodyLimit: request.responseLimit)
         let headers = StringList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_HTTPHEADER, headers)
-        if request.method == .post {
+        if request.method != .get {
             // Copied into the request, so that headers and a small body leave in one send (a body read
             // through a callback would go in a send of its own, a second segment for the receiver to wake
             // up for). The size first: the body may hold NUL bytes.
@@ -100,10 +110,13 @@ extension EasyHandle {
             }
         }
         try buffers.attach(to: self, reading: false)
+        let connections = request.network.map { ConnectionCheck($0, url: request.url) }
+        try watch(connections)
         do {
-            try withExtendedLifetime((buffers, headers)) { try perform() }
+            try withExtendedLifetime((buffers, headers, connections)) { try perform() }
         } catch {
             preparedHTTP = nil  // start the next request from a clean handle
+            if let refusal = connections?.refusalWhenNothingOpened { throw refusal }
             throw error
         }
         return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerBlock: buffers.headerBlock, body: buffers.body,

@@ -52,6 +52,7 @@ struct ClusterTests {
                   sources: [{path: registry/}]
                 email: {transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}
                 webhooks: {transport: http, timeout: 10s}
+                network: {allow_private: [127.0.0.0/8]}
                 delivery: {concurrency: 2, retry: [1s, 1s]}
                 schedule: {interval: 1s, reminders: [7d, 1d]}
 

@@ -47,6 +47,8 @@ struct UpgradeTests {
             webhooks:
               transport: http
               timeout: 15s
+            network:
+              allow_private: [127.0.0.0/8]  # the peers listen on 127.0.0.1 (not part of the release before)
             delivery:
               concurrency: 2
               retry: [5s, 5m]

@@ -15,8 +15,11 @@ struct DeliveryWorkspace {
     /// - Parameters:
     ///   - smtp: the SMTP peer, or nil for the file transport.
     ///   - retry: `delivery.retry`, short so tests can walk through a schedule.
+    ///   - allowPrivate: `network.allow_private`: the peers listen on 127.0.0.1, which the network guard refuses
+    ///     unless it is allowed.
     init(smtp: SMTPServer?, webhookTimeout: String = "5s", retry: String = "[100ms, 100ms, 100ms, 100ms]",
-         concurrency: Int = 4, hold: String = "0s", disableAfter: String = "5d", extra: String = "") throws {
+         concurrency: Int = 4, hold: String = "0s", disableAfter: String = "5d", allowPrivate: String = "[127.0.0.0/8]",
+         extra: String = "") throws {
         directory = try TemporaryDirectory("casewatch-delivery")
         try RepositoryFiles.copy(["registry", "templates"], into: directory)
         var email = "  transport: file\n  directory: var/mail\n"
@@ -43,6 +46,8 @@ struct DeliveryWorkspace {
             webhooks:
               transport: http
               timeout: \(webhookTimeout)
+            network:
+              allow_private: \(allowPrivate)
             delivery:
               concurrency: \(concurrency)
               retry: \(retry)

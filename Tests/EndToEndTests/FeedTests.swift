@@ -31,6 +31,7 @@ struct FeedTests {
             state: var/casewatch.sqlite
             registry: {sources: [{url: "\(receiver.url)/feed"}]}
             email: {transport: file, directory: var/mail}
+            network: {allow_private: [127.0.0.0/8]}
             webhooks: {transport: file, directory: var/webhooks}
 
             """)
@@ -53,6 +54,7 @@ struct FeedTests {
             state: var/casewatch.sqlite
             registry: {sources: [{path: registry/}, {url: "\(receiver.url)/feed"}]}
             email: {transport: file, directory: var/mail}
+            network: {allow_private: [127.0.0.0/8]}
 
             """)
         return receiver
@@ -121,6 +123,7 @@ struct FeedTests {
             state: var/casewatch.sqlite
             registry: {sources: [{url: "\(receiver.url)/feed?as=cases.csv"}]}
             email: {transport: file, directory: var/mail}
+            network: {allow_private: [127.0.0.0/8]}
 
             """)
         let run = try casewatch.run(["run", "--once"])

@@ -20,7 +20,9 @@ struct ImportTests {
         let configuration = try workspace.read("casewatch.yml")
         try workspace.write("casewatch.yml", configuration.replacingOccurrences(
             of: "      path: registry/\n",
-            with: "      path: registry/\n    - {import: minjust-foreign-agents, path: lists/foreign-agents.csv, id: fa}\n"))
+            with: "      path: registry/\n    - {import: minjust-foreign-agents, path: lists/foreign-agents.csv, id: fa}\n")
+            // The lists' servers in these tests listen on 127.0.0.1, which the network guard refuses unless allowed.
+            + "network: {allow_private: [127.0.0.0/8]}\n")
         casewatch = CommandRunner(directory: workspace.url,
                                   environment: ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
     }

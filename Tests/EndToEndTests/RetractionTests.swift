@@ -23,6 +23,7 @@ struct RetractionTests {
             authorities: authorities/
             email: {transport: file, directory: var/mail}
             webhooks: {transport: file, directory: var/webhooks}
+            network: {allow_private: [127.0.0.0/8]}
 
             """)
     }

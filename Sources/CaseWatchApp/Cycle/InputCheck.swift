@@ -38,6 +38,8 @@ package struct InputCheck: Sendable {
             problems.append(InputProblem(file: feed, line: nil, field: "registry.sources",
                                          message: "feed failed: \(reason)", severity: .warning))
         }
+        // Addresses the network guard would refuse when connecting, said now with their file and line.
+        problems += configuration.networkProblems()
         let (inputs, inputProblems) = await PipelineInputs.loadCollecting(
             configuration: configuration, environment: environment)
         problems += inputProblems

@@ -23,11 +23,13 @@ package struct Registry: Sendable {
         return entries.map { entry -> any RegistrySource in
             switch entry.kind {
             case .folder(let path): RegistryFolder(displayPath: path, url: configuration.resolve(path), formats: [yaml, json])
-            case .feed(let url): RegistryFeed(url: url, formats: [json, csv])
+            case .feed(let url):
+                RegistryFeed(url: url, formats: [json, csv], network: configuration.network.guardrail,
+                             caFile: entry.caFile.map { configuration.resolve($0).path })
             case .list(let list):
                 RegistryImport(name: entry.name, list: list, file: {
                     if case .path(let path) = list.location { return configuration.resolve(path) } else { return nil }
-                }())
+                }(), network: configuration.network.guardrail, caFile: entry.caFile.map { configuration.resolve($0).path })
             }
         }
     }

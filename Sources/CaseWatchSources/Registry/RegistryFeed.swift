@@ -9,14 +9,21 @@ import InputFormats
 package struct RegistryFeed: RegistrySource {
     package let url: String
     package var timeout: TimeInterval = 30
+    /// Where the feed's server may be (`network.allow_private`); a refused address fails the feed with the reason.
+    package var network: NetworkGuard
+    /// An extra CA bundle, or the intermediate the feed's server leaves out of its chain (`ca_file:`).
+    package var caFile: String?
     /// A feed larger than this is refused rather than parsed (or silently cut short).
     static let sizeLimit = 64 * 1_048_576
 
     /// The formats a body may be in: CSV when the server says so (or the address ends in `.csv`), else JSON.
     package let formats: (json: any RecordFormat, csv: any RecordFormat)
 
-    package init(url: String, formats: [any RecordFormat] = [RecordFormats.json, RecordFormats.csv]) {
+    package init(url: String, formats: [any RecordFormat] = [RecordFormats.json, RecordFormats.csv],
+                 network: NetworkGuard = NetworkGuard(), caFile: String? = nil) {
         self.url = url
+        self.network = network
+        self.caFile = caFile
         self.formats = (formats.first { $0 is JSONRecords } ?? RecordFormats.json,
                         formats.first { $0 is CSVRecords } ?? RecordFormats.csv)
     }
@@ -68,7 +75,7 @@ package struct RegistryFeed: RegistrySource {
         do {
             response = try EasyHandle().perform(HTTPRequest(
                 method: .get, url: url, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
-                responseLimit: Self.sizeLimit))
+                responseLimit: Self.sizeLimit, caFile: caFile, network: network))
         } catch {
             return .failed("\(error)")
         }

@@ -8,17 +8,27 @@ import InputFormats
 /// or any table with a `mapping:`. Each entry becomes a case (``ListEntry/legalCase(tag:source:)``).
 ///
 /// Someone else's source: a list that cannot be read, or whose layout changed, fails the source and its cases stay
-/// as last seen. A list is compared by a hash of its entries' normalised rows, never of its bytes (the Ministry
-/// rebuilds the file on every request): an unchanged list is not taken in again.
+/// as last seen. An unchanged list is not taken in again, and costs as little as can vouch for it
+/// (``ListValidators``): a `path:` list whose file `stat` finds untouched is not read, one whose bytes hash as
+/// before is not parsed, a `url:` list is asked for with `If-None-Match` / `If-Modified-Since` (a 304 is the same
+/// list); a list read and parsed is compared by a hash of its entries' normalised rows, never of its bytes alone
+/// (the Ministry rebuilds the file on every request).
 package struct RegistryImport: RegistrySource {
     package let name: String
     package let list: Configuration.Registry.ListImport
     /// Where a `path:` list is on disk.
     package let file: URL?
     package var timeout: TimeInterval = 60
+    /// An extra CA bundle, or the intermediate a server leaves out of its chain (`ca_file:`), for a `url:` list.
+    package var caFile: String?
+    /// Where a `url:` list's server may be (`network.allow_private`); a refused address fails the source.
+    package var network = NetworkGuard()
     static let sizeLimit = 64 * 1_048_576
 
-    package init(name: String, list: Configuration.Registry.ListImport, file: URL?) {
+    package init(name: String, list: Configuration.Registry.ListImport, file: URL?,
+                 network: NetworkGuard = NetworkGuard(), caFile: String? = nil) {
+        self.network = network
+        self.caFile = caFile
         self.name = name
         self.list = list
         self.file = file
@@ -28,9 +38,26 @@ package struct RegistryImport: RegistrySource {
     package func owns(_ recordedSource: String) -> Bool { recordedSource == name }
 
     package func read(into load: inout RegistryLoad, memory: SourceMemory) {
+        let previous = ListValidators(memory.validators[name])
+        // Bytes, a stat signature or an ETag vouch only for a list read the same way.
+        let trusted = previous.reader == readerID ? previous : ListValidators()
+        var current = ListValidators(reader: readerID)
         let parsed: ListParse
         do {
-            parsed = list.format == .registry ? try readService() : try parse(try fetch())
+            if list.format == .registry {
+                parsed = try readService()
+            } else {
+                guard let body = try fetch(previous: trusted, into: &current) else {
+                    keepUnchanged(&load)  // an untouched file, or a 304
+                    return
+                }
+                if let bytes = current.bytes, bytes == trusted.bytes, let rows = trusted.rows {
+                    current.rows = rows
+                    keepUnchanged(&load, remembering: current, previous: previous)
+                    return
+                }
+                parsed = try parse(body)
+            }
         } catch {
             load.frozenSources.insert(name)
             load.feedFailures[name] = "\(error)"
@@ -45,9 +72,10 @@ package struct RegistryImport: RegistrySource {
         }
         let cases = parsed.entries.map { (entry: $0, legalCase: $0.legalCase(tag: nil, source: list.location.text)) }
         for (entry, legalCase) in cases { load.claimable[entry.claim] = legalCase }
-        let digest = "rows:" + RowDigest.sha256Hex(parsed.entries.map(\.canonicalRow).sorted().joined(separator: "\n"))
-        if memory.validators[name]?.etag == digest {
+        current.rows = Self.rowsDigest(parsed.entries)
+        if current.rows == previous.rows {
             load.frozenSources.insert(name)
+            if current != previous { load.feedValidators[name] = current.stored }  // its new bytes, next time
             return
         }
         var own = RegistryLoad()
@@ -60,9 +88,50 @@ package struct RegistryImport: RegistrySource {
         }
         load.merge(own)
         for (entry, legalCase) in cases { load.rowDigests[legalCase.id] = entry.rowDigest }
-        load.feedValidators[name] = FetchValidators(etag: digest, lastModified: nil)
+        load.feedValidators[name] = current.stored
         load.lists[name] = parsed.asOf
         load.listSizes[name] = parsed.entries.count
+    }
+
+    /// The list as last read stays: its cases keep their snapshots. Its entries are read only if a hand-kept case
+    /// read this time claims one (``RegistryLoad/readClaimedLists(for:)``), so that the case takes in their steps as
+    /// it would had the list been parsed. `remembering` validators that changed (a file touched but not altered) are
+    /// kept for next time.
+    private func keepUnchanged(_ load: inout RegistryLoad, remembering current: ListValidators? = nil,
+                               previous: ListValidators? = nil)
+    {
+        load.frozenSources.insert(name)
+        if let current, current != previous { load.feedValidators[name] = current.stored }
+        let source = self
+        load.unparsedLists[name] = RegistryLoad.UnparsedList(claimPrefix: list.list.name + ":") {
+            source.claimableEntries()
+        }
+    }
+
+    /// Every entry of the list by its claim, read afresh (no validators): empty when the list cannot be read now.
+    func claimableEntries() -> [String: LegalCase] {
+        var ignored = ListValidators()
+        let parsed: ListParse?
+        if list.format == .registry {
+            parsed = try? readService()
+        } else {
+            parsed = (try? fetch(previous: ListValidators(), into: &ignored)).flatMap { try? parse($0) }
+        }
+        guard let parsed, !parsed.problems.contains(where: { $0.severity == .error }) else { return [:] }
+        var entries: [String: LegalCase] = [:]
+        for entry in parsed.entries { entries[entry.claim] = entry.legalCase(tag: nil, source: list.location.text) }
+        return entries
+    }
+
+    /// The list's content: the SHA-256 of its entries' row digests, sorted (the rows' order is not the list's).
+    static func rowsDigest(_ entries: [ListEntry]) -> String {
+        RowDigest.sha256Hex(entries.map(\.rowDigest).sorted().joined(separator: "\n"))
+    }
+
+    /// Which reading of the list validators were taken by: the importer, its location, format and mapping, and the
+    /// version of this reader (raise it when a change of the importers changes what a list reads as).
+    var readerID: String {
+        String(RowDigest.sha256Hex("casewatch-list-reader-1\n\(list)").prefix(16))
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -72,106 +141,34 @@ package struct RegistryImport: RegistrySource {
         }
     }
 
-    /// The list's bytes, from its file or its address.
-    func fetch() throws -> Data {
+    /// The list's bytes, from its file or its address, with what will recognise them next time set in `current`;
+    /// nil when `previous` shows them unchanged (the file's stat signature is the same, or the server answered 304).
+    func fetch(previous: ListValidators, into current: inout ListValidators) throws -> Data? {
         if let file {
+            let signature = FileSignature.of(file)
+            if let signature, signature == previous.signature { return nil }
+            let readAt = Date()
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 throw Failure.unreadable("cannot read \(list.location.text)")
             }
+            current.bytes = RowDigest.sha256Hex(Array(data))
+            // A file changed just before it was read could change again unseen by its signature (git's "racily
+            // clean" case, as for case files): such a signature is not kept, so the file is read again next time.
+            if let signature, !FileSignature.changedNear(file, readAt) { current.signature = signature }
             return data
         }
+        var headers: [(name: String, value: String)] = []
+        if let etag = previous.etag { headers.append(("if-none-match", etag)) }
+        if let lastModified = previous.lastModified { headers.append(("if-modified-since", lastModified)) }
         let response = try EasyHandle().perform(HTTPRequest(
-            method: .get, url: list.location.text, headers: [], connectTimeout: min(timeout, 10), timeout: timeout,
-            responseLimit: Self.sizeLimit))
+            method: .get, url: list.location.text, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
+            responseLimit: Self.sizeLimit, caFile: caFile, network: network))
+        if response.status == 304, !headers.isEmpty { return nil }
         guard response.status == 200 else { throw Failure.unreadable("HTTP \(response.status)") }
         guard !response.truncated else { throw Failure.unreadable("the list is larger than 64 MiB") }
+        current.bytes = RowDigest.sha256Hex(response.body)
+        current.etag = response.header("etag")
+        current.lastModified = response.header("last-modified")
         return Data(response.body)
-    }
-
-    /// The list's entries, as its importer reads its format.
-    func parse(_ data: Data) throws -> ListParse {
-        guard !data.isEmpty else { throw Failure.unreadable("the list is empty") }
-        switch (list.list, list.format) {
-        case (.minjustUndesirable, .xlsx):
-            return try MinjustUndesirable.entries(rows: try Self.sheet(data, named: "Лист 1"), source: name)
-        case (.minjustForeignAgents, .json):
-            return MinjustForeignAgents.entries(registryValues: try JSONSource.parse(data), source: name)
-        case (.minjustForeignAgents, .csv):
-            return try MinjustForeignAgents.entries(mirrorCSV: Self.csv(data).map(\.fields), source: name)
-        case (.table(let mapping), .csv):
-            let rows = Self.csv(data)
-            guard let header = rows.first?.fields else { throw Failure.unreadable("the table has no header row") }
-            let records = rows.dropFirst().map { row in
-                Dictionary(zip(header, row.fields), uniquingKeysWith: { first, _ in first })
-            }
-            return try TableImport.entries(rows: Array(records), mapping: mapping, name: name)
-        case (.table(let mapping), .xlsx):
-            let workbook = try XLSXWorkbook(data: data)
-            guard let first = workbook.sheetNames.first else { throw Failure.unreadable("the workbook has no sheet") }
-            let rows = try Self.sheet(data, named: first, workbook: workbook)
-            guard let header = rows.first else { throw Failure.unreadable("the table has no header row") }
-            let records = rows.dropFirst().filter { $0.contains { $0 != nil } }.map { row in
-                Dictionary(zip(header.map { $0 ?? "" }, row.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
-            }
-            return try TableImport.entries(rows: Array(records), mapping: mapping, name: name)
-        case (.table(let mapping), .json):
-            guard case .list(let items, _) = try JSONSource.parse(data) else {
-                throw Failure.unreadable("the table is not a JSON array of objects")
-            }
-            let records = items.map { item -> [String: String] in
-                guard case .map(let fields, _) = item else { return [:] }
-                var record: [String: String] = [:]
-                for (key, value) in fields { if case .scalar(let text, _) = value { record[key] = text } }
-                return record
-            }
-            return try TableImport.entries(rows: records, mapping: mapping, name: name)
-        case (_, .registry):
-            throw Failure.unreadable("the registry service is read from its url")
-        case (.table, _):
-            throw Failure.unreadable("a table is read from csv, xlsx or json")
-        case (.minjustUndesirable, let format), (.minjustForeignAgents, let format):
-            throw Failure.unreadable("\(list.list.name) is not read from \(format.rawValue) yet "
-                + "(minjust-undesirable: xlsx; minjust-foreign-agents: json or csv)")
-        }
-    }
-
-    /// A list from the Ministry's registry service, all its pages. The undesirable list's columns are those of its
-    /// XLSX, so its entries are read through the same layout check: the visible columns' titles as the header row
-    /// and `lastModified` as the as-of line.
-    func readService() throws -> ListParse {
-        let listing = try RegistryService(base: list.location.text, timeout: timeout).fetch()
-        switch list.list {
-        case .minjustForeignAgents:
-            var parsed = MinjustForeignAgents.entries(registryValues: listing.values, source: name)
-            parsed.asOf = listing.asOf ?? parsed.asOf
-            return parsed
-        case .minjustUndesirable:
-            let visible = listing.columns.filter { !$0.hidden }
-            guard let asOf = listing.asOf else {
-                throw Failure.unreadable("the registry service gave no lastModified date for the list")
-            }
-            let day = String(format: "%02d.%02d.%04d", asOf.day, asOf.month, asOf.year)
-            let rows: [[String?]] = [["Перечень"], ["По состоянию на \(day) 00:00"], visible.map(\.title)]
-                + listing.values.map { item in visible.map { item[$0.name] ?? nil } }
-            return try MinjustUndesirable.entries(rows: rows, source: name)
-        case .table:
-            throw Failure.unreadable("a table is read from csv, xlsx or json, not from the registry service")
-        }
-    }
-
-    /// A sheet's rows as text cells, row 1 first (a row the sheet leaves out is empty), so that row numbers hold.
-    static func sheet(_ data: Data, named name: String, workbook: XLSXWorkbook? = nil) throws -> [[String?]] {
-        let workbook = try workbook ?? XLSXWorkbook(data: data)
-        let sheet = workbook.sheetNames.contains(name) ? name : workbook.sheetNames.first ?? name
-        var rows: [[String?]] = []
-        for row in try workbook.rows(sheet: sheet) {
-            while rows.count < row.number - 1 { rows.append([]) }
-            rows.append(row.cells)
-        }
-        return rows
-    }
-
-    static func csv(_ data: Data) -> [(line: Int, fields: [String])] {
-        CSVTable.parse(String(decoding: data, as: UTF8.self))
     }
 }

@@ -11,6 +11,10 @@ import InputFormats
 struct RegistryService {
     let base: String
     let timeout: TimeInterval
+    /// An extra CA bundle (or the intermediate the service leaves out of its chain): the source's `ca_file`.
+    var caFile: String? = nil
+    /// Where the service may be (`network.allow_private`).
+    var network = NetworkGuard()
     static let pageSize = 1_000
     /// More pages than this is not a list of the size these are (≈1,300 entries in 2026): refused.
     static let maximumPages = 100
@@ -93,7 +97,7 @@ struct RegistryService {
         if body != nil { headers.append(("content-type", "application/json")) }
         let response = try EasyHandle().perform(HTTPRequest(
             method: method, url: base + path, headers: headers, body: body ?? [], connectTimeout: min(timeout, 10),
-            timeout: timeout, responseLimit: 64 * 1_048_576))
+            timeout: timeout, responseLimit: 64 * 1_048_576, caFile: caFile, network: network))
         guard response.status == 200 else { throw Failure.unexpected("HTTP \(response.status) for \(path)") }
         return response.body
     }
