@@ -58,7 +58,9 @@ let package = Package(
         .target(
             name: "CaseWatchChannels",
             dependencies: ["CaseWatchModel", "CaseWatchPipeline", "CaseWatchRendering", "InputFormats",
-                           "InternetMessage", "Curl", .product(name: "Crypto", package: "swift-crypto")]
+                           "InternetMessage", "Curl", .product(name: "Crypto", package: "swift-crypto"),
+                           // RSA for DKIM's rsa-sha256 (`_RSA.Signing`).
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .target(name: "CaseWatchStore", dependencies: ["CaseWatchModel", "CaseWatchPipeline"]),
         .target(name: "CaseWatchStoreConformance", dependencies: ["CaseWatchStore", "CaseWatchModel", "CaseWatchPipeline"]),

@@ -16,6 +16,12 @@ struct CheckCommand: AsyncParsableCommand {
         let report = await InputCheck(configuration: configuration,
                                       environment: .current).run()
         for problem in report.problems { Output.error("\(problem)") }
+        // The DKIM keys' errors come with the report (delivery settings read the keys); their warnings and the
+        // records to publish come from here.
+        let dkim = configuration.dkimReport()
+        for problem in dkim.problems where problem.severity == .warning && !report.problems.contains(problem) {
+            Output.error("\(problem)")
+        }
         // A damaged store is a failure, not bad input: exit 1, as `run` and `serve` would.
         let storeProblems = configuration.storeProblems()
         for problem in storeProblems { Output.error(problem) }
@@ -25,5 +31,11 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(65)
         }
         Output.line(report.summary)
+        if !dkim.records.isEmpty {
+            // Public keys only: the private ones never leave their files.
+            Output.line("DKIM: publish \(dkim.records.count == 1 ? "this DNS record" : "these DNS records") "
+                        + "(a zone file splits a value longer than 255 characters into quoted strings):")
+            for record in dkim.records { Output.line("  \(record)") }
+        }
     }
 }

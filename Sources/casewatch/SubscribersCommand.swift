@@ -46,6 +46,18 @@ struct SubscribersCommand: AsyncParsableCommand {
         }
     }
 
+    /// The public key of a webhook's signing key, for the receiver to verify `v1a` signatures with; the private key
+    /// is never shown.
+    static func signingKeyLine(variable: String, environment: ProcessEnvironment) -> String {
+        guard let value = environment[variable], !value.isEmpty else {
+            return "webhook signing key: $\(variable) is not set (no v1a signature is possible)"
+        }
+        guard let key = WebhookSigningKey(value) else {
+            return "webhook signing key: $\(variable) \(WebhookSigningKey.problems(in: value).joined(separator: "; "))"
+        }
+        return "webhook signing key: \(key.publicKeyText) (public; receivers verify v1a signatures with it)"
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every subscriber and the state of each endpoint.")
         @OptionGroup var options: GlobalOptions
@@ -68,6 +80,9 @@ struct SubscribersCommand: AsyncParsableCommand {
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in
                 try SubscribersCommand.print(try await roster.view(subscriberID), json: json, detailed: true)
+                if !json, let name = try roster.subscriber(subscriberID).webhook?.signingKeyEnv {
+                    Output.line("  " + SubscribersCommand.signingKeyLine(variable: name, environment: .current))
+                }
             }
         }
     }

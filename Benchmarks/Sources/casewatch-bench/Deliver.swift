@@ -8,6 +8,7 @@ import CaseWatchSources
 import CaseWatchStore
 import InputFormats
 import CaseWatchTesting
+import Curl
 import Foundation
 import Logging
 
@@ -102,13 +103,21 @@ enum DeliverBenchmark {
         }
         let settings = SMTPSettings(url: smtp, requireTLS: false, username: nil, password: nil, caFile: nil,
                                     envelopeFrom: composer.from.address)
-        try await run(kind: "deliver-emails", drafts: drafts, concurrency: concurrency,
-                      environment: .current, email: settings, extra: ["target": smtp])
+        // `--dkim rsa` (or `rsa+ed25519`): every message signed as it is sent, as with `email.dkim`.
+        var signer: DKIMSigner?
+        if let dkim = options.optional("dkim") {
+            guard ["rsa", "rsa+ed25519"].contains(dkim) else { throw BenchError.usage("--dkim takes rsa or rsa+ed25519") }
+            signer = try DKIMBenchmark.signer(ed25519: dkim == "rsa+ed25519")
+        }
+        var extra = ["target": smtp]
+        if let signer { extra["dkim"] = signer.keys.map(\.algorithm).joined(separator: "+") }
+        try await run(kind: signer == nil ? "deliver-emails" : "deliver-emails-dkim", drafts: drafts,
+                      concurrency: concurrency, environment: .current, email: settings, signer: signer, extra: extra)
     }
 
     private static func run(
         kind: String, drafts: [OutboxDraft], concurrency: Int, environment: ProcessEnvironment, email: SMTPSettings?,
-        extra: [String: String]
+        signer: DKIMSigner? = nil, extra: [String: String]
     ) async throws {
         let folder = try TemporaryDirectory("casewatch-bench-outbox")
         let store = try SQLiteStateStore(path: folder.url.appendingPathComponent("casewatch.sqlite").path)
@@ -119,8 +128,13 @@ enum DeliverBenchmark {
         let settings = DeliverySettings(
             channels: ChannelRegistry([
                 EmailChannel(composer: composer,
-                             delivery: email.map { .smtp($0) } ?? .file(folder.url.appendingPathComponent("mail"))),
-                WebhookChannel(delivery: .http(timeout: 15), environment: environment),
+                             delivery: email.map { .smtp($0) } ?? .file(folder.url.appendingPathComponent("mail")),
+                             signer: signer),
+                // The sink (nginx, or a test's receiver) listens on loopback: allowed, as `network.allow_private`
+                // would allow it, so the network guard's check is part of what is measured.
+                WebhookChannel(delivery: .http(timeout: 15, network: NetworkGuard(allowing: [
+                    try AddressRange("127.0.0.0/8"), try AddressRange("::1/128"),
+                ])), environment: environment),
             ]),
             concurrency: concurrency, retry: RetryPolicy(schedule: [5, 300, 1800, 7200, 18000, 36000, 36000]))
         // The log level of `casewatch run` (notice): a failed delivery is still logged, a delivered one not.

@@ -5,7 +5,8 @@ import Foundation
 let usage = """
     usage: casewatch-bench deliver-webhooks --count N --url URL [--concurrency 8] [--templates DIR] [--sample-out FILE]
            casewatch-bench enqueue-webhooks --config casewatch.yml --count N --url URL [--templates DIR]
-           casewatch-bench deliver-emails --count N --smtp smtp://HOST:PORT [--concurrency 8] [--templates DIR] [--sample-out FILE]
+           casewatch-bench deliver-emails --count N --smtp smtp://HOST:PORT [--concurrency 8] [--templates DIR] [--sample-out FILE] [--dkim rsa|rsa+ed25519]
+           casewatch-bench dkim-sign [--count 2000] [--templates DIR]
            casewatch-bench registry --cases N
            casewatch-bench make-registry --cases N --out DIR
            casewatch-bench fanout --subscribers N [--templates DIR]
@@ -19,6 +20,7 @@ do {
     case "deliver-webhooks": try await DeliverBenchmark.webhooks(options)
     case "enqueue-webhooks": try await DeliverBenchmark.enqueueWebhooks(options)
     case "deliver-emails": try await DeliverBenchmark.emails(options)
+    case "dkim-sign": try await DKIMBenchmark.run(options)
     case "registry": try await RegistryBenchmark.run(options)
     case "make-registry": try RegistryBenchmark.make(options)
     case "fanout": try await FanoutBenchmark.run(options)

@@ -62,7 +62,7 @@ package struct PipelineInputs: Sendable {
             }
             var composer: EmailComposer?
             do throws(InputError) {
-                composer = try EmailComposer(from: configuration.email.from, file: configuration.file)
+                composer = try configuration.emailComposer()
             } catch {
                 problems += error.problems
             }

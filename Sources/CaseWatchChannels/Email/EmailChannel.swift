@@ -16,10 +16,13 @@ package struct EmailChannel: AlertChannel {
 
     package let composer: EmailComposer
     package let delivery: Delivery
+    /// Signs each message as it is sent (`email.dkim`); nil sends them unsigned.
+    package let signer: DKIMSigner?
 
-    package init(composer: EmailComposer, delivery: Delivery) {
+    package init(composer: EmailComposer, delivery: Delivery, signer: DKIMSigner? = nil) {
         self.composer = composer
         self.delivery = delivery
+        self.signer = signer
     }
 
     package var id: ChannelID { .email }
@@ -94,11 +97,13 @@ package struct EmailChannel: AlertChannel {
     }
 
     package func makeTransport() -> any ChannelTransport {
-        switch delivery {
+        let transport: any ChannelTransport = switch delivery {
         case .smtp(let settings): SMTPTransport(settings: settings)
         case .file(let directory): MailFileTransport(directory: directory)
         case .unconfigured: UnconfiguredTransport(channel: id)
         }
+        guard let signer, !(transport is UnconfiguredTransport) else { return transport }
+        return DKIMSigningTransport(transport, signer: signer)
     }
 }
 

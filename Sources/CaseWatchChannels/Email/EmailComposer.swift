@@ -13,15 +13,20 @@ package struct EmailComposer: Sendable {
     package let from: MailAddress
     /// The right-hand side of the Message-IDs: the sender's own domain.
     package let domain: String
+    /// `List-Id` (RFC 2919), on every message: `email.list_id`, or one made from `from` (see ``ListID``).
+    package let listID: String
 
+    /// - Parameter listID: `email.list_id`, checked when the configuration was read; nil for the one made from
+    ///   `from`.
     /// - Throws: ``InputError`` when `email.from` is not an address.
-    package init(from: String, file: String) throws(InputError) {
+    package init(from: String, listID: String? = nil, file: String) throws(InputError) {
         do {
             self.from = try MailAddress(parsing: from)
         } catch {
             throw InputError([InputProblem(file: file, line: nil, field: "email.from", message: "\(error)")])
         }
         domain = String(self.from.address.split(separator: "@").last ?? "localhost")
+        self.listID = listID ?? ListID.derived(from: self.from)
     }
 
     package func messageID(eventID: String, subscriberID: String, generation: Int) -> String {
@@ -87,6 +92,7 @@ package struct EmailComposer: Sendable {
         }
         message.listUnsubscribe = unsubscribeURL
         message.extraHeaders = [
+            ("List-Id", listID),
             ("Auto-Submitted", "auto-generated"),
             ("Content-Language", subscriber.language.rawValue),
             ("X-CaseWatch", tag),

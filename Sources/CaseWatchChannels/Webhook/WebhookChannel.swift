@@ -1,5 +1,6 @@
 import CaseWatchModel
 import CaseWatchRendering
+import Curl
 import Foundation
 
 /// Webhooks: a JSON body per event and subscriber, signed on every attempt per Standard Webhooks with the secrets
@@ -8,7 +9,8 @@ import Foundation
 package struct WebhookChannel: AlertChannel {
     /// Where composed requests go.
     package enum Delivery: Sendable {
-        case http(timeout: TimeInterval)
+        /// `network`: where the requests may connect (``NetworkGuard``); the default refuses every non-public address.
+        case http(timeout: TimeInterval, network: NetworkGuard = NetworkGuard())
         case file(URL)
         /// Composing only (`preview`, `check`).
         case unconfigured
@@ -41,7 +43,9 @@ package struct WebhookChannel: AlertChannel {
             eventID: event.id, subscriberID: subscriber.id, channel: .webhook, recipient: webhook.url,
             messageID: WebhookSignature.messageID(eventID: event.id, subscriberID: subscriber.id,
                                                   generation: context.generation),
-            payload: payload, secretEnv: webhook.secretEnv, generation: context.generation)
+            payload: payload,
+            secretEnv: WebhookKeyVariables(secrets: webhook.secretEnv, signingKey: webhook.signingKeyEnv).entry,
+            generation: context.generation)
     }
 
     /// The body of the subscriber's own template, if it names one. One that fails for this event (it does not make
@@ -60,16 +64,17 @@ package struct WebhookChannel: AlertChannel {
 
     /// The request line, the signed headers (signed now) and the body.
     package func preview(_ draft: OutboxDraft, at date: Date) -> String {
-        let secrets = draft.secretEnv.map { WebhookSecret.all(in: environment[$0] ?? "") } ?? []
+        let (_, secrets, signingKey) = WebhookKeyring(environment: environment).keys(for: draft.secretEnv)
         let job = DeliveryJob(outboxID: 0, draft: draft, attempts: 0)
-        let headers = WebhookRequest.headers(job: job, secrets: secrets, at: date)
+        let headers = WebhookRequest.headers(job: job, secrets: secrets, signingKey: signingKey, at: date)
         return (["POST \(draft.recipient)"] + headers.map { "\($0.name): \($0.value)" } + [""]).joined(separator: "\n")
             + String(decoding: draft.payload, as: UTF8.self)
     }
 
     package func makeTransport() -> any ChannelTransport {
         switch delivery {
-        case .http(let timeout): WebhookTransport(timeout: timeout, environment: environment)
+        case .http(let timeout, let network):
+            WebhookTransport(timeout: timeout, network: network, environment: environment)
         case .file(let directory): WebhookFileTransport(directory: directory, environment: environment)
         case .unconfigured: UnconfiguredTransport(channel: id)
         }

@@ -4,22 +4,22 @@ import Foundation
 /// The embedded default for webhooks: each request written as JSON (URL, signed headers, body).
 final class WebhookFileTransport: ChannelTransport {
     private let directory: URL
-    private let environment: ProcessEnvironment
+    private let keyring: WebhookKeyring
 
     init(directory: URL, environment: ProcessEnvironment) {
         self.directory = directory
-        self.environment = environment
+        keyring = WebhookKeyring(environment: environment)
     }
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
-        let secrets = job.draft.secretEnv.map { WebhookSecret.all(in: environment[$0] ?? "") } ?? []
+        let (_, secrets, signingKey) = keyring.keys(for: job.draft.secretEnv)
         var writer = JSONWriter(capacity: job.draft.payload.count + 512)
         writer.object { json in
             json.field("method", "POST")
             json.field("url", job.draft.recipient)
             json.key("headers")
             json.object { json in
-                for header in WebhookRequest.headers(job: job, secrets: secrets, at: now) {
+                for header in WebhookRequest.headers(job: job, secrets: secrets, signingKey: signingKey, at: now) {
                     json.field(header.name, header.value)
                 }
             }

@@ -3,18 +3,27 @@ import Foundation
 import CaseWatchModel
 
 /// Standard Webhooks signing: `webhook-id`, `webhook-timestamp` and `webhook-signature`
-/// (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one entry per active secret).
+/// (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one entry per active secret, and with a signing key
+/// `v1a,<base64 Ed25519 signature of "id.timestamp.body">` after them, space-separated).
 package enum WebhookSignature {
     /// The signed headers for one attempt; the timestamp (and so the signature) is fresh each time.
-    package static func headers(id: String, timestamp: Int, body: [UInt8], secrets: [WebhookSecret])
-        -> [(name: String, value: String)]
+    package static func headers(id: String, timestamp: Int, body: [UInt8], secrets: [WebhookSecret],
+                                signingKey: WebhookSigningKey? = nil) -> [(name: String, value: String)]
     {
-        [
+        var signatures = secrets.map { "v1," + sign(id: id, timestamp: timestamp, body: body, secret: $0) }
+        if let signingKey {
+            signatures.append("v1a," + sign(id: id, timestamp: timestamp, body: body, key: signingKey))
+        }
+        return [
             ("webhook-id", id),
             ("webhook-timestamp", String(timestamp)),
-            ("webhook-signature", secrets.map { "v1," + sign(id: id, timestamp: timestamp, body: body, secret: $0) }
-                .joined(separator: " ")),
+            ("webhook-signature", signatures.joined(separator: " ")),
         ]
+    }
+
+    /// The base64 Ed25519 signature of `id.timestamp.body` under `key`.
+    package static func sign(id: String, timestamp: Int, body: [UInt8], key: WebhookSigningKey) -> String {
+        key.sign(Array("\(id).\(timestamp).".utf8) + body)
     }
 
     /// The base64 HMAC-SHA256 of `id.timestamp.body` under `secret`.

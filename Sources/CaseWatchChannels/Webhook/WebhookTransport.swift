@@ -6,42 +6,43 @@ import CaseWatchPipeline
 /// Signed webhooks over HTTP through libcurl; one keep-alive connection per worker and receiver.
 final class WebhookTransport: ChannelTransport {
     private let timeout: TimeInterval
-    private let environment: ProcessEnvironment
+    /// Where the receivers may be: a refused address is a dead letter at once, with the guard's reason.
+    private let network: NetworkGuard
     private var handle: EasyHandle?
-    /// Secrets parsed once per variable for the lane's life (a cycle).
-    private var secrets: [String: [WebhookSecret]] = [:]
+    /// Secrets and signing keys parsed once per variable for the lane's life (a cycle).
+    private let keyring: WebhookKeyring
 
-    init(timeout: TimeInterval, environment: ProcessEnvironment) {
+    init(timeout: TimeInterval, network: NetworkGuard, environment: ProcessEnvironment) {
         self.timeout = timeout
-        self.environment = environment
+        self.network = network
+        keyring = WebhookKeyring(environment: environment)
     }
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
-        let secrets = job.draft.secretEnv.map(secrets(in:)) ?? []
+        let (variables, secrets, signingKey) = keyring.keys(for: job.draft.secretEnv)
         guard !secrets.isEmpty else {
-            return SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(job.draft.secretEnv ?? "?")"),
-                              code: nil)
+            return SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(variables.secrets)"), code: nil)
+        }
+        if let name = variables.signingKey, signingKey == nil {
+            // Named but missing: sending without the v1a signature would fail receivers that verify only it.
+            return SendResult(outcome: .retryable(reason: "no whsk_ signing key in $\(name)"), code: nil)
         }
         let request = HTTPRequest(
             method: .post, url: job.draft.recipient,
-            headers: WebhookRequest.headers(job: job, secrets: secrets, at: now),
-            body: job.draft.payload, connectTimeout: min(timeout, 10), timeout: timeout, responseLimit: 4096)
+            headers: WebhookRequest.headers(job: job, secrets: secrets, signingKey: signingKey, at: now),
+            body: job.draft.payload, connectTimeout: min(timeout, 10), timeout: timeout, responseLimit: 4096,
+            network: network)
         do {
             let handle = try self.handle ?? EasyHandle()
             self.handle = handle
             let response = try handle.perform(request)
             return SendResult(outcome: Self.outcome(of: response, now: now), code: response.status)
+        } catch let refusal as NetworkRefusal {
+            return SendResult(outcome: .permanent(reason: "\(refusal)"), code: nil)
         } catch {
             handle = nil
             return SendResult(outcome: .retryable(reason: "\(error)"), code: nil)
         }
-    }
-
-    private func secrets(in name: String) -> [WebhookSecret] {
-        if let known = secrets[name] { return known }
-        let parsed = WebhookSecret.all(in: environment[name] ?? "")
-        secrets[name] = parsed
-        return parsed
     }
 
     /// SPEC's reading of a receiver's answer: 2xx delivered, 410 gone, 429/503 with `Retry-After`,
@@ -64,11 +65,12 @@ final class WebhookTransport: ChannelTransport {
 
 /// The headers of a webhook attempt: content type, agent, and the Standard Webhooks signature.
 package enum WebhookRequest {
-    package static func headers(job: DeliveryJob, secrets: [WebhookSecret], at now: Date) -> [(name: String, value: String)] {
+    package static func headers(job: DeliveryJob, secrets: [WebhookSecret], signingKey: WebhookSigningKey? = nil,
+                                at now: Date) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("content-type", "application/json"), ("user-agent", "CaseWatch/1")]
         headers.reserveCapacity(5)
         headers += WebhookSignature.headers(id: job.draft.messageID, timestamp: Int(now.timeIntervalSince1970),
-                                            body: job.draft.payload, secrets: secrets)
+                                            body: job.draft.payload, secrets: secrets, signingKey: signingKey)
         return headers
     }
 }

@@ -1,15 +1,21 @@
 import Crypto
 import Foundation
 
-/// A Standard Webhooks signing secret: `whsec_` followed by the base64 of the key.
+/// A Standard Webhooks signing secret: `whsec_` followed by the base64 of the key, of at least 24 bytes (192 bits,
+/// as the specification asks).
 package struct WebhookSecret: Sendable {
+    /// The shortest key accepted, in bytes.
+    package static let minimumBytes = 24
+
     package let key: [UInt8]
     /// The key as the signing code takes it, made once per secret rather than once per delivery.
     package let symmetricKey: SymmetricKey
 
     /// Parses one `whsec_…` secret.
     package init?(_ text: String) {
-        guard text.hasPrefix("whsec_"), let key = Data(base64Encoded: String(text.dropFirst(6))), key.count >= 16 else {
+        guard text.hasPrefix("whsec_"), let key = Data(base64Encoded: String(text.dropFirst(6))),
+              key.count >= Self.minimumBytes
+        else {
             return nil
         }
         self.key = Array(key)
@@ -27,7 +33,13 @@ package struct WebhookSecret: Sendable {
         var problems: [String] = []
         for (index, part) in parts.enumerated() where WebhookSecret(String(part)) == nil {
             let which = parts.count > 1 ? " (secret \(index + 1) of \(parts.count))" : ""
-            problems.append("is not a whsec_ secret with a base64 key of at least 16 bytes\(which)")
+            if part.hasPrefix("whsec_"), let key = Data(base64Encoded: String(part.dropFirst(6))) {
+                problems.append("is too short: its key has \(key.count) bytes, and Standard Webhooks asks for at least "
+                                + "\(Self.minimumBytes) (make one with: echo whsec_$(head -c 32 /dev/urandom | base64))"
+                                + which)
+            } else {
+                problems.append("is not a whsec_ secret with a base64 key of at least \(Self.minimumBytes) bytes\(which)")
+            }
         }
         return problems
     }
