@@ -25,6 +25,8 @@ package enum Daemon {
             throw StoreError(.unavailable, "the store \(store.location) fails its integrity check: "
                 + damage.prefix(5).joined(separator: "; "))
         }
+        MetricsCatalogue(registry: metrics).prime(channels: [.email, .webhook, .matrix, .telegram],
+                                                  sources: configuration.registry.sources.map(\.name))
         let gauges = Gauges()
         let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,
                                       refreshGauges: gauges.refresh)
@@ -34,7 +36,7 @@ package enum Daemon {
             configuration: .init(address: .hostname(host, port: port), serverName: "CaseWatch"),
             logger: logger)
         let cycles = CycleService(live: live, environment: environment, logger: logger, store: store,
-                                  afterCycle: gauges.refresh)
+                                  afterCycle: gauges.succeeded)
         let reloads = ReloadService(live: live, logger: logger)
         var services: [any Service] = [application, cycles, reloads]
         if configuration.usesPostgres {
@@ -47,6 +49,11 @@ package enum Daemon {
         logger.notice("casewatch serve started", metadata: ["http.listen": "\(configuration.http.listen)"])
         try await group.run()
         logger.notice("casewatch serve stopped")
+    }
+
+    /// The metrics factory `serve` bootstraps: every metric with its help text (``MetricsCatalogue``).
+    package static func metricsFactory(_ registry: PrometheusCollectorRegistry) -> any MetricsFactory {
+        MetricsCatalogue(registry: registry)
     }
 
     static func listenAddress(_ text: String, file: String) throws -> (String, Int) {
@@ -66,6 +73,18 @@ struct Gauges: Sendable {
     let deadLetters = Gauge(label: "casewatch_outbox_dead_letters")
     let disabledWebhooks = Gauge(label: "casewatch_disabled_webhooks")
     let registrySize = Gauge(label: "casewatch_registry_cases")
+    /// Zero until a cycle succeeds: `time() - casewatch_last_successful_cycle_timestamp_seconds` alerts on a stuck daemon.
+    let lastSuccess = Gauge(label: "casewatch_last_successful_cycle_timestamp_seconds")
+
+    init() {
+        lastSuccess.record(0)
+    }
+
+    /// After a cycle that ended without an error.
+    func succeeded(_ store: any StateStore) async {
+        lastSuccess.record(Date().timeIntervalSince1970)
+        await refresh(store)
+    }
 
     func refresh(_ store: any StateStore) async {
         guard let status = try? await store.status() else { return }

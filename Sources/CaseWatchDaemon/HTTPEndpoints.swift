@@ -17,9 +17,19 @@ struct HTTPEndpoints: Sendable {
     let refreshGauges: @Sendable (any StateStore) async -> Void
 
     func router() -> Hummingbird.Router<BasicRequestContext> {
-        let router = Hummingbird.Router()
+        // Every GET answers HEAD too (SPEC: monitors and link checkers ask with HEAD).
+        let router = Hummingbird.Router(options: .autoGenerateHeadEndpoints)
         router.get("/healthz") { _, _ in
             Self.response(.ok, "text/plain; charset=utf-8", "ok\n")
+        }
+        // Ready when the store answers: a node that cannot reach its store should get no traffic.
+        router.get("/readyz") { _, _ in
+            do {
+                _ = try await store.caseCount()
+                return Self.response(.ok, "text/plain; charset=utf-8", "ready\n")
+            } catch {
+                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", "not ready: the store does not answer\n")
+            }
         }
         router.get("/metrics") { _, _ in
             await refreshGauges(store)

@@ -46,6 +46,22 @@ struct RunCommand: AsyncParsableCommand {
                             + "delivery(ies) would be made; nothing recorded or sent")
                 return
             }
+            if options.logFormat == .json {
+                // For log collectors, the summary is one more JSON object, not a line of prose among them.
+                var fields: [String: Int] = [
+                    "registry_cases": detection.registrySize, "read_anew": detection.casesRead,
+                    "events_recorded": detection.events.count, "deliveries_queued": detection.deliveries,
+                ]
+                if let delivery = report.delivery {
+                    fields["sent"] = delivery.delivered
+                    fields["retrying"] = delivery.retrying
+                    fields["dead"] = delivery.dead
+                }
+                let data = try JSONSerialization.data(withJSONObject: ["message": "cycle done", "cycle": fields] as [String: Any],
+                                                      options: [.sortedKeys])
+                Output.line(String(decoding: data, as: UTF8.self))
+                return
+            }
             var line = "\(detection.registrySize) case(s) in the registry (\(detection.casesRead) read anew), "
                 + "\(detection.events.count) new event(s) recorded, "
                 + "\(detection.deliveries) delivery(ies) queued"

@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try options.loadConfiguration()
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(Daemon.metricsFactory(registry))
         try await Output.guarding {
             try await Daemon.run(configurationPath: options.config, environment: .current,
                                  logger: options.makeLogger(level: .info), metrics: registry)

@@ -38,6 +38,7 @@ struct ServeTests {
                   sources: [{path: registry/}]
                 email: \(email)
                 webhooks: {transport: http, timeout: 10s}
+                network: {allow_private: [127.0.0.0/8]}
                 delivery: {concurrency: 2, retry: [1s, 1s]}
                 schedule: {interval: \(interval), reminders: [7d, 1d]}
                 http:
@@ -67,6 +68,36 @@ struct ServeTests {
 
         func get(_ path: String) throws -> HTTPResponse {
             try EasyHandle().perform(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)\(path)", timeout: 5))
+        }
+
+        /// A HEAD request written by hand on a socket (the transfer layer sends no HEAD): the status line and
+        /// headers, and whatever came after them (nothing, for HEAD).
+        func head(_ path: String) throws -> (status: String, headers: String, rest: String) {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            let request = Array("HEAD \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            for _ in 0..<100 {  // bounded: the server closes after the answer
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                bytes += buffer[0..<count]
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            let lines = parts[0].components(separatedBy: "\r\n")
+            return (lines[0], lines.dropFirst().joined(separator: "\n").lowercased(), parts.dropFirst().joined())
         }
 
         func post(_ path: String) throws -> HTTPResponse {
@@ -108,6 +139,32 @@ struct ServeTests {
         let daemon = try Daemon(receiver: receiver)
         defer { daemon.stop() }
         #expect(try daemon.get("/healthz").status == 200)
+        #expect(try daemon.get("/readyz").status == 200)
+        // Every GET answers HEAD: the same status and content type, no body.
+        for path in ["/healthz", "/readyz", "/metrics", "/cases.json", "/feed.atom"] {
+            let head = try daemon.head(path)
+            #expect(head.status == "HTTP/1.1 200 OK", "\(path): \(head.status)")
+            #expect(head.headers.contains("content-type:"), "\(path): \(head.headers)")
+            #expect(head.rest.isEmpty, "\(path): a body came: \(head.rest.prefix(80))")
+        }
+        #expect(try daemon.head("/nowhere").status.hasPrefix("HTTP/1.1 404"))
+        // Every metric family has its help text, and the usual series exist at zero before anything happened.
+        let metrics = String(decoding: try daemon.get("/metrics").body, as: UTF8.self)
+        let families = { (prefix: String) in
+            Set(metrics.split(separator: "\n").filter { $0.hasPrefix(prefix) }.map { $0.split(separator: " ")[2] })
+        }
+        #expect(!families("# TYPE ").isEmpty && families("# TYPE ").isSubset(of: families("# HELP ")), "\(metrics)")
+        for family in ["casewatch_deliveries_total", "casewatch_source_failures_total", "casewatch_events_detected_total",
+                       "casewatch_last_successful_cycle_timestamp_seconds", "casewatch_outbox_queue_depth"] {
+            #expect(families("# HELP ").contains(Substring(family)), "\(family)")
+        }
+        #expect(metrics.contains(#"casewatch_source_failures_total{source="registry/"} 0"#), "\(metrics)")
+        let lastSuccess = {
+            String(decoding: try daemon.get("/metrics").body, as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("casewatch_last_successful_cycle_timestamp_seconds ") }
+                .flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+        }
+        #expect(try daemon.wait { try lastSuccess() > Date().timeIntervalSince1970 - 60 }, "a cycle has succeeded")
         // The first cycle records the registry shortly after the server is up.
         #expect(try daemon.wait {
             let cases = try JSONSerialization.jsonObject(with: Data(try daemon.get("/cases.json").body)) as? [[String: Any]]

@@ -53,7 +53,12 @@ struct PreviewTests {
 
     @Test("--log-format json writes one JSON object per log line")
     func jsonLogs() throws {
-        let result = try Self.casewatch.run(["run", "--once", "--verbose", "--log-format", "json"])
+        // A set-up of its own: a run creating the store while a preview opens it would race.
+        let directory = try TemporaryDirectory("casewatch-json-logs")
+        try RepositoryFiles.copy(["registry", "authorities", "subscribers", "templates", "casewatch.yml"], into: directory)
+        let casewatch = CommandRunner(directory: directory.url,
+                                      environment: ["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+        let result = try casewatch.run(["run", "--once", "--verbose", "--log-format", "json"])
         #expect(result.status == 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -61,5 +66,18 @@ struct PreviewTests {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["level"] is String && object?["message"] is String)
         }
+        // The run's summary on stdout is a JSON object too, with the same counts the human line gives.
+        let summary = try #require(result.stdout.split(separator: "\n").last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        let cycle = try #require(object["cycle"] as? [String: Int])
+        #expect(object["message"] as? String == "cycle done")
+        #expect(cycle["registry_cases"] == 29 && cycle["events_recorded"] != nil && cycle["sent"] != nil, "\(cycle)")
+    }
+
+    @Test("--version names the release")
+    func version() throws {
+        let result = try Self.casewatch.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "2.0.0\n")
     }
 }
