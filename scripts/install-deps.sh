@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CaseWatch needs: `install-deps.sh` for building and running,
-# `install-deps.sh --tests` adds the real peers the tests talk to (aiosmtpd, openssl, PostgreSQL).
+# `install-deps.sh --tests` adds the real peers the tests talk to (aiosmtpd, openssl, PostgreSQL, and Synapse, a
+# Matrix homeserver, from PyPI into a virtual environment of its own).
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config ca-certificates)
@@ -9,7 +10,11 @@ if [ "${1:-}" = "--tests" ]; then
   # (it pulls in postgresql-client, /usr/bin/psql). The tests start their own throw-away servers on ports of
   # their own; the default cluster Debian may create and start on 5432 is not used.
   # python3-openpyxl: Tests/Peers/make_xlsx.py writes the XLSX workbooks the XLSX reader's tests read.
-  packages+=(python3 python3-aiosmtpd python3-jsonschema python3-openpyxl openssl postgresql)
+  # python3-venv: the virtual environment Synapse is installed into (below).
+  # python3-dkim (dkimpy) and python3-nacl: Tests/Peers/dkim_verify.py verifies DKIM signatures (ed25519-sha256
+  # needs PyNaCl); python3-cryptography: Tests/Peers/webhook_verify.py verifies v1a (Ed25519) webhook signatures.
+  packages+=(python3 python3-aiosmtpd python3-jsonschema python3-openpyxl python3-venv openssl postgresql
+             python3-dkim python3-nacl python3-cryptography)
 fi
 
 missing=()
@@ -21,4 +26,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--tests" ]; then
+  # Synapse, the Matrix homeserver Tests/Peers/synapse_peer.py runs for the Matrix tests: from PyPI, pinned, in a
+  # virtual environment inside the clone, which git ignores (SynapseServer.swift looks in the same place).
+  venv="${CASEWATCH_SYNAPSE_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.venv-synapse}"
+  if ! "$venv/bin/python" -c 'import synapse' 2>/dev/null; then
+    mkdir -p "$(dirname "$venv")"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'matrix-synapse==1.163.2'
+  fi
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (libcurl, aiosmtpd, openssl) and runs every test suite: unit tests,
+# Installs what the tests need (libcurl, aiosmtpd, openssl, PostgreSQL, Synapse, dkimpy) and runs every test suite: unit tests,
 # tests against real SMTP and HTTP peers on 127.0.0.1, and end-to-end tests of the built binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,8 +7,8 @@ import Foundation
 /// Routing and composing together: for each new event, the outbox entries of every subscriber who should get
 /// it, composed by each of their channels and ready to send.
 ///
-/// The e-mail of a digest subscriber waits for their digest slot (`digestDraft`); their other channels, for
-/// machines, are sent at once.
+/// The e-mail and chat messages (Matrix, Telegram) of a digest subscriber wait for their digest slot
+/// (`digestDrafts`); their webhook, for machines, is sent at once.
 package struct AlertPlanner: Sendable {
     package let subscribers: [Subscriber]
     package var renderer: AlertRenderer
@@ -107,12 +107,12 @@ package struct AlertPlanner: Sendable {
     }
 
     /// Appends the entries of one event for one route, channel by channel; with `holdingDigests`, a digest
-    /// subscriber's e-mail waits for their digest.
+    /// subscriber's e-mail and chat messages wait for their digest.
     private func compose(_ event: CaseEvent, route: Route, holdingDigests: Bool, skippingMail: Bool,
                          in context: inout ComposeContext, to drafts: inout [OutboxDraft]) throws {
         context.renderedSummary = nil
         for id in route.channels {
-            if holdingDigests, id == .email, route.subscriber.delivery == .digest { continue }
+            if holdingDigests, Self.digestChannels.contains(id), route.subscriber.delivery == .digest { continue }
             if skippingMail, id == .email { continue }  // carried by the case's first e-mail of this plan
             guard let channel = channels[id],
                   var draft = try channel.compose(event, for: route.subscriber, in: &context)
@@ -135,6 +135,33 @@ package struct AlertPlanner: Sendable {
     {
         guard let email = channels[.email] as? EmailChannel else { return nil }
         return try email.operatorNotice(to: address, subject: subject, text: text, id: id, date: date)
+    }
+
+    /// The channels whose messages a digest subscriber gets as digests: those read by people.
+    package static let digestChannels: Set<ChannelID> = [.email, .matrix, .telegram]
+
+    /// Every digest of `subscriber` for the slot at `slot` (e-mail, Matrix, Telegram, as they have endpoints that
+    /// `suppressions` leave on), holding `events` since `start`.
+    package func digestDrafts(for subscriber: Subscriber, events: [CaseEvent], start: Date, slot: Date,
+                              suppressions: Suppressions) throws -> [OutboxDraft]
+    {
+        var drafts: [OutboxDraft] = []
+        for id in subscriber.channels where Self.digestChannels.contains(id) {
+            guard !suppressions.contains(subscriber, channel: id) else { continue }
+            var draft: OutboxDraft?
+            if let email = channels[id] as? EmailChannel {
+                draft = try email.digestDraft(for: subscriber, events: events, start: start, slot: slot,
+                                              renderer: renderer, links: links)
+            } else if let matrix = channels[id] as? MatrixChannel {
+                draft = matrix.digestDraft(for: subscriber, events: events, start: start, slot: slot,
+                                           renderer: renderer)
+            } else if let telegram = channels[id] as? TelegramChannel {
+                draft = telegram.digestDraft(for: subscriber, events: events, start: start, slot: slot,
+                                             renderer: renderer)
+            }
+            if let draft { drafts.append(draft) }
+        }
+        return drafts
     }
 
     /// The digest e-mail of `subscriber` for the slot at `slot`, holding `events` since `start`.

@@ -81,53 +81,62 @@ package struct AlertRenderer: Sendable {
         _ events: [CaseEvent], for subscriber: Subscriber, unsubscribeURL: String?, preferencesURL: String? = nil,
         start: Date, end: Date
     ) -> RenderedAlert {
+        func render(_ part: TemplateSet.Part) -> String {
+            guard let (template, language) = templates.template("digest", part, subscriber.language) else { return "" }
+            let context = digestContext(events, for: subscriber, language: language, unsubscribeURL: unsubscribeURL,
+                                        preferencesURL: preferencesURL, start: start, end: end)
+            return template.render(context, library: templates.partials)
+        }
+        return RenderedAlert(subject: Self.oneLine(render(.emailSubject)), text: render(.emailText),
+                             html: render(.emailHTML), summary: "")
+    }
+
+    /// What the digest templates of `language` see: the period, and `events` grouped by case, in the order each
+    /// case first appears, each event one line.
+    func digestContext(
+        _ events: [CaseEvent], for subscriber: Subscriber, language: Language, unsubscribeURL: String?,
+        preferencesURL: String?, start: Date, end: Date
+    ) -> [String: Any] {
         let reader = Reader(subscriber)
-        // Grouped by case, in the order each case first appears; each event one line.
         var order: [String] = []
         var byCase: [String: [CaseEvent]] = [:]
         for event in events {
             if byCase[event.caseID] == nil { order.append(event.caseID) }
             byCase[event.caseID, default: []].append(event)
         }
-        func render(_ part: TemplateSet.Part) -> String {
-            guard let (template, language) = templates.template("digest", part, subscriber.language) else { return "" }
-            let labels = templates.labels(language)
-            let (first, last) = (CalendarDate(start, in: subscriber.timeZone), CalendarDate(end, in: subscriber.timeZone))
-            let cases = order.map { id -> [String: Any] in
-                let group = byCase[id]!
-                let latest = self.context(group.last!, language: language, reader: reader, now: end).values
-                var item: [String: Any] = [:]
-                for key in ["case_id", "case_name", "country_name", "case_type_label", "status_label", "has_sources",
-                            "has_listed", "listed_note", "omitted_note"] {
-                    item[key] = latest[key] ?? false
-                }
-                item["sources"] = (latest["sources"] as? [[String: Any]] ?? []).map { source -> [String: Any] in
-                    var source = source
-                    source["host"] = (source["url"] as? String).flatMap { URLComponents(string: $0)?.host } ?? false
-                    return source
-                }
-                item["events"] = group.map { event -> [String: Any] in
-                    let values = self.context(event, language: language, reader: reader, now: end).values
-                    return ["summary": summary(event, language: language), "event_id": event.id,
-                            "late_note": values["late_note"] ?? false]
-                }
-                return item
+        let labels = templates.labels(language)
+        let (first, last) = (CalendarDate(start, in: subscriber.timeZone), CalendarDate(end, in: subscriber.timeZone))
+        let cases = order.map { id -> [String: Any] in
+            let group = byCase[id]!
+            let latest = self.context(group.last!, language: language, reader: reader, now: end).values
+            var item: [String: Any] = [:]
+            for key in ["case_id", "case_name", "country_name", "case_type_label", "status_label", "has_sources",
+                        "has_listed", "listed_note", "omitted_note"] {
+                item[key] = latest[key] ?? false
             }
-            // Only these keys at the top: an item's missing key would otherwise be found here.
-            let context: [String: Any] = [
-                "event_count": String(events.count),
-                "case_count": String(order.count),
-                "cases": cases,
-                "period_start": AlertContext.value(first == last ? nil : labels.date(first)),
-                "period_end": AlertContext.value(labels.date(last)),
-                "subscriber_name": subscriber.name,
-                "unsubscribe_url": AlertContext.value(unsubscribeURL),
-                "preferences_url": AlertContext.value(preferencesURL),
-            ]
-            return template.render(context, library: templates.partials)
+            item["sources"] = (latest["sources"] as? [[String: Any]] ?? []).map { source -> [String: Any] in
+                var source = source
+                source["host"] = (source["url"] as? String).flatMap { URLComponents(string: $0)?.host } ?? false
+                return source
+            }
+            item["events"] = group.map { event -> [String: Any] in
+                let values = self.context(event, language: language, reader: reader, now: end).values
+                return ["summary": summary(event, language: language), "event_id": event.id,
+                        "late_note": values["late_note"] ?? false]
+            }
+            return item
         }
-        return RenderedAlert(subject: Self.oneLine(render(.emailSubject)), text: render(.emailText),
-                             html: render(.emailHTML), summary: "")
+        // Only these keys at the top: an item's missing key would otherwise be found here.
+        return [
+            "event_count": String(events.count),
+            "case_count": String(order.count),
+            "cases": cases,
+            "period_start": AlertContext.value(first == last ? nil : labels.date(first)),
+            "period_end": AlertContext.value(labels.date(last)),
+            "subscriber_name": subscriber.name,
+            "unsubscribe_url": AlertContext.value(unsubscribeURL),
+            "preferences_url": AlertContext.value(preferencesURL),
+        ]
     }
 
     /// The webhook body a subscriber's own template makes (`webhook.template`): the same values as the

@@ -2617,6 +2617,192 @@ Modifications
         files["case.updated/summary.ru.mustache"] = #####"""
 {{country_name}}: {{case_name}} — обновлена запись о деле ({{#changed_fields}}{{label}}; {{/changed_fields}})
 """#####
+        files["chat.en.mustache"] = #####"""
+<b>{{summary}}</b>
+{{#has_step}}
+{{step_lead}}
+{{/has_step}}
+{{#late_note}}
+<i>{{late_note}}</i>
+{{/late_note}}
+{{#from_status_label}}
+Status: {{from_status_label}} → <b>{{to_status_label}}</b>
+{{/from_status_label}}
+{{#has_step}}
+{{#step_court}}
+Court: {{step_court}}
+{{/step_court}}
+{{#step_note}}
+Note: {{step_note}}
+{{/step_note}}
+{{/has_step}}
+{{#hearing_date}}
+Next hearing: {{hearing_date}}{{#hearing_time}}, {{hearing_time}} ({{hearing_zone}}){{/hearing_time}}{{#hearing_court}}, {{hearing_court}}{{/hearing_court}}
+{{/hearing_date}}
+{{#next_step}}
+What comes next: {{next_step}}
+{{/next_step}}
+{{#sources}}
+<a href="{{url}}">{{url}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+<i>{{case_name}} — {{case_type_label}} · {{country_name}} · case {{case_id}}</i>
+
+"""#####
+        files["chat.fr.mustache"] = #####"""
+<b>{{summary}}</b>
+{{#has_step}}
+{{step_lead}}
+{{/has_step}}
+{{#late_note}}
+<i>{{late_note}}</i>
+{{/late_note}}
+{{#from_status_label}}
+Statut : {{from_status_label}} → <b>{{to_status_label}}</b>
+{{/from_status_label}}
+{{#has_step}}
+{{#step_court}}
+Juridiction : {{step_court}}
+{{/step_court}}
+{{#step_note}}
+Note : {{step_note}}
+{{/step_note}}
+{{/has_step}}
+{{#hearing_date}}
+Prochaine audience : {{hearing_date}}{{#hearing_time}}, {{hearing_time}} ({{hearing_zone}}){{/hearing_time}}{{#hearing_court}}, {{hearing_court}}{{/hearing_court}}
+{{/hearing_date}}
+{{#next_step}}
+Suites de la procédure : {{next_step}}
+{{/next_step}}
+{{#sources}}
+<a href="{{url}}">{{url}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+<i>{{case_name}} — {{case_type_label}} · {{country_name}} · affaire {{case_id}}</i>
+
+"""#####
+        files["chat.ru.mustache"] = #####"""
+<b>{{summary}}</b>
+{{#has_step}}
+{{step_lead}}
+{{/has_step}}
+{{#late_note}}
+<i>{{late_note}}</i>
+{{/late_note}}
+{{#from_status_label}}
+Статус: {{from_status_label}} → <b>{{to_status_label}}</b>
+{{/from_status_label}}
+{{#has_step}}
+{{#step_court}}
+Суд: {{step_court}}
+{{/step_court}}
+{{#step_note}}
+Примечание: {{step_note}}
+{{/step_note}}
+{{/has_step}}
+{{#hearing_date}}
+Следующее заседание: {{hearing_date}}{{#hearing_time}}, {{hearing_time}} ({{hearing_zone}}){{/hearing_time}}{{#hearing_court}}, {{hearing_court}}{{/hearing_court}}
+{{/hearing_date}}
+{{#next_step}}
+Что дальше: {{next_step}}
+{{/next_step}}
+{{#sources}}
+<a href="{{url}}">{{url}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+<i>{{case_name}} — {{case_type_label}} · {{country_name}} · дело {{case_id}}</i>
+
+"""#####
+        files["digest/chat.en.mustache"] = #####"""
+<b>CaseWatch digest</b>
+{{#period_start}}{{period_start}} – {{/period_start}}{{period_end}}: {{event_count}} alert(s) about {{case_count}} case(s)
+{{#cases}}
+
+<b>{{case_name}}</b> — {{country_name}}, {{case_type_label}}
+{{#events}}
+• {{summary}}
+{{#late_note}}
+  <i>{{late_note}}</i>
+{{/late_note}}
+{{/events}}
+Current status: {{status_label}}
+{{#sources}}
+<a href="{{url}}">{{host}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+{{/cases}}
+
+"""#####
+        files["digest/chat.fr.mustache"] = #####"""
+<b>Récapitulatif CaseWatch</b>
+{{#period_start}}{{period_start}} – {{/period_start}}{{period_end}} : {{event_count}} alerte(s) concernant {{case_count}} affaire(s)
+{{#cases}}
+
+<b>{{case_name}}</b> — {{country_name}}, {{case_type_label}}
+{{#events}}
+• {{summary}}
+{{#late_note}}
+  <i>{{late_note}}</i>
+{{/late_note}}
+{{/events}}
+Statut actuel : {{status_label}}
+{{#sources}}
+<a href="{{url}}">{{host}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+{{/cases}}
+
+"""#####
+        files["digest/chat.ru.mustache"] = #####"""
+<b>Сводка CaseWatch</b>
+{{#period_start}}{{period_start}} – {{/period_start}}{{period_end}} — уведомлений: {{event_count}}, дел: {{case_count}}
+{{#cases}}
+
+<b>{{case_name}}</b> — {{country_name}}, {{case_type_label}}
+{{#events}}
+• {{summary}}
+{{#late_note}}
+  <i>{{late_note}}</i>
+{{/late_note}}
+{{/events}}
+Текущий статус: {{status_label}}
+{{#sources}}
+<a href="{{url}}">{{host}}</a>{{#listed}} [!]{{/listed}}
+{{/sources}}
+{{#listed_note}}
+[!] {{listed_note}}
+{{/listed_note}}
+{{#omitted_note}}
+{{omitted_note}}
+{{/omitted_note}}
+{{/cases}}
+
+"""#####
         files["digest/email.html.en.mustache"] = #####"""
 {{<email-frame.en}}
 {{$title}}CaseWatch digest, {{#period_start}}{{period_start}} – {{/period_start}}{{period_end}}{{/title}}

@@ -16,6 +16,10 @@ package struct TemplateSet: Sendable {
         case emailText = "email.txt"
         case emailHTML = "email.html"
         case summary
+        /// `chat`: the Matrix and Telegram message, HTML of the few tags both accept (see `templates/README.md`).
+        /// Shipped once per language for every event type (`templates/chat.<lang>.mustache`); an event type's folder
+        /// may hold its own, and `digest/` holds the digest's.
+        case chat
         /// `pages/unsubscribe`: the confirmation page a one-click link opens (GET).
         case unsubscribePage = "unsubscribe"
         /// `pages/unsubscribed`: the page after the unsubscribe is done (POST).
@@ -49,8 +53,19 @@ package struct TemplateSet: Sendable {
     /// pages the daemon serves.
     static let folders: [(name: String, parts: [Part])] =
         EventType.allCases.map { ($0.rawValue, [.emailSubject, .emailText, .emailHTML, .summary]) }
-        + [("digest", [.emailSubject, .emailText, .emailHTML]), ("pages", [.unsubscribePage, .unsubscribedPage, .invalidLinkPage, .preferencesPage,
+        + [("", [.chat]), ("digest", [.emailSubject, .emailText, .emailHTML, .chat])]
+        + [("pages", [.unsubscribePage, .unsubscribedPage, .invalidLinkPage, .preferencesPage,
                                  .preferencesSavedPage])]
+
+    /// The path of a template under `templates/`: `<folder>/<part>.<lang>.mustache`, or at the top for folder "".
+    static func path(_ folder: String, _ part: Part, _ language: Language) -> String {
+        folder.isEmpty ? "\(part.rawValue).\(language.rawValue).mustache"
+            : "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+    }
+
+    /// The event types' own chat templates: optional, the shared `chat.<lang>.mustache` standing in for a missing one.
+    static let optionalChat: [String] = EventType.allCases.map(\.rawValue)
+    static let chatOverrides: [(name: String, parts: [Part])] = optionalChat.map { ($0, [Part.chat]) }
 
     /// Loads and parses every template; problems (with file and line) are collected, not thrown.
     package static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
@@ -63,12 +78,15 @@ package struct TemplateSet: Sendable {
         }
         let source = ShippedTemplates.Source(directory: directory, base: base)
         var shippedUsed: [String] = []
-        for (folder, parts) in folders {
+        for (folder, parts) in folders + chatOverrides {
             for part in parts {
                 for language in Language.allCases {
-                    let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+                    let name = path(folder, part, language)
+                    let optional = part == .chat && optionalChat.contains(folder)
                     let text: String, file: String
                     switch source.read(name) {
+                    case .shipped where optional, .missing where optional:
+                        continue
                     case .own(let found, let path): (text, file) = (found, path)
                     case .shipped(let found, let path):
                         (text, file) = (found, path)
@@ -149,10 +167,10 @@ package struct TemplateSet: Sendable {
     /// A template that names a partial or parent the `partials/` folder lacks would render it as nothing.
     private static func unknownPartials(in directory: URL, base: String, known: MustacheLibrary) -> [InputProblem] {
         var problems: [InputProblem] = []
-        for (folder, parts) in folders {
+        for (folder, parts) in folders + chatOverrides {
             for part in parts {
                 for language in Language.allCases {
-                    let name = "\(folder)/\(part.rawValue).\(language.rawValue).mustache"
+                    let name = path(folder, part, language)
                     guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
                           let text = String(data: data, encoding: .utf8)
                     else { continue }
@@ -222,6 +240,17 @@ package struct TemplateSet: Sendable {
     func template(_ folder: String, _ part: Part, _ language: Language) -> (MustacheTemplate, Language)? {
         if let found = templates[Key(folder: folder, part: part, language: language)] { return (found.template, language) }
         return templates[Key(folder: folder, part: part, language: .en)].map { ($0.template, .en) }
+    }
+
+    /// The chat template of an event type in `language`: the event type's own, else the shared one, each in the
+    /// reader's language before English.
+    func chatTemplate(_ folder: String, _ language: Language) -> (MustacheTemplate, Language)? {
+        for (folder, language) in [(folder, language), ("", language), (folder, .en), ("", .en)] {
+            if let found = templates[Key(folder: folder, part: .chat, language: language)] {
+                return (found.template, language)
+            }
+        }
+        return nil
     }
 
     /// Renders a page the daemon serves (`pages/<name>.<lang>.mustache`), in `language` or English.

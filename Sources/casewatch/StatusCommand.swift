@@ -44,10 +44,10 @@ struct StatusCommand: AsyncParsableCommand {
             }
             Output.line("unsubscribed from e-mail: \(status.unsubscribed)")
             if status.disabledEndpoints.isEmpty {
-                Output.line("disabled webhooks: none")
+                Output.line("disabled endpoints: none")
             }
             for endpoint in status.disabledEndpoints {
-                Output.line("disabled webhook: \(endpoint.subscriberID) since \(endpoint.since) (\(endpoint.reason)); "
+                Output.line("disabled \(endpoint.channel.rawValue): \(endpoint.subscriberID) since \(endpoint.since) (\(endpoint.reason)); "
                             + "enable with: casewatch outbox enable \(endpoint.subscriberID)")
             }
         }

@@ -48,7 +48,7 @@ struct SubscriberLoadingTests {
          #"subscribers/s.yaml:5: digest: "0 25 * * *" is not a cron expression: hour "25" is outside 0-23 or malformed"#),
         ("id: a\nname: A\nemail: a@example.org\ntimezone: Europe/Strasburg\n",
          #"subscribers/s.yaml:4: timezone: "Europe/Strasburg" is not a time zone of the tz database (like Europe/Paris)"#),
-        ("id: a\nname: A\n", "subscribers/s.yaml:1: email: give an email, a webhook, or both"),
+        ("id: a\nname: A\n", "subscribers/s.yaml:1: email: give at least one of email, webhook, matrix, telegram"),
     ])
     func refused(text: String, expected: String) throws {
         #expect(try problems(text) == [expected])

@@ -17,14 +17,17 @@ extension Configuration {
         throws(InputError) -> ChannelRegistry
     {
         ChannelRegistry([
-            EmailChannel(composer: composer, delivery: delivering ? try emailDelivery(environment: environment, composer: composer) : .unconfigured),
+            EmailChannel(composer: composer, delivery: delivering ? try emailDelivery(environment: environment, composer: composer) : .unconfigured,
+                         signer: delivering ? try dkimSigner() : nil),
             WebhookChannel(delivery: delivering ? webhookDelivery : .unconfigured, environment: environment),
+            MatrixChannel(delivery: delivering ? matrixDelivery : .unconfigured, environment: environment),
+            TelegramChannel(delivery: delivering ? telegramDelivery : .unconfigured, environment: environment),
         ])
     }
 
     /// What a delivery run needs: the channels with their transports, the lanes, the retry schedule.
     package func deliverySettings(environment: ProcessEnvironment) throws(InputError) -> DeliverySettings {
-        let composer = try EmailComposer(from: email.from, file: file)
+        let composer = try emailComposer()
         return DeliverySettings(channels: try channels(environment: environment, composer: composer),
                                 concurrency: delivery.concurrency, retry: RetryPolicy(schedule: delivery.retry))
     }
@@ -59,9 +62,23 @@ extension Configuration {
         }
     }
 
+    private var matrixDelivery: MatrixChannel.Delivery {
+        switch matrix.transport {
+        case .http: .http(timeout: matrix.timeout, network: network.guardrail)
+        case .file: .file(resolve(matrix.directory))
+        }
+    }
+
+    private var telegramDelivery: TelegramChannel.Delivery {
+        switch telegram.transport {
+        case .http: .http(apiURL: telegram.apiURL, timeout: telegram.timeout, network: network.guardrail)
+        case .file: .file(resolve(telegram.directory), apiURL: telegram.apiURL)
+        }
+    }
+
     private var webhookDelivery: WebhookChannel.Delivery {
         switch webhooks.transport {
-        case .http: .http(timeout: webhooks.timeout)
+        case .http: .http(timeout: webhooks.timeout, network: network.guardrail)
         case .file: .file(resolve(webhooks.directory))
         }
     }

@@ -17,6 +17,10 @@ package struct ChannelID: RawRepresentable, Hashable, Comparable, Codable, Senda
 
     package static let email: ChannelID = "email"
     package static let webhook: ChannelID = "webhook"
+    /// A Matrix room, through its homeserver's client-server API.
+    package static let matrix: ChannelID = "matrix"
+    /// A Telegram chat, through a Bot API server.
+    package static let telegram: ChannelID = "telegram"
 
     package var description: String { rawValue }
 

@@ -1,16 +1,17 @@
 import Crypto
 import Foundation
 
-/// An endpoint that must not be sent to: an address on a channel (an e-mail address, a webhook URL; a Matrix room
-/// or a Telegram chat when they come), whoever the subscriber file that names it is. Kept per address, so renaming
-/// a subscriber does not lift it, and changing an address starts afresh.
+/// An endpoint that must not be sent to: an address on a channel (an e-mail address, a webhook URL, a Matrix room's
+/// address on its homeserver, a Telegram chat id), whoever the subscriber file that names it is. Kept per address, so
+/// renaming a subscriber does not lift it, and changing an address starts afresh.
 package struct OptOut: Sendable, Codable, Equatable {
     package enum Kind: String, Sendable, Codable, CaseIterable {
         /// The reader unsubscribed (one-click link, preference page, or the operator for them).
         case unsubscribed
         /// The relay refused the recipient for good (an SMTP 5xx at RCPT or DATA): lifted by `resubscribe`.
         case bounced
-        /// The endpoint refused for good (a webhook's 410) or kept failing: lifted by `outbox enable`.
+        /// The endpoint refused for good (a webhook's 410, a Matrix 403 `M_FORBIDDEN`, a Telegram bot blocked or its
+        /// chat not found) or kept failing: lifted by `outbox enable`.
         case disabled
         /// The person's data was erased: only a salted hash of the address is kept, so it stays unsubscribed.
         case erased

@@ -9,7 +9,8 @@ package enum DeliveryOutcome: Sendable, Equatable {
     case retryable(reason: String, retryAfter: TimeInterval? = nil)
     /// Trying again cannot help (SMTP 5xx): a dead letter at once.
     case permanent(reason: String)
-    /// The endpoint refuses for good (a webhook answering 410 Gone): it is switched off on its channel until an
+    /// The endpoint refuses for good (a webhook answering 410 Gone, a Matrix room whose bot was kicked, a Telegram
+    /// chat that blocked the bot or is gone): it is switched off on its channel until an
     /// operator enables it.
     case gone(reason: String)
     /// The relay refused the recipient for good (SMTP 5xx at RCPT or DATA): a dead letter, and the address is

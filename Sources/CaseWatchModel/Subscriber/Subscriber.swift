@@ -14,6 +14,8 @@ package struct Subscriber: Sendable, Hashable {
     package var language: Language
     package var email: String?
     package var webhook: WebhookEndpoint?
+    package var matrix: MatrixEndpoint?
+    package var telegram: TelegramEndpoint?
     package var filter: SubscriberFilter
     package var delivery: Delivery
     /// A cron expression, in `timezone`, for `delivery: digest`.
@@ -29,13 +31,16 @@ package struct Subscriber: Sendable, Hashable {
     package init(
         id: String, name: String, language: Language = .en, email: String? = nil, webhook: WebhookEndpoint? = nil,
         filter: SubscriberFilter = SubscriberFilter(), delivery: Delivery = .immediate, digest: String? = nil,
-        timezone: String = "UTC", sourcesPolicy: SourcesPolicy = .all, file: String = ""
+        timezone: String = "UTC", sourcesPolicy: SourcesPolicy = .all, file: String = "",
+        matrix: MatrixEndpoint? = nil, telegram: TelegramEndpoint? = nil
     ) {
         self.id = id
         self.name = name
         self.language = language
         self.email = email
         self.webhook = webhook
+        self.matrix = matrix
+        self.telegram = telegram
         self.filter = filter
         self.delivery = delivery
         self.digest = digest
@@ -65,14 +70,19 @@ extension Subscriber {
         var channels: [ChannelID] = []
         if email != nil { channels.append(.email) }
         if webhook != nil { channels.append(.webhook) }
+        if matrix != nil { channels.append(.matrix) }
+        if telegram != nil { channels.append(.telegram) }
         return channels
     }
 
-    /// The subscriber's address on `channel` (an e-mail address, a webhook URL), nil when it has none there.
+    /// The subscriber's address on `channel` (an e-mail address, a webhook URL, a Matrix room's address on its
+    /// homeserver, a Telegram chat id), nil when it has none there. Opt-outs are keyed on it.
     package func address(on channel: ChannelID) -> String? {
         switch channel {
         case .email: email
         case .webhook: webhook?.url
+        case .matrix: matrix?.address
+        case .telegram: telegram?.chatID
         default: nil
         }
     }
@@ -89,12 +99,16 @@ package struct WebhookEndpoint: Sendable, Hashable {
     package var template: String?
     /// The body's version: 1 (the default) keeps CaseWatch 1's body and event types for receivers written for it.
     package var version: Int
+    /// The environment variable holding an Ed25519 signing key (`whsk_…`), which adds a `v1a` signature.
+    package var signingKeyEnv: String?
 
-    package init(url: String, secretEnv: String, template: String? = nil, version: Int = 1) {
+    package init(url: String, secretEnv: String, template: String? = nil, version: Int = 1,
+                 signingKeyEnv: String? = nil) {
         self.url = url
         self.secretEnv = secretEnv
         self.template = template
         self.version = version
+        self.signingKeyEnv = signingKeyEnv
     }
 }
 

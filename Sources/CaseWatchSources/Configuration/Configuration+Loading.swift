@@ -53,9 +53,12 @@ extension Configuration {
         if let subscribers = fields.string("subscribers") { subscribersPath = subscribers }
         if var section = fields.map("email") { email.read(&section); section.finish() }
         if var section = fields.map("webhooks") { webhooks.read(&section); section.finish() }
+        if var section = fields.map("matrix") { matrix.read(&section); section.finish() }
+        if var section = fields.map("telegram") { telegram.read(&section); section.finish() }
         if var section = fields.map("delivery") { delivery.read(&section); section.finish() }
         if var section = fields.map("schedule") { schedule.read(&section); section.finish() }
         if var section = fields.map("http") { http.read(&section); section.finish() }
+        if var section = fields.map("network") { network.read(&section); section.finish() }
         if var section = fields.map("operator") {
             if let address = section.string("email") {
                 if address.contains(where: { $0 == "\r" || $0 == "\n" }) || !address.contains("@") {
@@ -79,12 +82,19 @@ extension Configuration.Registry {
                 let path = source.string("path")
                 let url = source.string("url")
                 let id = source.string("id")
+                let caFile = source.string("ca_file")
+                if caFile != nil, url == nil {
+                    fields.log.warning("ca_file applies to a url: source; it is ignored here",
+                                       field: source.fieldPath("ca_file"), line: item.line)
+                }
                 if let id, id.isEmpty || id.contains(where: { $0.isWhitespace }) {
                     fields.log.error("a source id is one word", field: source.fieldPath("id"), line: item.line)
                 }
                 if let importer = source.string("import") {
                     if let list = Self.readImport(importer, from: &source, line: item.line) {
-                        sources.append(Source(.list(list), id: id))
+                        var entry = Source(.list(list), id: id)
+                        entry.caFile = caFile
+                        sources.append(entry)
                     }
                     source.finish()
                     continue
@@ -93,7 +103,9 @@ extension Configuration.Registry {
                 case (let path?, nil): sources.append(Source(.folder(path), id: id))
                 case (nil, let url?):
                     if url.hasPrefix("https://") || url.hasPrefix("http://") {
-                        sources.append(Source(.feed(url), id: id))
+                        var entry = Source(.feed(url), id: id)
+                        entry.caFile = caFile
+                        sources.append(entry)
                     } else {
                         fields.log.error("\"\(url)\" is not an http(s) address", field: source.fieldPath("url"),
                                          line: item.line)
@@ -127,6 +139,7 @@ extension Configuration.Email {
         caFile = fields.string("ca_file") ?? caFile
         from = fields.string("from") ?? from
         directory = fields.string("directory") ?? directory
+        readDeliverability(&fields)
         if fields.node("password") != nil {
             fields.log.error("secrets never sit in the configuration: name an environment variable with password_env "
                              + "or a file with password_file", field: fields.fieldPath("password"), line: fields.line)
@@ -164,6 +177,38 @@ extension Configuration.Email {
 extension Configuration.Webhooks {
     fileprivate mutating func read(_ fields: inout MapReader) {
         if let value = fields.value("transport", as: Transport.self, noun: "a webhook transport") { transport = value }
+        if let value = fields.duration("timeout", in: 1...600) { timeout = value }
+        directory = fields.string("directory") ?? directory
+    }
+}
+
+extension Configuration.Matrix {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let value = fields.value("transport", as: Transport.self, noun: "a Matrix transport") { transport = value }
+        if let value = fields.duration("timeout", in: 1...600) { timeout = value }
+        directory = fields.string("directory") ?? directory
+    }
+}
+
+extension Configuration.Telegram {
+    fileprivate mutating func read(_ fields: inout MapReader) {
+        if let value = fields.value("transport", as: Transport.self, noun: "a Telegram transport") { transport = value }
+        if let value = fields.string("api_url") {
+            let components = URLComponents(string: value)
+            if !["http", "https"].contains(components?.scheme ?? "") || (components?.host ?? "").isEmpty
+                || components?.query != nil
+            {
+                fields.log.error("\"\(value)\" is not an http(s) address of a Bot API server",
+                                 field: fields.fieldPath("api_url"), line: fields.node("api_url")?.line)
+            } else if components?.scheme == "http", !LoopbackHost.contains(components?.host ?? "") {
+                // The bot's token travels in the request's path: never in clear text over a network.
+                fields.log.error("\"\(value)\" must be https:// (the bot token is part of every request), "
+                                 + "or http:// only towards a loopback host", field: fields.fieldPath("api_url"),
+                                 line: fields.node("api_url")?.line)
+            } else {
+                apiURL = value.hasSuffix("/") ? String(value.dropLast()) : value
+            }
+        }
         if let value = fields.duration("timeout", in: 1...600) { timeout = value }
         directory = fields.string("directory") ?? directory
     }

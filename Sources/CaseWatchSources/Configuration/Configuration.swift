@@ -35,9 +35,13 @@ package struct Configuration: Sendable {
     package var subscribersPath: String = "subscribers/"
     package var email = Email()
     package var webhooks = Webhooks()
+    package var matrix = Matrix()
+    package var telegram = Telegram()
     package var delivery = Delivery()
     package var schedule = Schedule()
     package var http = HTTP()
+    /// `network`: where requests made on a subscriber's or a source's behalf may connect (`Configuration+Network.swift`).
+    package var network = Network()
     /// `operator.email`: told when an endpoint is disabled.
     package var operatorEmail: String?
     /// Unknown keys and other doubts found while loading.
@@ -55,6 +59,9 @@ package struct Configuration: Sendable {
 
             package var kind: Kind
             package var id: String?
+            /// `ca_file`: an extra CA bundle, or the intermediate a server leaves out of its chain, for a `url:` feed
+            /// or list (as written; resolved against the configuration's folder). Verification is never turned off.
+            package var caFile: String?
 
             package init(_ kind: Kind, id: String? = nil) {
                 self.kind = kind
@@ -101,6 +108,10 @@ package struct Configuration: Sendable {
         package var caFile: String?
         package var from: String = "CaseWatch <alerts@localhost>"
         package var directory: String = "var/mail"
+        /// `list_id`: the `List-Id` of every message; nil for one made from `from` (see `Configuration+DKIM.swift`).
+        package var listID: String?
+        /// `dkim`: how messages are signed; nil for unsigned.
+        package var dkim: DKIM?
     }
 
     package struct Webhooks: Sendable {
@@ -109,6 +120,25 @@ package struct Configuration: Sendable {
         package var transport: Transport = .file
         package var timeout: TimeInterval = 15
         package var directory: String = "var/webhooks"
+    }
+
+    /// `matrix`: how Matrix messages leave (each subscriber names its homeserver and room).
+    package struct Matrix: Sendable {
+        package enum Transport: String, Sendable, CaseIterable { case http, file }
+
+        package var transport: Transport = .file
+        package var timeout: TimeInterval = 15
+        package var directory: String = "var/matrix"
+    }
+
+    /// `telegram`: how Telegram messages leave, and which Bot API server takes them.
+    package struct Telegram: Sendable {
+        package enum Transport: String, Sendable, CaseIterable { case http, file }
+
+        package var transport: Transport = .file
+        package var apiURL: String = "https://api.telegram.org"
+        package var timeout: TimeInterval = 15
+        package var directory: String = "var/telegram"
     }
 
     package struct Delivery: Sendable {

@@ -35,8 +35,10 @@ struct SubscriberDecoder {
             }
         }
         let webhook = fields.map("webhook").flatMap(decodeWebhook)
-        if email == nil, fields.node("webhook") == nil {
-            log.error("give an email, a webhook, or both", field: "email", line: fields.line)
+        let matrix = fields.map("matrix").flatMap(decodeMatrix)
+        let telegram = fields.map("telegram").flatMap(decodeTelegram)
+        if email == nil, fields.node("webhook") == nil, fields.node("matrix") == nil, fields.node("telegram") == nil {
+            log.error("give at least one of email, webhook, matrix, telegram", field: "email", line: fields.line)
         }
         let filter = fields.map("filter").map(decodeFilter) ?? SubscriberFilter()
         let delivery = fields.value("delivery", as: Subscriber.Delivery.self, noun: "a delivery mode") ?? .immediate
@@ -62,7 +64,7 @@ struct SubscriberDecoder {
         guard log.errorCount == before, let id, let name else { return nil }
         return Subscriber(id: id, name: name, language: language, email: email, webhook: webhook, filter: filter,
                           delivery: delivery, digest: digest, timezone: timezone, sourcesPolicy: sourcesPolicy,
-                          file: log.file)
+                          file: log.file, matrix: matrix, telegram: telegram)
     }
 
     private func decodeWebhook(_ fields: MapReader) -> WebhookEndpoint? {
@@ -77,7 +79,10 @@ struct SubscriberDecoder {
             }
         }
         let secretEnv = fields.string("secret_env", required: true)
-        if let secretEnv {
+        if let secretEnv, !Self.isVariableName(secretEnv) {
+            log.error("\"\(secretEnv)\" is not the name of an environment variable (no spaces or =)",
+                      field: fields.fieldPath("secret_env"), line: fields.node("secret_env")?.line)
+        } else if let secretEnv {
             let line = fields.node("secret_env")?.line
             if let environment, let value = environment[secretEnv], !value.isEmpty {
                 for problem in WebhookSecret.problems(in: value) {
@@ -107,8 +112,36 @@ struct SubscriberDecoder {
                           line: fields.node("version")?.line)
             }
         }
+        let signingKeyEnv = decodeSigningKeyEnv(&fields)
         guard let url, let secretEnv else { return nil }
-        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template, version: version)
+        return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template, version: version,
+                               signingKeyEnv: signingKeyEnv)
+    }
+
+    /// `signing_key_env`: the variable holding a `whsk_` key, checked (never repeated) when the environment is given.
+    private func decodeSigningKeyEnv(_ fields: inout MapReader) -> String? {
+        guard let name = fields.string("signing_key_env") else { return nil }
+        let field = fields.fieldPath("signing_key_env")
+        let line = fields.node("signing_key_env")?.line
+        guard Self.isVariableName(name) else {
+            log.error("\"\(name)\" is not the name of an environment variable (no spaces or =)", field: field, line: line)
+            return nil
+        }
+        if let environment {
+            if let value = environment[name], !value.isEmpty {
+                for problem in WebhookSigningKey.problems(in: value) {
+                    log.error("the key in $\(name) \(problem)", field: field, line: line)
+                }
+            } else {
+                log.error("the environment variable \(name) is not set", field: field, line: line)
+            }
+        }
+        return name
+    }
+
+    /// Whether `name` can name an environment variable: not empty, no whitespace, no `=`.
+    private static func isVariableName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains { $0.isWhitespace || $0 == "=" }
     }
 
     private static let filterKeys = ["countries", "types", "events", "statuses", "cases", "tags"]
