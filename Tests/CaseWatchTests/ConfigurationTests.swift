@@ -43,12 +43,22 @@ struct ConfigurationTests {
         ("email: {password: hunter2}\n", "casewatch.yml:1: email.password: secrets never sit in the configuration: "
             + "name an environment variable with password_env or a file with password_file"),
         ("http: {base_url: \"http://alerts.example.org\"}\n",
-         #"casewatch.yml:1: http.base_url: "http://alerts.example.org" must be an https:// address (RFC 8058 unsubscribe links are HTTPS)"#),
+         #"casewatch.yml:1: http.base_url: "http://alerts.example.org" must be an https:// address (RFC 8058 unsubscribe links are HTTPS), or http:// towards a loopback host"#),
+        ("http: {listen: \"localhost:99999\"}\n",
+         #"casewatch.yml:1: http.listen: "localhost:99999" is not host:port with a port from 0 to 65535"#),
+        ("http: {listen: \"8080\"}\n", #"casewatch.yml:1: http.listen: "8080" is not host:port with a port from 0 to 65535"#),
     ])
     func refused(yaml: String, expected: String) throws {
         let found = try problems(yaml)
         #expect(found == [expected])
         #expect(!found.joined().contains("hunter2"))
+    }
+
+    @Test("a base URL of plain http is accepted towards a loopback host (a set-up that never leaves the machine); reminders: [] turns reminders off")
+    func localBaseURL() throws {
+        #expect(try problems("http: {base_url: \"http://127.0.0.1:8080\", listen: \"127.0.0.1:8080\"}\n").isEmpty)
+        #expect(try problems("http: {base_url: \"http://localhost:8080/alerts\"}\n").isEmpty)
+        #expect(try problems("schedule: {reminders: [], deadline_reminders: []}\n").isEmpty)
     }
 
     @Test("tls: none only towards loopback addresses, not names that look like them",

@@ -234,10 +234,22 @@ extension Configuration.Schedule {
 extension Configuration.HTTP {
     fileprivate mutating func read(_ fields: inout MapReader) {
         listen = fields.string("listen") ?? listen
+        // What `serve` will bind: host:port, the port a number up to 65,535 (check says so before serve refuses).
+        if let colon = listen.lastIndex(of: ":"), !listen[..<colon].isEmpty,
+           let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port)
+        {
+        } else {
+            fields.log.error("\"\(listen)\" is not host:port with a port from 0 to 65535",
+                             field: fields.fieldPath("listen"), line: fields.node("listen")?.line)
+        }
         baseURL = fields.string("base_url") ?? baseURL
-        if !baseURL.hasPrefix("https://") {
-            // RFC 8058: the one-click unsubscribe address in List-Unsubscribe must be HTTPS.
-            fields.log.error("\"\(baseURL)\" must be an https:// address (RFC 8058 unsubscribe links are HTTPS)",
+        let local = baseURL.hasPrefix("http://")
+            && URLComponents(string: baseURL)?.host.map(LoopbackHost.contains) == true
+        if !baseURL.hasPrefix("https://"), !local {
+            // RFC 8058: the one-click unsubscribe address in List-Unsubscribe must be HTTPS; plain http only for a
+            // set-up that never leaves the machine (as SMTP's tls: none).
+            fields.log.error("\"\(baseURL)\" must be an https:// address (RFC 8058 unsubscribe links are HTTPS), "
+                             + "or http:// towards a loopback host",
                              field: fields.fieldPath("base_url"), line: fields.node("base_url")?.line)
         }
         tokenSecretEnv = fields.string("token_secret_env") ?? tokenSecretEnv
