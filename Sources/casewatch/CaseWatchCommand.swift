@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `casewatch`: watches a registry of cases against human-rights defenders and alerts subscribers.
 @main
@@ -17,6 +18,22 @@ struct CaseWatchCommand: AsyncParsableCommand {
             ServeCommand.self, SilenceCommand.self, SourcesCommand.self, StatusCommand.self, SubscribersCommand.self,
         ]
     )
+
+    /// Before anything else: a reload asked of `serve` in its first moments (SIGHUP before the reload service takes
+    /// the signal over) must not kill the daemon, so the signal is ignored from the start.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().contains("serve") { signal(SIGHUP, SIG_IGN) }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     /// What `casewatch --version` prints: this release of CaseWatch.
     static let version = "2.0.0"

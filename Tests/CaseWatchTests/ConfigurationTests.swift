@@ -46,6 +46,8 @@ struct ConfigurationTests {
          #"casewatch.yml:1: http.base_url: "http://alerts.example.org" must be an https:// address (RFC 8058 unsubscribe links are HTTPS), or http:// towards a loopback host"#),
         ("http: {listen: \"localhost:99999\"}\n",
          #"casewatch.yml:1: http.listen: "localhost:99999" is not host:port with a port from 0 to 65535"#),
+        ("email: {transport: smtp, url: \"smtp://mail.example.org:587\\r\\nRCPT TO:<x@example.org>\"}\n",
+         "casewatch.yml:1: email.url: holds white space or a control character (a line break would reach the request as it is)"),
         ("http: {listen: \"8080\"}\n", #"casewatch.yml:1: http.listen: "8080" is not host:port with a port from 0 to 65535"#),
     ])
     func refused(yaml: String, expected: String) throws {

@@ -49,6 +49,12 @@ struct SubscriberLoadingTests {
         ("id: a\nname: A\nemail: a@example.org\ntimezone: Europe/Strasburg\n",
          #"subscribers/s.yaml:4: timezone: "Europe/Strasburg" is not a time zone of the tz database (like Europe/Paris)"#),
         ("id: a\nname: A\n", "subscribers/s.yaml:1: email: give at least one of email, webhook, matrix, telegram"),
+        ("id: a\nname: A\nwebhook:\n  url: \"https://example.org/hook\\r\\nX-Injected: 1\"\n  secret_env: COE_WEBHOOK_SECRET\n",
+         "subscribers/s.yaml:4: webhook.url: holds white space or a control character (a line break would reach the request as it is)"),
+        ("id: a\nname: A\nwebhook:\n  url: \"https://example.org/a hook\"\n  secret_env: COE_WEBHOOK_SECRET\n",
+         "subscribers/s.yaml:4: webhook.url: holds white space or a control character (a line break would reach the request as it is)"),
+        ("id: a\nname: A\nwebhook:\n  url: https://user:hunter2@example.org/hook\n  secret_env: COE_WEBHOOK_SECRET\n",
+         "subscribers/s.yaml:4: webhook.url: must not carry credentials (user info before the host): they would be printed by preview and stored in the outbox"),
     ])
     func refused(text: String, expected: String) throws {
         #expect(try problems(text) == [expected])

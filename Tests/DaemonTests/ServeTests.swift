@@ -133,6 +133,51 @@ struct ServeTests {
         }
     }
 
+    @Test("SIGHUP in the daemon's first moments, before it listens, does not kill it")
+    func earlyHangUp() throws {
+        let directory = try TemporaryDirectory("casewatch-early-hup")
+        try RepositoryFiles.copy(["registry", "templates"], into: directory)
+        let port = FreePort.next()
+        try directory.write("casewatch.yml", """
+            state: var/casewatch.sqlite
+            registry: {sources: [{path: registry/}]}
+            email: {transport: file, directory: var/mail, from: "CaseWatch <alerts@example.org>"}
+            webhooks: {transport: file, directory: var/webhooks}
+            http: {listen: "127.0.0.1:\(port)", base_url: "https://alerts.example.org", token_secret_env: TS}
+
+            """)
+        let casewatch = CommandRunner(directory: directory.url, environment: ["TS": "serve-test-token"])
+        let process = try casewatch.start(["serve"], stdout: directory.url.appendingPathComponent("serve.out"),
+                                          stderr: directory.url.appendingPathComponent("serve.log"))
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        // As soon as CaseWatch's own code runs, SIGHUP is ignored (the kernel's view of the process says so)...
+        func ignoresHangUp() -> Bool {
+            let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let mask = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }?.split(separator: "\t").last
+            return mask.flatMap { UInt64($0, radix: 16) }.map { $0 & 1 == 1 } ?? false
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !ignoresHangUp(), process.isRunning, Date() < deadline { usleep(2_000) }
+        #expect(ignoresHangUp(), "SIGHUP is not ignored at start")
+        // ...so hang-ups sent while it starts, before it listens, leave it running.
+        let listening = { (try? EasyHandle().perform(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/healthz",
+                                                                 timeout: 1)))?.status == 200 }
+        #expect(!listening(), "already listening: the hang-ups below would not test the start")
+        for _ in 0..<3 {
+            kill(process.processIdentifier, SIGHUP)
+            usleep(20_000)
+        }
+        while !listening(), process.isRunning, Date() < deadline { usleep(50_000) }
+        #expect(process.isRunning)
+        #expect(listening())
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("health, metrics and the cases; SIGTERM with a delivery in flight finishes it and exits 0")
     func gracefulStop() throws {
         let receiver = try HTTPReceiver(script: ["204 sleep=3"])

@@ -154,6 +154,11 @@ extension Configuration.Email {
             fields.log.error("is required with transport: smtp", field: fields.fieldPath("url"), line: fields.line)
             return
         }
+        if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            fields.log.error("holds white space or a control character (a line break would reach the request as it is)",
+                             field: fields.fieldPath("url"), line: fields.node("url")?.line)
+            return
+        }
         if let parsed = URLComponents(string: url), parsed.user != nil || parsed.password != nil {
             // Never echo it: the address itself carries a secret.
             fields.log.error("must not carry credentials: give username and password_env instead",

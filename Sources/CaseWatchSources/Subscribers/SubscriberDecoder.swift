@@ -73,7 +73,15 @@ struct SubscriberDecoder {
         let url = fields.string("url", required: true)
         if let url {
             let components = URLComponents(string: url)
-            if !["http", "https"].contains(components?.scheme ?? "") || (components?.host ?? "").isEmpty {
+            if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+                // Not echoed: the address may also carry credentials.
+                log.error("holds white space or a control character (a line break would reach the request as it is)",
+                          field: fields.fieldPath("url"),
+                          line: fields.node("url")?.line)
+            } else if components?.user != nil || components?.password != nil {
+                log.error("must not carry credentials (user info before the host): they would be printed by preview "
+                          + "and stored in the outbox", field: fields.fieldPath("url"), line: fields.node("url")?.line)
+            } else if !["http", "https"].contains(components?.scheme ?? "") || (components?.host ?? "").isEmpty {
                 log.error("\"\(url)\" is not an http(s) address", field: fields.fieldPath("url"),
                           line: fields.node("url")?.line)
             }
