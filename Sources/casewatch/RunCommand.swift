@@ -25,8 +25,11 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadConfiguration()
+        // SIGTERM or SIGINT (cron's `timeout`, Ctrl-C): no new delivery starts; those in flight finish and are
+        // recorded, entries claimed but not started stay queued, and the run ends as usual — nothing is sent twice.
+        let stop = StopRequest(signals: [SIGTERM, SIGINT])
         let runner = CycleRunner(configuration: configuration, environment: .current,
-                                 logger: options.makeLogger())
+                                 logger: options.makeLogger(), shouldStop: { stop.isRequested })
         try await Output.guarding {
             let report = try await runner.runOnce(dryRun: dryRun)
             guard let detection = report.detection else {
@@ -70,5 +73,29 @@ struct RunCommand: AsyncParsableCommand {
             }
             Output.line(line)
         }
+    }
+}
+
+/// A stop asked for by a signal: the signals are taken from their default action (which kills the process at once,
+/// mid-transfer) and each sets a flag the delivery lanes read before every new transfer.
+final class StopRequest: @unchecked Sendable {  // `requested` is guarded by `lock`
+    private let lock = NSLock()
+    private var requested = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(signals: [Int32]) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.request() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var isRequested: Bool { lock.withLock { requested } }
+
+    private func request() {
+        lock.withLock { requested = true }
     }
 }

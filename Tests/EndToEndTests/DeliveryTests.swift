@@ -164,6 +164,36 @@ struct DeliveryTests {
         #expect(try workspace.run(["outbox", "enable", "coe"]).stdout.contains("webhook endpoint of coe enabled"))
     }
 
+    @Test("SIGTERM to run --once (cron's timeout) lets the delivery in flight finish and be recorded, leaves the rest queued, exits 0; the next run sends the rest once")
+    func terminatedRun() throws {
+        let receiver = try HTTPReceiver(script: ["204 sleep=2", "204", "204"])
+        let workspace = try DeliveryWorkspace(smtp: nil, concurrency: 1)
+        for id in ["coe-a", "coe-b", "coe-c"] { try workspace.addWebhookSubscriber(id, url: receiver.url) }
+        try workspace.run()
+        try workspace.moveCase()
+        let process = try workspace.casewatch.start(
+            ["run", "--once"], stdout: workspace.directory.url.appendingPathComponent("run.out"),
+            stderr: workspace.directory.url.appendingPathComponent("run.err"))
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while try receiver.requests().isEmpty, process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(try receiver.requests().count == 1, "the first delivery is in flight, answered in 2 s")
+        kill(process.processIdentifier, SIGTERM)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(!process.isRunning && process.terminationStatus == 0,
+                "\((try? workspace.directory.read("run.err")) ?? "")")
+        #expect(try receiver.requests().count == 1, "no new delivery started after the signal")
+        let states = try workspace.outbox().compactMap { $0["state"] as? String }.sorted()
+        #expect(states == ["delivered", "pending", "pending"], "\(states)")
+        try workspace.run()
+        #expect(try receiver.requests().count == 3)
+        #expect(Set(try receiver.requests().compactMap { $0.headers["webhook-id"] }).count == 3, "each sent once")
+        #expect(try workspace.outbox().allSatisfy { $0["state"] as? String == "delivered" })
+    }
+
     @Test("503 with Retry-After waits as asked without using up a short retry schedule, and is delivered")
     func retryAfterKeepsTheDeliveryAlive() throws {
         // A schedule of two waits (6 s in all); three answers asking for 1 s each, then 204. Counted against the
