@@ -20,22 +20,14 @@ Only the standard library; stopped by SIGTERM or SIGINT (or after --lifetime).
 
 import argparse
 import json
-import os
 import re
-import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+from peer_serving import block_stop_signals, serve_until_stopped
+
 PATH = re.compile(r"^/rest/registry/([^/]+)/(info|values)$")
 MAX_LIMIT = 1000
-
-
-def write_atomically(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 class Server(ThreadingHTTPServer):
@@ -109,18 +101,9 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--lifetime", type=float, default=1800)
     args = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    block_stop_signals()
     server = Server(args.data, args.log)
-    write_atomically(args.port_file, f"{server.server_address[1]}\n".encode())
-    thread = threading.Thread(target=server.serve_forever, args=(0.2,))
-    thread.start()
-    try:
-        signal.sigtimedwait(STOP_SIGNALS, args.lifetime)
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        server.log_file.close()
+    serve_until_stopped(server, args.port_file, args.lifetime)
 
 
 if __name__ == "__main__":

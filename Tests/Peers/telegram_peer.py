@@ -23,23 +23,15 @@ import argparse
 import collections
 import http.server
 import json
-import os
-import signal
 import threading
 import time
 
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+from peer_serving import block_stop_signals, serve_until_stopped
+
 ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
            "tg-spoiler", "span", "tg-emoji"}
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 LIMIT = 4096
-
-
-def write_atomically(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 class EntityError(Exception):
@@ -246,18 +238,9 @@ def main():
             script.extend(line.split("#", 1)[0].strip() for line in f if line.split("#", 1)[0].strip())
     migrated = dict(item.split("=", 1) for item in args.migrated)
 
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    block_stop_signals()
     server = PeerServer(args.log, script, args.token, migrated)
-    write_atomically(args.port_file, f"{server.server_address[1]}\n".encode())
-    thread = threading.Thread(target=server.serve_forever, args=(0.2,))
-    thread.start()
-    try:
-        signal.sigtimedwait(STOP_SIGNALS, args.lifetime)
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        server.log_file.close()
+    serve_until_stopped(server, args.port_file, args.lifetime)
 
 
 if __name__ == "__main__":

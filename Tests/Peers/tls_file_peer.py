@@ -24,20 +24,13 @@ import hashlib
 import http.server
 import json
 import os
-import signal
 import ssl
 import subprocess
 import threading
 
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+from peer_serving import block_stop_signals, serve_until_stopped
+
 OPENSSL = "/usr/bin/openssl"
-
-
-def write_atomically(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def openssl(arguments, folder):
@@ -146,22 +139,13 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--lifetime", type=float, default=1800)
     args = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    block_stop_signals()
 
     make_certificates(args.dir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(os.path.join(args.dir, "server.pem"), os.path.join(args.dir, "server.key"))
     server = PeerServer(args.root, args.log, context)
-    write_atomically(args.port_file, f"{server.server_address[1]}\n".encode())
-    thread = threading.Thread(target=server.serve_forever, args=(0.2,))
-    thread.start()
-    try:
-        signal.sigtimedwait(STOP_SIGNALS, args.lifetime)
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        server.log_file.close()
+    serve_until_stopped(server, args.port_file, args.lifetime)
 
 
 if __name__ == "__main__":
