@@ -23,7 +23,7 @@ extension AlertContext {
         set("\(prefix)_measure_label", step?.measure.map { labels.measures[$0.rawValue] ?? $0.rawValue })
         set("\(prefix)_sentence", step?.sentence.map(sentence))
         set("\(prefix)_reason_label", step?.reason.map { labels.reasons[$0.rawValue] ?? $0.rawValue })
-        set("\(prefix)_legal_basis", step?.legalBasis)
+        set("\(prefix)_legal_basis", step?.legalBasis.map { labels.legalBases[$0] ?? $0 })
         set("\(prefix)_category", step?.category)
         set("\(prefix)_amount", step?.amount.map(roubles))
         set("\(prefix)_body", gazetteer.name(step?.body, in: language))

@@ -16,6 +16,9 @@ package struct Labels: Sendable {
     var fields: [String: String] = [:]
     var countries: [String: String] = [:]
     var measures: [String: String] = [:]
+    /// The laws a foreign-agent designation rests on, by the citation case files use (`NGO law art. 32`), as the
+    /// reader's language cites them; a citation not listed is shown as written.
+    var legalBases: [String: String] = [:]
     var reasons: [String: String] = [:]
     var sentenceKinds: [String: String] = [:]
     /// What the party that brought the case is called, by case type (`default` for the others).
@@ -127,6 +130,7 @@ package struct Labels: Sendable {
         labels.fields = strings(&fields, "fields")
         labels.countries = strings(&fields, "countries")
         labels.measures = strings(&fields, "measures")
+        labels.legalBases = strings(&fields, "legal_bases")
         labels.reasons = strings(&fields, "reasons")
         labels.sentenceKinds = strings(&fields, "sentence_kinds")
         labels.claimantLabels = strings(&fields, "claimant_labels")

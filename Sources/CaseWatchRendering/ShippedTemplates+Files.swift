@@ -3098,6 +3098,12 @@ measures:
   travel_ban: travel ban
   bail: bail
 
+legal_bases:
+  "255-FZ art. 7": "Federal Law No. 255-FZ, art. 7"
+  "NGO law art. 32": "Federal Law on Non-Commercial Organisations, art. 32"
+  "media law art. 6": "Law on the Mass Media, art. 6"
+  "272-FZ art. 2.1": "Federal Law No. 272-FZ, art. 2.1"
+  "public-associations law art. 29.1": "Federal Law on Public Associations, art. 29.1"
 reasons:
   served: sentence served
   parole: parole
@@ -3520,6 +3526,12 @@ measures:
   travel_ban: engagement de ne pas quitter le lieu de résidence
   bail: caution
 
+legal_bases:
+  "255-FZ art. 7": "loi fédérale n° 255-FZ, art. 7"
+  "NGO law art. 32": "loi fédérale sur les organisations à but non lucratif, art. 32"
+  "media law art. 6": "loi sur les médias de masse, art. 6"
+  "272-FZ art. 2.1": "loi fédérale n° 272-FZ, art. 2.1"
+  "public-associations law art. 29.1": "loi fédérale sur les associations publiques, art. 29.1"
 reasons:
   served: peine purgée
   parole: libération conditionnelle
@@ -3943,6 +3955,12 @@ measures:
   travel_ban: подписка о невыезде
   bail: залог
 
+legal_bases:
+  "255-FZ art. 7": "ст. 7 Федерального закона № 255-ФЗ"
+  "NGO law art. 32": "ст. 32 Федерального закона «О некоммерческих организациях»"
+  "media law art. 6": "ст. 6 Закона РФ «О средствах массовой информации»"
+  "272-FZ art. 2.1": "ст. 2.1 Федерального закона № 272-ФЗ"
+  "public-associations law art. 29.1": "ст. 29.1 Федерального закона «Об общественных объединениях»"
 reasons:
   served: наказание отбыто
   parole: условно-досрочное освобождение

@@ -158,6 +158,24 @@ struct RenderingTests {
         }
     }
 
+    @Test("a foreign-agent designation cites its law in the reader's language; a citation the labels do not know is shown as written",
+          arguments: [(Language.ru, "ст. 32 Федерального закона «О некоммерческих организациях»"),
+                      (.fr, "loi fédérale sur les organisations à but non lucratif, art. 32"),
+                      (.en, "Federal Law on Non-Commercial Organisations, art. 32")])
+    func legalBasis(language: Language, citation: String) throws {
+        var legalCase = Self.sample("sakharov-center-foreign-agent")
+        let designation = try #require(legalCase.history.firstIndex { $0.legalBasis == "NGO law art. 32" })
+        let subscriber = Subscriber(id: "r", name: "R", language: language)
+        let alert = Self.renderer.render(Self.event(.added, for: legalCase), for: subscriber, unsubscribeURL: nil,
+                                         now: CaseFixtures.detectedAt)
+        #expect(alert.text.contains(citation) && alert.html.contains(citation), "\(alert.text)")
+        if language != .en { #expect(!alert.text.contains("NGO law")) }
+        legalCase.history[designation].legalBasis = "Federal Law 121-FZ (2012)"
+        let unknown = Self.renderer.render(Self.event(.added, for: legalCase), for: subscriber, unsubscribeURL: nil,
+                                           now: CaseFixtures.detectedAt)
+        #expect(unknown.text.contains("Federal Law 121-FZ (2012)"))
+    }
+
     @Test("sources_policy: links to websites of listed subjects shown, marked, or left out and counted",
           arguments: [SourcesPolicy.all, .annotateListed, .omitListed])
     func sourcesPolicy(policy: SourcesPolicy) throws {
