@@ -13,8 +13,10 @@ if [ "${1:-}" = "--tests" ]; then
   # python3-venv: the virtual environment Synapse is installed into (below).
   # python3-dkim (dkimpy) and python3-nacl: Tests/Peers/dkim_verify.py verifies DKIM signatures (ed25519-sha256
   # needs PyNaCl); python3-cryptography: Tests/Peers/webhook_verify.py verifies v1a (Ed25519) webhook signatures.
+  # chromium and chromium-driver: the console's browser tests (Selenium, below, drives Debian's chromedriver).
+  # prometheus: its promtool checks what /metrics serves (no Prometheus server is started).
   packages+=(python3 python3-aiosmtpd python3-jsonschema python3-openpyxl python3-venv openssl postgresql
-             python3-dkim python3-nacl python3-cryptography)
+             python3-dkim python3-nacl python3-cryptography chromium chromium-driver prometheus)
 fi
 
 missing=()
@@ -36,5 +38,12 @@ if [ "${1:-}" = "--tests" ]; then
     mkdir -p "$(dirname "$venv")"
     /usr/bin/python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'matrix-synapse==1.163.2'
+  fi
+  # Selenium, which the console's browser tests (Tests/Peers/console_browser.py) drive Chromium with: from PyPI,
+  # pinned, in a virtual environment of its own inside the clone.
+  browser_venv="$(cd "$(dirname "$0")/.." && pwd)/.venv-browser"
+  if ! "$browser_venv/bin/python" -c 'import selenium' 2>/dev/null; then
+    /usr/bin/python3 -m venv "$browser_venv"
+    "$browser_venv/bin/pip" install -q --disable-pip-version-check 'selenium==4.51.0'
   fi
 fi
