@@ -42,8 +42,11 @@ package struct TemplateSet: Sendable {
         let language: Language
     }
 
-    let templates: [Key: (template: MustacheTemplate, file: String)]
-    let labels: [Language: Labels]
+    /// Each template, parsed already (the operator's own text, parsed at load to report its errors), or parsed on
+    /// first use (the shipped text, which the shipped-templates tests parse, whether it comes from the binary or
+    /// from an operator's folder holding an unchanged copy).
+    let templates: [Key: OnDemand<MustacheTemplate?>]
+    let labels: [Language: OnDemand<Labels?>]
     /// The partials and parents the templates name (`{{> name}}`, `{{< name}}`).
     package let partials: MustacheLibrary
     /// Webhook bodies that subscribers name (`templates/webhooks/<name>.mustache`), rendered as JSON.
@@ -70,7 +73,7 @@ package struct TemplateSet: Sendable {
     /// Loads and parses every template; problems (with file and line) are collected, not thrown.
     package static func load(directory: URL, displayPath: String) -> (TemplateSet, [InputProblem]) {
         var problems: [InputProblem] = []
-        var templates: [Key: (MustacheTemplate, String)] = [:]
+        var templates: [Key: OnDemand<MustacheTemplate?>] = [:]
         let base = displayPath.hasSuffix("/") ? displayPath : displayPath + "/"
         if !FileManager.default.fileExists(atPath: directory.path) {
             problems.append(InputProblem(file: displayPath, line: nil, field: "templates",
@@ -103,19 +106,34 @@ package struct TemplateSet: Sendable {
                         continue
                     }
                     // Text parts are not HTML-escaped; the pragma stays on the first line so line numbers hold.
-                    pending.append((Key(folder: folder, part: part, language: language), file,
-                                  part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text))
+                    let parsed = part.isHTML ? text : "{{% CONTENT_TYPE: TEXT }}" + text
+                    let key = Key(folder: folder, part: part, language: language)
+                    if text == ShippedTemplates.files[name] {
+                        templates[key] = OnDemand { try? MustacheTemplate(string: parsed) }
+                    } else {
+                        pending.append((key, file, parsed))
+                    }
                 }
             }
         }
-        let labelNames = Language.allCases.map { "labels/\($0.rawValue).yaml" }
-        let (parsed, loadedLabels) = parseAll(pending.map(\.text), labels: labelNames.map { name in
-            { @Sendable in Labels.load(file: base + name, url: directory.appendingPathComponent(name), shipped: ShippedTemplates.files[name]) }
-        })
+        var labels: [Language: OnDemand<Labels?>] = [:]
+        var ownLabels: [(Language, @Sendable () -> (Labels?, [InputProblem]))] = []
+        for language in Language.allCases {
+            let name = "labels/\(language.rawValue).yaml", url = directory.appendingPathComponent(name)
+            let shipped = ShippedTemplates.files[name]
+            let load = { @Sendable in Labels.load(file: base + name, url: url, shipped: shipped) }
+            let own = FileManager.default.contents(atPath: url.path)
+            if let shipped, own == nil || own == Data(shipped.utf8) {
+                labels[language] = OnDemand { load().0 }
+            } else {
+                ownLabels.append((language, load))
+            }
+        }
+        let (parsed, loadedLabels) = parseAll(pending.map(\.text), labels: ownLabels.map(\.1))
         for ((key, file, _), result) in zip(pending, parsed) {
             switch result {
             case .success(let template):
-                templates[key] = (template, file)
+                templates[key] = OnDemand(made: template)
             case .failure(let error as MustacheTemplate.ParserError):
                 problems.append(InputProblem(file: file, line: error.context.lineNumber, field: nil,
                                              message: "Mustache: \(error.error)"))
@@ -134,57 +152,31 @@ package struct TemplateSet: Sendable {
         problems += unknownPartials(in: directory, base: base, known: partials)
         let (webhookTemplates, webhookProblems) = loadWebhookTemplates(directory: directory, base: base)
         problems += webhookProblems
-        var labels: [Language: Labels] = [:]
-        for (language, (loaded, labelProblems)) in zip(Language.allCases, loadedLabels) {
+        for ((language, _), (loaded, labelProblems)) in zip(ownLabels, loadedLabels) {
             problems += labelProblems.filter { language == .en || !$0.message.hasPrefix("cannot read") }
-            labels[language] = loaded
+            labels[language] = OnDemand(made: loaded)
         }
         return (TemplateSet(templates: templates, labels: labels, partials: partials, webhookTemplates: webhookTemplates),
                 problems)
     }
 
-    /// Parses the templates and loads the labels on every core at once, each result in its place.
+    /// Parses the operator's own templates and labels on every core at once, each result in its place.
     ///
     /// Why: parsing some 150 templates and three label files was two thirds of a small run's start-up (≈0.1 s of the
-    /// 0.13 s an unchanged cron tick costs), whatever the run goes on to send.
+    /// 0.13 s an unchanged cron tick costs), whatever the run goes on to send; the shipped ones wait for first use.
     private static func parseAll(_ texts: [String], labels: [@Sendable () -> (Labels?, [InputProblem])])
         -> ([Result<MustacheTemplate, any Error>], [(Labels?, [InputProblem])])
     {
-        let templates = Slots<Result<MustacheTemplate, any Error>>(count: texts.count)
-        let loaded = Slots<(Labels?, [InputProblem])>(count: labels.count)
-        DispatchQueue.concurrentPerform(iterations: labels.count + texts.count) { index in
-            if index < labels.count {
-                loaded.put(labels[index](), at: index)
-            } else {
-                let at = index - labels.count
-                templates.put(Result { try MustacheTemplate(string: texts[at]) }, at: at)
-            }
+        enum Parsed: Sendable {
+            case labels((Labels?, [InputProblem]))
+            case template(Result<MustacheTemplate, any Error>)
         }
-        return (templates.values, loaded.values)
-    }
-
-    /// Results written by parallel iterations, each into its own slot, and read once every iteration has run.
-    private final class Slots<Value>: @unchecked Sendable {  // each slot is written by one iteration only
-        // Memory of its own rather than an array property, which concurrent writers would each access whole.
-        private let base: UnsafeMutablePointer<Value?>
-        private let count: Int
-
-        init(count: Int) {
-            self.count = count
-            base = .allocate(capacity: max(count, 1))
-            base.initialize(repeating: nil, count: count)
+        let parsed = Parallel.map(labels.count + texts.count) { index in
+            index < labels.count ? Parsed.labels(labels[index]())
+                : .template(Result { try MustacheTemplate(string: texts[index - labels.count]) })
         }
-
-        deinit {
-            base.deinitialize(count: count)
-            base.deallocate()
-        }
-
-        func put(_ value: Value, at index: Int) {
-            base[index] = value
-        }
-
-        var values: [Value] { (0..<count).map { base[$0]! } }
+        return (parsed.compactMap { if case .template(let result) = $0 { result } else { nil } },
+                parsed.compactMap { if case .labels(let result) = $0 { result } else { nil } })
     }
 
     /// Every `partials/*.mustache` (the operator's, and the shipped ones it lacks), by its name without the extension.
@@ -221,7 +213,7 @@ package struct TemplateSet: Sendable {
                 for language in Language.allCases {
                     let name = path(folder, part, language)
                     guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
-                          let text = String(data: data, encoding: .utf8)
+                          let text = String(data: data, encoding: .utf8), text != ShippedTemplates.files[name]
                     else { continue }
                     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                         for reference in partialReferences(in: line) where known.getTemplate(named: reference) == nil {
@@ -285,18 +277,24 @@ package struct TemplateSet: Sendable {
         return (templates, problems)
     }
 
+    /// The templates that do not parse, as `<folder>/<part>.<lang>`: none for the shipped ones, whose parsing waits
+    /// for first use (the tests ask).
+    func unparsable() -> [String] {
+        templates.filter { $0.value.value == nil }.map { Self.path($0.key.folder, $0.key.part, $0.key.language) }.sorted()
+    }
+
     /// The template for `part` in `language`, or the English one, with the language it is written in.
     func template(_ folder: String, _ part: Part, _ language: Language) -> (MustacheTemplate, Language)? {
-        if let found = templates[Key(folder: folder, part: part, language: language)] { return (found.template, language) }
-        return templates[Key(folder: folder, part: part, language: .en)].map { ($0.template, .en) }
+        if let found = templates[Key(folder: folder, part: part, language: language)]?.value { return (found, language) }
+        return templates[Key(folder: folder, part: part, language: .en)]?.value.map { ($0, .en) }
     }
 
     /// The chat template of an event type in `language`: the event type's own, else the shared one, each in the
     /// reader's language before English.
     func chatTemplate(_ folder: String, _ language: Language) -> (MustacheTemplate, Language)? {
         for (folder, language) in [(folder, language), ("", language), (folder, .en), ("", .en)] {
-            if let found = templates[Key(folder: folder, part: .chat, language: language)] {
-                return (found.template, language)
+            if let found = templates[Key(folder: folder, part: .chat, language: language)]?.value {
+                return (found, language)
             }
         }
         return nil
@@ -308,6 +306,6 @@ package struct TemplateSet: Sendable {
     }
 
     func labels(_ language: Language) -> Labels {
-        labels[language] ?? labels[.en] ?? Labels()
+        labels[language]?.value ?? labels[.en]?.value ?? Labels()
     }
 }

@@ -21,6 +21,32 @@ struct ShippedTemplatesTests {
         for (name, text) in onDisk { #expect(ShippedTemplates.files[name] == text, "\(name)") }
     }
 
+    @Test("every shipped template and label file parses (their parsing waits for first use at run time)")
+    func shippedParse() throws {
+        let (templates, problems) = TemplateSet.load(directory: RepositoryFiles.url("templates"), displayPath: "templates/")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(templates.unparsable().isEmpty, "\(templates.unparsable())")
+        #expect(templates.templates.count > 100)
+        for language in Language.allCases {
+            let name = "labels/\(language.rawValue).yaml"
+            let (labels, labelProblems) = Labels.load(file: name, url: URL(fileURLWithPath: "/nonexistent/\(name)"),
+                                                      shipped: ShippedTemplates.files[name])
+            #expect(labels != nil && labelProblems.isEmpty, "\(name): \(labelProblems)")
+        }
+    }
+
+    @Test("an operator's template that differs from the shipped one is parsed at load, its error reported")
+    func ownTemplateChecked() throws {
+        let directory = try TemporaryDirectory("casewatch-own-template")
+        try RepositoryFiles.copy(["templates"], into: directory)
+        let file = directory.url.appendingPathComponent("templates/case.added/email.subject.fr.mustache")
+        try Data("Nouvelle affaire {{#case}}\n".utf8).write(to: file)
+        let (_, problems) = TemplateSet.load(directory: directory.url.appendingPathComponent("templates"),
+                                             displayPath: "templates/")
+        #expect(problems.errors.contains { $0.file == "templates/case.added/email.subject.fr.mustache" && $0.message.hasPrefix("Mustache") },
+                "\(problems)")
+    }
+
     @Test("a folder without a template, a partial or a label key renders what the full folder renders, with a warning")
     func fallback() throws {
         let directory = try TemporaryDirectory("casewatch-shipped")

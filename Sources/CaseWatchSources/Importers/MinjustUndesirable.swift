@@ -30,23 +30,26 @@ package enum MinjustUndesirable {
             throw InputError([InputProblem(file: source, line: 3, field: nil, message: "no header row; nothing is read")])
         }
         let columns = try columns(rows[2], row: 3, source: source, problems: &parse.problems)
+        // Rows are read on every core (each row stands alone); the order numbers are then checked in row order.
+        let rows = Array(rows.enumerated().dropFirst(3))
+        let read = Parallel.map(rows) { index, cells -> RowReader? in
+            guard cells.contains(where: { ListCells.text($0) != nil }) else { return nil }
+            var reader = RowReader(cells: cells, columns: columns, row: index + 1, source: source)
+            reader.read()
+            return reader
+        }
         var firstRowOfKey: [String: Int] = [:]
-        for (index, cells) in rows.enumerated().dropFirst(3) {
-            let row = index + 1
-            guard cells.contains(where: { ListCells.text($0) != nil }) else { continue }
-            var reader = RowReader(cells: cells, columns: columns, row: row, source: source)
-            guard let entry = reader.entry(), reader.errors == 0 else {
-                parse.problems += reader.problems
-                continue
-            }
+        for reader in read {
+            guard let reader else { continue }
             parse.problems += reader.problems
+            guard let entry = reader.entry, reader.errors == 0 else { continue }
             if let first = firstRowOfKey[entry.key] {
                 parse.problems.append(InputProblem(
-                    file: source, line: row, field: Column.orderNumber.usualLetter,
+                    file: source, line: reader.row, field: Column.orderNumber.usualLetter,
                     message: "order \(entry.key) is already row \(first)'s; this row is left out"))
                 continue
             }
-            firstRowOfKey[entry.key] = row
+            firstRowOfKey[entry.key] = reader.row
             parse.entries.append(entry)
         }
         return parse
@@ -60,6 +63,8 @@ package enum MinjustUndesirable {
         let source: String
         var problems: [InputProblem] = []
         var errors = 0
+        /// The row's entry, once read.
+        var entry: ListEntry?
 
         func text(_ column: Column) -> String? {
             columns[column].flatMap { $0 < cells.count ? ListCells.text(cells[$0]) : nil }
@@ -84,7 +89,11 @@ package enum MinjustUndesirable {
             return date
         }
 
-        mutating func entry() -> ListEntry? {
+        mutating func read() {
+            entry = readEntry()
+        }
+
+        mutating func readEntry() -> ListEntry? {
             let rawName = text(.name).map(ListCells.withoutPersonalIdentifiers)
             if rawName == nil { problem(.name, "the organisation's name is missing") }
             let listed = date(.inclusionDate, required: true)
