@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import UnixSignals
 import CaseWatchApp
@@ -62,13 +63,17 @@ struct CycleService: Service {
 struct ReloadService: Service {
     let live: LiveInputs
     let logger: Logger
+    /// After a reload that took: the feeds are rendered with the templates just read.
+    let afterReload: @Sendable () async -> Void
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             let problems = await live.reload()
             if problems.isEmpty {
+                await afterReload()
                 logger.notice("configuration, subscribers and templates reloaded")
             } else {
+                Counter(label: "casewatch_config_reload_failures_total").increment()
                 logger.error("reload refused; the running configuration stays",
                              metadata: ["problems": "\(problems.map(\.description).joined(separator: "; "))"])
             }

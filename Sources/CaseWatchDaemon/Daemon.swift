@@ -28,16 +28,20 @@ package enum Daemon {
         MetricsCatalogue(registry: metrics).prime(channels: [.email, .webhook, .matrix, .telegram],
                                                   sources: configuration.registry.sources.map(\.name))
         let gauges = Gauges()
+        let documents = PublishedDocuments()
         let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,
-                                      refreshGauges: gauges.refresh)
+                                      refreshGauges: gauges.refresh, documents: documents)
         let (host, port) = try listenAddress(configuration.http.listen, file: configuration.file)
         let application = Application(
             router: endpoints.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "CaseWatch"),
             logger: logger)
         let cycles = CycleService(live: live, environment: environment, logger: logger, store: store,
-                                  afterCycle: gauges.succeeded)
-        let reloads = ReloadService(live: live, logger: logger)
+                                  afterCycle: { store in
+                                      await gauges.succeeded(store)
+                                      await documents.invalidate()
+                                  })
+        let reloads = ReloadService(live: live, logger: logger, afterReload: { await documents.invalidate() })
         var services: [any Service] = [application, cycles, reloads]
         if configuration.usesPostgres {
             // Renews (or takes over) the detector's lease between cycles; given back when the node stops.
@@ -72,6 +76,7 @@ struct Gauges: Sendable {
     let queueDepth = Gauge(label: "casewatch_outbox_queue_depth")
     let deadLetters = Gauge(label: "casewatch_outbox_dead_letters")
     let disabledWebhooks = Gauge(label: "casewatch_disabled_webhooks")
+    let disabledEndpoints = Gauge(label: "casewatch_disabled_endpoints")
     let registrySize = Gauge(label: "casewatch_registry_cases")
     /// Zero until a cycle succeeds: `time() - casewatch_last_successful_cycle_timestamp_seconds` alerts on a stuck daemon.
     let lastSuccess = Gauge(label: "casewatch_last_successful_cycle_timestamp_seconds")
@@ -91,6 +96,7 @@ struct Gauges: Sendable {
         queueDepth.record(status.queueDepth)
         deadLetters.record(status.deadLetters)
         disabledWebhooks.record(status.disabledEndpoints.count)
+        disabledEndpoints.record(status.disabledEndpoints.count)
         registrySize.record(status.registrySize)
     }
 }

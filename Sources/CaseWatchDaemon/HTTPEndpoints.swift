@@ -15,6 +15,10 @@ struct HTTPEndpoints: Sendable {
     let metrics: PrometheusCollectorRegistry
     let environment: ProcessEnvironment
     let refreshGauges: @Sendable (any StateStore) async -> Void
+    /// The feeds and `/cases.json` as last built.
+    let documents: PublishedDocuments
+    /// An empty feed's `updated`: a fixed instant, so that rebuilding it changes none of its bytes.
+    let started = Date()
 
     func router() -> Hummingbird.Router<BasicRequestContext> {
         // Every GET answers HEAD too (SPEC: monitors and link checkers ask with HEAD).
@@ -51,15 +55,18 @@ struct HTTPEndpoints: Sendable {
         }
         router.get("/feed.atom") { request, _ in
             let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) } ?? .en
-            let (configuration, inputs) = await live.snapshot()
-            let events = try await store.recentEvents(limit: 100).filter { $0.withdrawal == nil }
-            let xml = AtomFeed.document(events: events, renderer: AlertRenderer(templates: inputs.templates),
-                                        language: language, baseURL: configuration.http.baseURL, now: Date())
-            return Self.response(.ok, "application/atom+xml; charset=utf-8", xml)
+            let feed = try await documents.document("feed.atom?lang=\(language.rawValue)") { [live, store, started] in
+                let (configuration, inputs) = await live.snapshot()
+                let events = try await store.recentEvents(limit: 100).filter { $0.withdrawal == nil }
+                return Array(AtomFeed.document(events: events, renderer: AlertRenderer(templates: inputs.templates),
+                                               language: language, baseURL: configuration.http.baseURL,
+                                               now: started).utf8)
+            }
+            return PublishedDocuments.response(feed, contentType: "application/atom+xml; charset=utf-8", request: request)
         }
-        router.get("/cases.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await store.casesJSON())))
+        router.get("/cases.json") { request, _ in
+            let cases = try await documents.document("cases.json") { [store] in try await store.casesJSON() }
+            return PublishedDocuments.response(cases, contentType: "application/json", request: request)
         }
         return router
     }

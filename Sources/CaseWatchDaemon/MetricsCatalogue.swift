@@ -21,7 +21,10 @@ struct MetricsCatalogue: MetricsFactory {
         "casewatch_subscribers_skipped": "Subscriber files skipped at the last cycle for their problems.",
         "casewatch_outbox_queue_depth": "Outbox entries waiting to be sent.",
         "casewatch_outbox_dead_letters": "Outbox entries kept as dead letters.",
-        "casewatch_disabled_webhooks": "Endpoints (webhooks, Matrix rooms, Telegram chats) disabled until an operator enables them.",
+        "casewatch_disabled_webhooks": "Endpoints (webhooks, Matrix rooms, Telegram chats) disabled until an operator enables them (version 1's name of casewatch_disabled_endpoints).",
+        "casewatch_disabled_endpoints": "Endpoints (webhooks, Matrix rooms, Telegram chats) disabled until an operator enables them.",
+        "casewatch_failing_sources": "Registry sources (feeds, official lists) that failed to load at the last detection.",
+        "casewatch_config_reload_failures_total": "Reloads (SIGHUP) refused for a problem in the configuration, subscribers or templates.",
         "casewatch_registry_cases": "Cases in the registry as last recorded.",
         "casewatch_last_successful_cycle_timestamp_seconds": "When the last cycle that ended without an error ended (Unix time).",
     ]
@@ -55,6 +58,8 @@ struct MetricsCatalogue: MetricsFactory {
             _ = registry.makeCounter(descriptor: descriptor("casewatch_source_failures_total"),
                                      labels: [("source", source)])
         }
+        _ = registry.makeCounter(descriptor: descriptor("casewatch_config_reload_failures_total"), labels: [])
+        registry.makeGauge(descriptor: descriptor("casewatch_failing_sources"), labels: []).set(to: 0.0)
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {

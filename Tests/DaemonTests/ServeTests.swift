@@ -228,6 +228,75 @@ struct ServeTests {
         for secret in [ServeTests.secret, "serve-test-token"] { #expect(!daemon.log().contains(secret)) }
     }
 
+    @Test("the feed and cases.json carry ETag and Last-Modified, answer 304 to a reader that has them, and change only when a cycle changed something")
+    func publishedDocumentValidators() throws {
+        let receiver = try HTTPReceiver(script: [])
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        func header(_ response: HTTPResponse, _ name: String) -> String? {
+            response.headers.first { $0.name.lowercased() == name }?.value
+        }
+        func conditional(_ path: String, _ name: String, _ value: String) throws -> HTTPResponse {
+            try EasyHandle().perform(HTTPRequest(method: .get, url: "http://127.0.0.1:\(daemon.port)\(path)",
+                                                 headers: [(name, value)], timeout: 5))
+        }
+        for path in ["/feed.atom?lang=ru", "/cases.json"] {
+            let first = try daemon.get(path)
+            let etag = try #require(header(first, "etag"), "\(path)")
+            let modified = try #require(header(first, "last-modified"), "\(path)")
+            #expect(first.status == 200 && !first.body.isEmpty)
+            #expect(etag.hasPrefix("\"") && etag.hasSuffix("\""), "\(etag)")
+            #expect(modified.hasSuffix(" GMT") && modified.count == 29, "\(modified)")
+            let again = try conditional(path, "If-None-Match", etag)
+            #expect(again.status == 304 && again.body.isEmpty, "\(path): \(again.status)")
+            #expect(try conditional(path, "If-Modified-Since", modified).status == 304, "\(path)")
+            #expect(try conditional(path, "If-None-Match", "\"0000000000000000\"").status == 200, "\(path)")
+        }
+        // Cycles that change nothing (the interval is 1 s) leave both documents as they were.
+        let feed = try daemon.get("/feed.atom?lang=ru"), cases = try daemon.get("/cases.json")
+        let lastSuccess = { try daemon.casewatch.run(["status", "--json"]).stdout }
+        let before = try lastSuccess()
+        #expect(try daemon.wait { try lastSuccess() != before }, "another cycle ran")
+        #expect(header(try daemon.get("/feed.atom?lang=ru"), "etag") == header(feed, "etag"))
+        #expect(header(try daemon.get("/cases.json"), "last-modified") == header(cases, "last-modified"))
+        // A new step: the next cycle announces it, and both documents change with it.
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try conditional("/feed.atom?lang=ru", "If-None-Match", header(feed, "etag")!).status == 200 })
+        #expect(try daemon.wait { try conditional("/cases.json", "If-None-Match", header(cases, "etag")!).status == 200 })
+        let changed = String(decoding: try daemon.get("/feed.atom?lang=ru").body, as: UTF8.self)
+        #expect(changed.contains("<category term=\"case.status_changed\"/>") && changed.contains("«СОВА»"), "\(changed.prefix(400))")
+    }
+
+    @Test("promtool check metrics accepts /metrics, after a cycle and a delivery; the operator's gauges are there")
+    func promtoolAcceptsMetrics() throws {
+        let receiver = try HTTPReceiver(script: ["204"])
+        let daemon = try Daemon(receiver: receiver)
+        defer { daemon.stop() }
+        try daemon.setStatus("closed")
+        #expect(try daemon.wait { try !receiver.requests().isEmpty })
+        let metrics = try daemon.get("/metrics").body
+        for family in ["casewatch_last_successful_cycle_timestamp_seconds", "casewatch_outbox_queue_depth",
+                       "casewatch_outbox_dead_letters", "casewatch_disabled_endpoints", "casewatch_failing_sources",
+                       "casewatch_config_reload_failures_total", "casewatch_disabled_webhooks"] {
+            #expect(("\n" + String(decoding: metrics, as: UTF8.self)).contains("\n# HELP \(family) "), "\(family)")
+        }
+        let promtool = "/usr/bin/promtool"
+        try #require(FileManager.default.isExecutableFile(atPath: promtool),
+                     "promtool is missing: scripts/install-deps.sh --tests installs it (Debian's prometheus)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        (process.standardInput, process.standardOutput, process.standardError) = (input, output, output)
+        try process.run()
+        input.fileHandleForWriting.write(Data(metrics))
+        try input.fileHandleForWriting.close()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool: \(printed)")
+        #expect(printed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(printed)")
+    }
+
     @Test("serve --verbose, human or JSON logs: no secret reaches the log at any level",
           arguments: [["--verbose"], ["--verbose", "--log-format", "json"]])
     func noSecretsInVerboseLogs(arguments: [String]) throws {

@@ -131,6 +131,7 @@ package struct CycleRunner: Sendable {
             detection = try await DetectionCycle(configuration: configuration, store: store, planner: planner,
                                                  logger: logger).run(now: now, dryRun: dryRun)
         }
+        if let detection { Gauge(label: "casewatch_failing_sources").record(detection.failedSources.count) }
         guard !dryRun else { return Report(detection: detection, delivery: nil, leadership: leadership) }
         if leadership.leads {
             try await DigestCycle(store: store, planner: planner, logger: logger).run(now: now)
