@@ -15,8 +15,9 @@ if [ "${1:-}" = "--tests" ]; then
   # needs PyNaCl); python3-cryptography: Tests/Peers/webhook_verify.py verifies v1a (Ed25519) webhook signatures.
   # chromium and chromium-driver: the console's browser tests (Selenium, below, drives Debian's chromedriver).
   # prometheus: its promtool checks what /metrics serves (no Prometheus server is started).
+  # systemd: systemd-analyze rates the shipped unit (deploy/casewatch.service) offline.
   packages+=(python3 python3-aiosmtpd python3-jsonschema python3-openpyxl python3-venv openssl postgresql
-             python3-dkim python3-nacl python3-cryptography chromium chromium-driver prometheus)
+             python3-dkim python3-nacl python3-cryptography chromium chromium-driver prometheus systemd)
 fi
 
 missing=()
