@@ -9,7 +9,7 @@
 #   BENCH_RESULTS=/some/dir Benchmarks/run.sh  # also keep the raw results there
 #                                              # (python3 Benchmarks/tools/report.py DIR BENCHMARKS.md redoes the page)
 #   BENCH_ONLY=postgres Benchmarks/run.sh      # only the parts named (webhooks email registry fanout idle postgres
-#                                              # import);
+#                                              # import feeds);
 #                                              # BENCHMARKS.md keeps the other sections and gets those parts anew
 #
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID on exit.
@@ -28,8 +28,8 @@ fi
 only=${BENCH_ONLY:-}
 for name in $only; do
   case "$name" in
-    webhooks|email|registry|fanout|idle|postgres|import) ;;
-    *) echo "BENCH_ONLY: unknown part $name (webhooks email registry fanout idle postgres import)" >&2; exit 64 ;;
+    webhooks|email|registry|fanout|idle|postgres|import|feeds) ;;
+    *) echo "BENCH_ONLY: unknown part $name (webhooks email registry fanout idle postgres import feeds)" >&2; exit 64 ;;
   esac
 done
 part() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
@@ -59,7 +59,7 @@ scripts/install-deps.sh
 # postgresql: the server binaries Tests/Peers/postgres_peer.py runs (the package `scripts/install-deps.sh --tests`
 # installs for the tests); the default cluster Debian may start on 5432 is not used.
 # python3-openpyxl: part 7 writes its XLSX with it (Tests/Peers/make_xlsx.py) and times it reading that file.
-packages=(nginx-light wrk postfix hyperfine python3 python3-venv python3-openpyxl time gcc sqlite3 postgresql)
+packages=(nginx-light wrk postfix hyperfine python3 python3-venv python3-openpyxl time gcc sqlite3 postgresql curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -445,6 +445,45 @@ for run in range(1, repeats + 1):
                           **timed(f"openpyxl-{mode}-{run}"), "rows": int(rows) if rows.isdigit() else None}))
 EOF
 cat "$results/import.jsonl" >&2
+fi
+
+# ---------------------------------------------------------------------------------------------------
+if part feeds; then
+log "8. the daemon's published documents under a burst: wrk against casewatch serve's /feed.atom and /cases.json, beside its /healthz"
+feeds="$work/feeds"
+mkdir -p "$feeds/subscribers"
+cp -r "$repo/registry" "$repo/authorities" "$repo/templates" "$feeds/"
+feeds_port=$(free_port)
+# The sample registry announced (29 case.added events fill the feed), nobody subscribed, the cycle hourly: the
+# burst meets a daemon between cycles, as readers mostly do.
+cat > "$feeds/casewatch.yml" <<EOF
+state: var/casewatch.sqlite
+registry: {sources: [{path: registry/}], initial_sync: announce}
+authorities: authorities/
+templates: templates/
+subscribers: subscribers/
+email: {transport: file, from: "CaseWatch <alerts@example.org>", directory: var/mail}
+webhooks: {transport: file, directory: var/webhooks}
+schedule: {interval: 1h}
+http: {listen: "127.0.0.1:$feeds_port", base_url: "http://127.0.0.1:$feeds_port", token_secret_env: CASEWATCH_BENCH_TOKEN_SECRET}
+EOF
+(cd "$feeds" && CASEWATCH_BENCH_TOKEN_SECRET=bench-token-secret exec "$casewatch" serve --config casewatch.yml \
+  > "$feeds/serve.out" 2>&1) &
+feeds_pid=$!
+pids+=("$feeds_pid")
+wait_for_port "$feeds_port"
+for tries in $(seq 100); do  # the first cycle records the registry and its events
+  curl -s "http://127.0.0.1:$feeds_port/feed.atom?lang=ru" | grep -q "<entry>" && break
+  sleep 0.1
+done
+for path in "/healthz" "/feed.atom?lang=ru" "/cases.json"; do
+  for run in $(seq "$repeats"); do
+    timeout 60 wrk -t2 -c64 -d"${peer_seconds}s" --latency -s "$repo/Benchmarks/tools/wrk-get.lua" \
+      "http://127.0.0.1:$feeds_port$path" | grep '^{' >> "$results/feeds.jsonl"
+  done
+done
+stop "$feeds_pid"
+cat "$results/feeds.jsonl" >&2
 fi
 
 # ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Usage: report.py RESULTS_DIR OUTPUT_FILE [--quick] [--only "PART ..."]
 Every figure comes from this run's files; the judgement of each target is computed, not written by hand.
 The measured causes of missed targets come from Benchmarks/profiling.md (written from profiles, see there).
 
---only "PART ...": the run measured only these parts (webhooks email registry fanout idle postgres import, as
+--only "PART ...": the run measured only these parts (webhooks email registry fanout idle postgres import feeds, as
 BENCH_ONLY in run.sh); their sections, summary rows and raw lines replace those in the existing OUTPUT_FILE,
 the rest of it is kept as it was (and Benchmarks/profiling.md is copied in anew).
 """
@@ -595,6 +595,35 @@ if import_runs:
                         "(the file's stat, not read or parsed)", not again))
 
 # --------------------------------------------------------------------------------------------------
+feed_runs = lines("feeds.jsonl")
+if feed_runs:
+    write("## 8. Published documents under a burst\n")
+    write("**Method.** `casewatch serve` on the sample registry announced (29 `case.added` events, so the feed "
+          "holds 29 entries), nobody subscribed, the cycle hourly; once the first cycle has run, "
+          "`wrk -t2 -c64 --latency` for the peer's seconds, repeated, against `/healthz` (the server's floor: "
+          "a constant answer), `/feed.atom?lang=ru` and `/cases.json`. Readers ask without validators, so every "
+          "answer is a full 200: what a burst of new readers costs.\n")
+    write("| endpoint | requests/s (median run) | p50 | p99 | errors | runs |")
+    write("|---|---:|---:|---:|---:|---:|")
+    medians8 = {}
+    for name in ("/healthz", "/feed.atom?lang=ru", "/cases.json"):
+        runs = [run for run in feed_runs if run.get("name") == name]
+        if not runs:
+            continue
+        run = median_run(runs)
+        medians8[name] = run
+        errors = sum(run[key] for key in run if key.startswith("errors_"))
+        write(f"| `{name}` | {fmt(run['per_second'])} | {run['latency_p50_ms']:.1f} ms | {run['latency_p99_ms']:.1f} ms"
+              f" | {errors} | {len(runs)} |")
+    write("")
+    if "/healthz" in medians8 and "/feed.atom?lang=ru" in medians8:
+        feed, floor = medians8["/feed.atom?lang=ru"], medians8["/healthz"]
+        targets.append(("Feed under a burst: /feed.atom ≥ half of /healthz's rate",
+                        f"{fmt(feed['per_second'])}/s vs {fmt(floor['per_second'])}/s "
+                        f"({feed['per_second'] / floor['per_second']:.0%}), p99 {feed['latency_p99_ms']:.0f} ms",
+                        feed["per_second"] >= 0.5 * floor["per_second"]))
+
+# --------------------------------------------------------------------------------------------------
 findings = here / "profiling.md"
 if findings.exists():
     write(findings.read_text().rstrip() + "\n")
@@ -619,7 +648,7 @@ page = "\n".join(line for line in out if line is not None) + "\n"
 
 # --only: the parts measured in this run replace theirs in the existing page; the rest of it stays.
 SECTION_PARTS = {"## 1. ": "webhooks", "## 2. ": "email", "## 3. ": "registry", "## 4. ": "fanout",
-                 "## 5. ": "idle", "## 6. ": "postgres", "## 7. ": "import"}
+                 "## 5. ": "idle", "## 6. ": "postgres", "## 7. ": "import", "## 8. ": "feeds"}
 
 
 def target_part(name):
@@ -629,6 +658,8 @@ def target_part(name):
             return part
     if "-entry XLSX import" in name or name.startswith("Unchanged list"):
         return "import"
+    if name.startswith("Feed under a burst"):
+        return "feeds"
     return None
 
 
@@ -641,7 +672,7 @@ def raw_part(record):
             "deliver-emails-dkim": "email", "dkim-sign": "email",
             "registry": "registry", "fanout": "fanout", "pg-nodes": "postgres", "sqlite-node": "postgres",
             "postgres": "postgres", "import-first": "import", "import-second": "import",
-            "openpyxl-read-only": "import", "openpyxl-full": "import"}.get(kind)
+            "openpyxl-read-only": "import", "openpyxl-full": "import", "serve-get": "feeds"}.get(kind)
 
 
 def sections(text):
