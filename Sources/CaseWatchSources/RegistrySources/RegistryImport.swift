@@ -70,7 +70,9 @@ package struct RegistryImport: RegistrySource {
             load.feedFailures[name] = "\(errors.count) problem(s) in the list: \(shown)"
             return
         }
-        let cases = parsed.entries.map { (entry: $0, legalCase: $0.legalCase(tag: nil, source: list.location.text)) }
+        let source = list.location.text
+        // Each entry becomes its case on its own: on every core.
+        let cases = Parallel.map(parsed.entries) { (entry: $0, legalCase: $0.legalCase(tag: nil, source: source)) }
         for (entry, legalCase) in cases { load.claimable[entry.claim] = legalCase }
         current.rows = Self.rowsDigest(parsed.entries)
         if current.rows == previous.rows {
