@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casewatch", targets: ["casewatch"]),
+        // The loaders of input written by others, for the fuzz targets of Fuzz/Package.swift (scripts/fuzz.sh).
+        .library(name: "CaseWatchLoaders", targets: ["InputFormats", "CaseWatchSources", "InternetMessage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,6 +96,7 @@ let package = Package(
             dependencies: [
                 "CaseWatchApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

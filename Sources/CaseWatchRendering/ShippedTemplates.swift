@@ -13,14 +13,23 @@ package enum ShippedTemplates {
         enum Found {
             case own(String, file: String)
             case shipped(String, file: String)
-            case unreadable(file: String)
+            case unreadable(file: String, reason: String)
             case missing(file: String)
         }
 
         func read(_ name: String) -> Found {
             let file = base + name
-            if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) {
-                guard let text = String(data: data, encoding: .utf8) else { return .unreadable(file: file) }
+            let path = directory.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: path) {
+                let data: Data
+                do {
+                    data = try InputLimits.read(path, limit: InputLimits.template)
+                } catch {
+                    return .unreadable(file: file, reason: "\(error) (a template)")
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    return .unreadable(file: file, reason: "not UTF-8 text")
+                }
                 return .own(text, file: file)
             }
             if let text = ShippedTemplates.files[name] { return .shipped(text, file: "(shipped) " + name) }

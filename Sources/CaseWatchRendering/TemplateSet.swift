@@ -95,8 +95,8 @@ package struct TemplateSet: Sendable {
                     case .shipped(let found, let path):
                         (text, file) = (found, path)
                         shippedUsed.append(name)
-                    case .unreadable(let path):
-                        problems.append(InputProblem(file: path, line: nil, field: nil, message: "not UTF-8 text"))
+                    case .unreadable(let path, let reason):
+                        problems.append(InputProblem(file: path, line: nil, field: nil, message: reason))
                         continue
                     case .missing(let path):
                         if language == .en {
@@ -187,7 +187,10 @@ package struct TemplateSet: Sendable {
             let text: String, file: String
             switch source.read("partials/" + name) {
             case .own(let found, let path), .shipped(let found, let path): (text, file) = (found, path)
-            case .unreadable(let path), .missing(let path):
+            case .unreadable(let path, let reason):
+                problems.append(InputProblem(file: path, line: nil, field: nil, message: reason))
+                continue
+            case .missing(let path):
                 problems.append(InputProblem(file: path, line: nil, field: nil, message: "cannot read as UTF-8 text"))
                 continue
             }

@@ -21,10 +21,29 @@ package final class SQLiteStateStore: StateStore, Sendable {
     /// owner-only).
     package let notices: [String]
 
-    package init(path: String) throws {
+    /// Why the store was opened read-only (its file or folder cannot be written), nil when it is writable.
+    ///
+    /// Commands that only read (`status`, `events`, `outbox list`, `sources`, `subscribers list`) work on such a
+    /// store; one that writes fails with an error that says "read-only" and names the file.
+    package let readOnlyReason: String?
+
+    /// - Parameter readOnly: open an existing, migrated store for reading only, changing nothing (not even its
+    ///   mode): what shell completions read.
+    package init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        notices = try Self.prepareFile(path)
+        if readOnly {
+            (notices, readOnlyReason) = ([], "opened for reading only")
+            pool = try Self.openReadOnly(path, reason: "opened for reading only")
+            return
+        }
+        let file = try Self.prepareFile(path)
+        notices = file.notices
+        readOnlyReason = file.readOnlyReason
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        if let reason = file.readOnlyReason {
+            pool = try Self.openReadOnly(path, reason: reason)
+            return
+        }
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -53,21 +72,89 @@ package final class SQLiteStateStore: StateStore, Sendable {
         }
     }
 
+    /// Opens an existing store that cannot be written, for reading: it must need no migration, which would write.
+    ///
+    /// SQLite reads a WAL database read-only only when its shared-memory file exists or can be created; in a folder
+    /// that cannot be written and without one, the file is opened as immutable, which is safe there: no one can
+    /// write it, and no write-ahead log holds changes it would miss.
+    private static func openReadOnly(_ path: String, reason: String) throws -> DatabasePool {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let pool: DatabasePool
+        let migrated: Bool
+        do {
+            do {
+                let plain = try DatabasePool(path: path, configuration: configuration)
+                _ = try plain.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                pool = plain
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+                var log = stat()
+                let logHoldsChanges = stat(path + "-wal", &log) == 0 && log.st_size > 0
+                guard access(path + "-shm", F_OK) != 0, !logHoldsChanges,
+                      let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)
+                else { throw error }
+                pool = try DatabasePool(path: "file:\(escaped)?immutable=1", configuration: configuration)
+            }
+            if try pool.read({ db in try SQLiteMigration.migrator.hasBeenSuperseded(db) }) {
+                throw StoreError(.newerSchema, "\(path) was last used by a newer CaseWatch (its schema has migrations "
+                    + "this version does not know); run that version, or restore the store from before the upgrade")
+            }
+            migrated = try pool.read { db in try SQLiteMigration.migrator.hasCompletedMigrations(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "cannot open the store \(path), which is read-only (\(reason)): "
+                + "\(Self.reason(error)); make it writable")
+        }
+        guard migrated else {
+            throw StoreError(.unavailable, "the store \(path) is read-only (\(reason)) and must first be upgraded by "
+                + "this version of CaseWatch, which writes to it: make it writable and run a command once")
+        }
+        return pool
+    }
+
+    /// Why the store at `path` cannot be written (`EROFS`, an immutable file, no write permission), checked on the
+    /// file, the folder that must hold its WAL and shared-memory files, and those files when they exist; nil when
+    /// all can be written.
+    static func unwritable(_ path: String) -> String? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        for (file, noun) in [(path, "the store file"), (folder, "its folder \(folder)"),
+                             (path + "-wal", "its WAL file"), (path + "-shm", "its shared-memory file")] {
+            guard access(file, F_OK) == 0, access(file, W_OK) != 0 else { continue }
+            let why = errno == EROFS ? "on a read-only file system" : "cannot be written: \(String(cString: strerror(errno)))"
+            return "\(noun) \(why)"
+        }
+        return nil
+    }
+
     /// The store file before SQLite opens it. A new store is created readable by its owner only (SQLite gives its
     /// WAL and shared-memory files the same mode); an existing one readable by others is made so, with a notice.
     /// An existing file that is empty or cannot be read is refused: SQLite would take an empty file for a new store,
     /// and every queued delivery, opt-out and disabled endpoint would be lost without a word (a failed restore).
-    static func prepareFile(_ path: String) throws -> [String] {
+    static func prepareFile(_ path: String) throws -> (notices: [String], readOnlyReason: String?) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             guard errno == ENOENT else {
                 throw StoreError(.unavailable, "cannot read the store \(path): \(String(cString: strerror(errno)))")
             }
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.unavailable, "cannot create the store \(path): \(Self.reason(error))")
+            }
             let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            if descriptor >= 0 { close(descriptor) }
-            return []
+            guard descriptor >= 0 else {
+                let code = errno
+                guard code != EEXIST else { return ([], nil) }
+                let why = code == EROFS ? "its folder \(folder.path) is on a read-only file system"
+                    : code == EACCES || code == EPERM ? "its folder \(folder.path) is read-only (\(String(cString: strerror(code))))"
+                    : String(cString: strerror(code))
+                throw StoreError(.unavailable, "cannot create the store \(path): \(why)")
+            }
+            close(descriptor)
+            return ([], nil)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw StoreError(.unavailable, "the store \(path) is not a regular file")
@@ -77,9 +164,10 @@ package final class SQLiteStateStore: StateStore, Sendable {
                 + "a new store over it, which would lose every queued delivery, opt-out and disabled endpoint; restore "
                 + "it from a backup (casewatch backup), or remove the file to start afresh")
         }
-        guard access(path, R_OK | W_OK) == 0 else {
-            throw StoreError(.unavailable, "cannot read and write the store \(path): \(String(cString: strerror(errno)))")
+        guard access(path, R_OK) == 0 else {
+            throw StoreError(.unavailable, "cannot read the store \(path): \(String(cString: strerror(errno)))")
         }
+        if let reason = unwritable(path) { return ([], reason) }
         var notices: [String] = []
         for file in [path, path + "-wal", path + "-shm"] {
             var fileInfo = stat()
@@ -89,7 +177,7 @@ package final class SQLiteStateStore: StateStore, Sendable {
                     + "it holds subscribers' addresses and every alert, and is now readable by its owner only (600)")
             }
         }
-        return notices
+        return (notices, nil)
     }
 
     /// What is wrong with the store at `path`, read only and without migrating it (`casewatch check`): an empty or
@@ -160,12 +248,41 @@ package final class SQLiteStateStore: StateStore, Sendable {
     }
 
     private func failure(_ error: DatabaseError) -> StoreError {
-        StoreError(.failed, "the store \(path): \(Self.reason(error))")
+        if error.resultCode == .SQLITE_READONLY {
+            let why = readOnlyReason.map { " (\($0))" } ?? ""
+            return StoreError(.failed, "the store \(path) is read-only\(why): this command writes to it, and only "
+                + "commands that read (status, events, outbox list, sources, subscribers list) can use it as it is")
+        }
+        return StoreError(.failed, "the store \(path): \(Self.reason(error))")
     }
 
+    /// What went wrong, in words: SQLite's message, with "read-only" said plainly where SQLite or Foundation would
+    /// give a code (`SQLite error 14`, `NSCocoaErrorDomain Code=512`).
     static func reason(_ error: Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
-        return (error as NSError).localizedDescription
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_READONLY:
+                return "it is read-only (\(error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"))"
+            case .SQLITE_CANTOPEN:
+                return "SQLite cannot open it (\(error.message ?? "error 14")): is the file or its folder read-only, "
+                    + "or the folder missing?"
+            default:
+                return error.message ?? "\(error.resultCode)"
+            }
+        }
+        let nsError = error as NSError
+        if let posix = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap({ $0.domain == NSPOSIXErrorDomain ? $0 : nil }) {
+            let code = Int32(posix.code)
+            if code == EROFS { return "it is on a read-only file system" }
+            if code == EACCES || code == EPERM { return "it is read-only (\(String(cString: strerror(code))))" }
+            return String(cString: strerror(code))
+        }
+        if nsError.domain == NSCocoaErrorDomain, nsError.code == CocoaError.fileWriteNoPermission.rawValue
+            || nsError.code == CocoaError.fileWriteVolumeReadOnly.rawValue
+        {
+            return "it is read-only (no permission to write)"
+        }
+        return nsError.localizedDescription
     }
 }
 

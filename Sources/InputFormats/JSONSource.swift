@@ -11,11 +11,15 @@ package struct JSONSource {
     private(set) var line = 1
     private var depth = 0
     /// Deeper nesting than any case needs is refused rather than followed into a stack overflow.
-    private static let maximumDepth = 256
+    private static let maximumDepth = InputLimits.nesting
+    /// Keys whose values must be strings (`id`): a number or boolean under one is refused, as in YAML.
+    private var textKeys: Set<String> = []
 
     package struct SyntaxError: Error {
         package let line: Int
         package let message: String
+        /// The key whose value is wrong, when the text is well-formed JSON but a value is not of its kind.
+        package var field: String? = nil
     }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -49,7 +53,7 @@ package struct JSONSource {
     /// and `accepted` gets that value with the element's line and index. When it declines (nil), the
     /// element is read as a tree and handed to `body`, whose decoder says what is wrong and where.
     package static func forEachElement<Value>(
-        _ input: Input, topLevelArray: Bool = true,
+        _ input: Input, topLevelArray: Bool = true, textKeys: Set<String> = [],
         fastPath: (UnsafeBufferPointer<UInt8>, Int) -> (value: Value, end: Int, newlines: Int)?,
         accepted: (Value, _ line: Int, Int?) -> Void,
         _ body: (SourceNode, Int?) -> Void
@@ -59,7 +63,7 @@ package struct JSONSource {
             let result: Result<Void, SyntaxError> = data.withUnsafeBytes { raw in
                 do throws(SyntaxError) {
                     try read(raw.bindMemory(to: UInt8.self), window: nil, topLevelArray: topLevelArray,
-                             fastPath: fastPath, accepted: accepted, body)
+                             textKeys: textKeys, fastPath: fastPath, accepted: accepted, body)
                     return .success(())
                 } catch {
                     return .failure(error)
@@ -67,7 +71,8 @@ package struct JSONSource {
             }
             try result.get()
         case .streamed(let file):
-            try read(file.bytes, window: file, topLevelArray: topLevelArray, fastPath: fastPath, accepted: accepted, body)
+            try read(file.bytes, window: file, topLevelArray: topLevelArray, textKeys: textKeys, fastPath: fastPath,
+                     accepted: accepted, body)
         }
     }
 
@@ -77,12 +82,13 @@ package struct JSONSource {
     }
 
     private static func read<Value>(
-        _ bytes: UnsafeBufferPointer<UInt8>, window: StreamedFile?, topLevelArray: Bool,
+        _ bytes: UnsafeBufferPointer<UInt8>, window: StreamedFile?, topLevelArray: Bool, textKeys: Set<String>,
         fastPath: (UnsafeBufferPointer<UInt8>, Int) -> (value: Value, end: Int, newlines: Int)?,
         accepted: (Value, _ line: Int, Int?) -> Void,
         _ body: (SourceNode, Int?) -> Void
     ) throws(SyntaxError) {
         var reader = JSONSource(bytes)
+        reader.textKeys = textKeys
         func element(_ index: Int?) throws(SyntaxError) {
             let element = try reader.streamed(window) { reader throws(SyntaxError) -> Element<Value> in
                 reader.skipWhitespace()
@@ -217,6 +223,7 @@ package struct JSONSource {
             let key = try string()
             skipWhitespace()
             guard take() == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
+            if textKeys.contains(key) { try refuseTyped(key) }
             entries.append((key, try value()))
             skipWhitespace()
             switch take() {
@@ -225,6 +232,28 @@ package struct JSONSource {
             default: throw error("expected , or } after the value of \"\(key)\"")
             }
         }
+    }
+
+    /// Refuses a number or boolean as the value of `key`, which must be text.
+    private mutating func refuseTyped(_ key: String) throws(SyntaxError) {
+        skipWhitespace()
+        guard let byte = peek else { return }
+        let kind: String
+        switch byte {
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): kind = "a boolean"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): kind = "a number"
+        default: return
+        }
+        let start = index
+        var end = index
+        while end < bytes.count, end - start < 40, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"),
+              UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains(bytes[end]) {
+            end += 1
+        }
+        let shown = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        var failure = error("\(shown) is \(kind), not an id: an id is text (a slug written as a JSON string)")
+        failure.field = key
+        throw failure
     }
 
     private mutating func array() throws(SyntaxError) -> SourceNode {

@@ -33,8 +33,16 @@ extension SourceNode {
     ///
     /// Aliases are expanded against a budget of nodes proportional to the text (see
     /// ``YAMLExpansionBudget``), so a few hundred bytes of nested aliases ("billion laughs") are refused
-    /// at once instead of being walked into gigabytes.
+    /// at once instead of being walked into gigabytes. Text over ``InputLimits/yamlFile`` is refused unparsed, and
+    /// lists and maps nested deeper than ``InputLimits/nesting`` are refused. An `id` written as a number or a
+    /// boolean (`id: 1e999`) is refused too: ids are text, and a number is a slip, not a name.
     package static func parseYAML(_ text: String, file: String) throws(InputError) -> SourceNode {
+        guard text.utf8.count <= InputLimits.yamlFile else {
+            throw InputError([InputProblem(
+                file: file, line: nil, field: nil,
+                message: "larger than the limit of \(InputLimits.describe(InputLimits.yamlFile)) for a YAML file; "
+                    + "it was not read")])
+        }
         let root: Yams.Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -44,21 +52,36 @@ extension SourceNode {
             throw InputError([InputProblem(file: file, line: nil, field: nil, message: "YAML: unreadable text")])
         }
         guard let root else { return .null(line: 1) }
-        var budget = YAMLExpansionBudget(textLength: text.utf8.count)
-        guard let node = SourceNode(root, budget: &budget) else {
+        var conversion = YAMLConversion(budget: YAMLExpansionBudget(textLength: text.utf8.count))
+        guard let node = SourceNode(root, depth: 0, conversion: &conversion) else {
+            if let line = conversion.tooDeepAt {
+                throw InputError([InputProblem(
+                    file: file, line: line, field: nil,
+                    message: "lists and maps nested deeper than \(InputLimits.nesting) levels")])
+            }
             throw InputError([InputProblem(
-                file: file, line: budget.exhaustedAt, field: nil,
-                message: "YAML aliases expand to more than \(budget.limit) nodes; "
+                file: file, line: conversion.budget.exhaustedAt, field: nil,
+                message: "YAML aliases expand to more than \(conversion.budget.limit) nodes; "
                     + "write the values out instead of nesting aliases")])
+        }
+        guard conversion.typedIDs.isEmpty else {
+            throw InputError(conversion.typedIDs.map { id in
+                InputProblem(file: file, line: id.line, field: id.field,
+                             message: "\(id.text.prefix(40)) is \(id.kind), not an id: an id is text "
+                                + "(a slug such as moscow-helsinki-group-liquidation)")
+            })
         }
         return node
     }
 
-    /// Converts a composed node, spending one unit of `budget` per node reached (aliases included,
-    /// once per place they are used); nil when the budget runs out.
-    init?(_ node: Yams.Node, budget: inout YAMLExpansionBudget) {
+    /// Keys whose values are names, never numbers: a plain `1e999`, `42` or `true` under them is refused.
+    static let textKeys: Set<String> = ["id"]
+
+    /// Converts a composed node, spending one unit of the budget per node reached (aliases included,
+    /// once per place they are used); nil when the budget runs out or the nesting is too deep.
+    init?(_ node: Yams.Node, depth: Int, conversion: inout YAMLConversion) {
         let line = node.mark?.line
-        guard budget.spend(line: line) else { return nil }
+        guard conversion.budget.spend(line: line) else { return nil }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
@@ -67,25 +90,53 @@ extension SourceNode {
                 self = .scalar(scalar.string, line: line)
             }
         case .sequence(let sequence):
+            guard depth < InputLimits.nesting else {
+                conversion.tooDeepAt = line
+                return nil
+            }
             var items: [SourceNode] = []
             items.reserveCapacity(sequence.count)
             for item in sequence {
-                guard let converted = SourceNode(item, budget: &budget) else { return nil }
+                guard let converted = SourceNode(item, depth: depth + 1, conversion: &conversion) else { return nil }
                 items.append(converted)
             }
             self = .list(items, line: line)
         case .mapping(let mapping):
+            guard depth < InputLimits.nesting else {
+                conversion.tooDeepAt = line
+                return nil
+            }
             var pairs: [(key: String, value: SourceNode)] = []
             pairs.reserveCapacity(mapping.count)
             for (key, value) in mapping {
-                guard let converted = SourceNode(value, budget: &budget) else { return nil }
-                pairs.append((key: key.string ?? "\(key)", value: converted))
+                let name = key.string ?? "\(key)"
+                if Self.textKeys.contains(name), case .scalar(let scalar) = value, scalar.style == .plain {
+                    let kind: String? = switch value.tag.rawValue {
+                    case Tag.Name.int.rawValue, Tag.Name.float.rawValue: "a number"
+                    case Tag.Name.bool.rawValue: "a boolean"
+                    default: nil
+                    }
+                    if let kind {
+                        conversion.typedIDs.append((scalar.string, kind, name, value.mark?.line))
+                    }
+                }
+                guard let converted = SourceNode(value, depth: depth + 1, conversion: &conversion) else { return nil }
+                pairs.append((key: name, value: converted))
             }
             self = .map(pairs, line: line)
         case .alias:
             self = .null(line: line)
         }
     }
+}
+
+/// What converting a composed YAML document has spent and found so far.
+struct YAMLConversion {
+    var budget: YAMLExpansionBudget
+    /// The line of a list or map nested deeper than ``InputLimits/nesting``.
+    var tooDeepAt: Int?
+    /// Values of ``SourceNode/textKeys`` written as numbers or booleans.
+    var typedIDs: [(text: String, kind: String, field: String, line: Int?)] = []
 }
 
 /// How many nodes a YAML document may expand to: a file without aliases has fewer nodes than bytes,
@@ -113,6 +164,11 @@ package struct YAMLExpansionBudget: Sendable {
 extension YamlError {
     func problem(file: String) -> InputProblem {
         switch self {
+        case .scanner(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level"),
+             .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level"):
+            // libyaml's own limit (1,000 levels), met before CaseWatch's.
+            return InputProblem(file: file, line: mark.line, field: nil,
+                                message: "lists and maps nested deeper than \(InputLimits.nesting) levels")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
             return InputProblem(file: file, line: mark.line, field: nil, message: "YAML syntax: \(prefix)\(problem)")

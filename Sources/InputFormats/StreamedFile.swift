@@ -8,6 +8,8 @@ import Foundation
 package final class StreamedFile {
     /// The whole file's range; only the first ``loaded`` bytes have been read (the rest are zero).
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The file's size when it was opened.
+    package var size: Int { bytes.count }
     private(set) var loaded = 0
     /// The end of the file was reached, or reading it failed (``readError``).
     private(set) var isComplete = false

@@ -5,11 +5,22 @@ import InputFormats
 extension Configuration {
     /// Reads and validates the configuration file; every problem names its line and key.
     package static func load(path: String) throws(InputError) -> Configuration {
-        let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            data = try InputLimits.read(path, limit: InputLimits.yamlFile)
+        } catch .tooLarge(let limit) {
+            throw InputError([InputProblem(file: path, line: nil, field: nil,
+                                           message: InputLimits.ReadFailure.tooLarge(limit: limit).description)])
+        } catch {
             throw InputError([InputProblem(file: path, line: nil, field: nil,
                                            message: "cannot read the configuration file (use --config PATH)")])
         }
+        return try decode(data, path: path)
+    }
+
+    /// Validates the bytes of the configuration file at `path` (whose folder relative paths are resolved against).
+    package static func decode(_ data: Data, path: String) throws(InputError) -> Configuration {
+        let url = URL(fileURLWithPath: path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError([InputProblem(file: path, line: nil, field: nil, message: "not UTF-8 text")])
         }
@@ -258,6 +269,7 @@ extension Configuration.HTTP {
                              field: fields.fieldPath("base_url"), line: fields.node("base_url")?.line)
         }
         tokenSecretEnv = fields.string("token_secret_env") ?? tokenSecretEnv
+        consoleTokenEnv = fields.string("console_token_env") ?? consoleTokenEnv
     }
 }
 

@@ -19,6 +19,8 @@ package struct CSVRecords: RecordFormat {
 
     package func reads(contentType: String) -> Bool { contentType.lowercased().contains("csv") }
 
+    package var fileSizeLimit: Int { InputLimits.listBody }
+
     package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
         guard let text = String(data: data, encoding: .utf8) else {
             load.problems.append(InputProblem(file: display, line: nil, field: nil, message: "not UTF-8 text"))

@@ -21,6 +21,9 @@ package struct JSONRecords: RecordFormat {
 
     package func reads(contentType: String) -> Bool { contentType.lowercased().contains("json") }
 
+    /// Streamed, so larger than a YAML file may be.
+    package var fileSizeLimit: Int { InputLimits.jsonCaseFile }
+
     package func decode(_ data: Data, display: String, into load: inout RegistryLoad) {
         let log = ProblemLog(file: display)
         defer { load.problems += log.problems }
@@ -31,11 +34,15 @@ package struct JSONRecords: RecordFormat {
     package func decode(file url: URL, display: String, into load: inout RegistryLoad) {
         guard let file = StreamedFile(path: url.path) else {
             do {
-                decode(try Data(contentsOf: url), display: display, into: &load)
+                decode(try InputLimits.read(url.path, limit: fileSizeLimit), display: display, into: &load)
             } catch {
-                load.problems.append(InputProblem(file: display, line: nil, field: nil,
-                                                  message: "cannot read: \(error.localizedDescription)"))
+                load.problems.append(InputProblem(file: display, line: nil, field: nil, message: error.description))
             }
+            return
+        }
+        guard file.size <= fileSizeLimit else {
+            load.problems.append(InputProblem(file: display, line: nil, field: nil,
+                                              message: InputLimits.ReadFailure.tooLarge(limit: fileSizeLimit).description))
             return
         }
         let log = ProblemLog(file: display)
@@ -57,7 +64,7 @@ package struct JSONRecords: RecordFormat {
         defer { intake.finish(into: &load) }
         do {
             try JSONSource.forEachElement(
-                input, fastPath: fastPath ? reader.read : { _, _ in nil },
+                input, textKeys: ["id"], fastPath: fastPath ? reader.read : { _, _ in nil },
                 accepted: { legalCase, line, _ in intake.add(legalCase, line: line) }
             ) { node, index in
                 if let legalCase = decoder.decode(node, path: index.map { "[\($0)]" } ?? "") {
@@ -65,7 +72,8 @@ package struct JSONRecords: RecordFormat {
                 }
             }
         } catch {
-            log.error("JSON syntax: \(error.message)", field: nil, line: error.line)
+            log.error(error.field == nil ? "JSON syntax: \(error.message)" : error.message, field: error.field,
+                      line: error.line)
         }
     }
 }

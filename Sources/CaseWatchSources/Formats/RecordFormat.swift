@@ -15,16 +15,19 @@ package protocol RecordFormat: Sendable {
     func decode(_ data: Data, display: String, into load: inout RegistryLoad)
     /// Decodes a file into `load`; a format may stream it rather than read it whole.
     func decode(file url: URL, display: String, into load: inout RegistryLoad)
+    /// The largest file of this format read (``InputLimits``); a larger one is refused unread.
+    var fileSizeLimit: Int { get }
 }
 
 extension RecordFormat {
+    package var fileSizeLimit: Int { InputLimits.yamlFile }
+
     package func decode(file url: URL, display: String, into load: inout RegistryLoad) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputLimits.read(url.path, limit: fileSizeLimit)
         } catch {
-            load.problems.append(InputProblem(file: display, line: nil, field: nil,
-                                              message: "cannot read: \(error.localizedDescription)"))
+            load.problems.append(InputProblem(file: display, line: nil, field: nil, message: error.description))
             return
         }
         decode(data, display: display, into: &load)

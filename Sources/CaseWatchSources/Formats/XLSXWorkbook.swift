@@ -1,5 +1,5 @@
 import Foundation
-import ZIPFoundation
+import InputFormats
 
 /// An Excel workbook (.xlsx, Office Open XML) read in memory, for importers of official lists published as
 /// spreadsheets: its sheets by name, and each sheet's rows with every cell's value as text.
@@ -10,7 +10,7 @@ import ZIPFoundation
 /// (1900, with Excel's 1900-02-29, or 1904). No part larger than `maximumPartSize` is unpacked.
 package struct XLSXWorkbook: Sendable {
     /// The largest uncompressed part read: a larger one (a zip bomb, or no list CaseWatch imports) is refused.
-    package static let maximumPartSize = 200 * 1024 * 1024
+    package static let maximumPartSize = InputLimits.xlsxPart
 
     private struct Sheet: Sendable {
         var name: String
@@ -76,12 +76,9 @@ package struct XLSXWorkbook: Sendable {
                                        sharedStrings: sharedStrings, formats: cellFormats)
     }
 
-    private static func open(_ data: Data) throws(XLSXError) -> Archive {
-        do {
-            return try Archive(data: data, accessMode: .read)
-        } catch {
-            throw .notAnArchive
-        }
+    private static func open(_ data: Data) throws(XLSXError) -> XLSXArchive {
+        guard let archive = XLSXArchive(data) else { throw .notAnArchive }
+        return archive
     }
 }
 
@@ -122,7 +119,7 @@ package enum XLSXError: Error, Equatable, CustomStringConvertible {
         case .missingPart(let part):
             "the XLSX file has no \(part)"
         case .partTooLarge(let part, let limit):
-            "the XLSX part \(part) is larger than \(limit / (1024 * 1024)) MB uncompressed; it was not read"
+            "the XLSX part \(part) is larger than the limit of \(InputLimits.describe(limit)) uncompressed; it was not read"
         case .noSuchSheet(let name, let available):
             "the workbook has no sheet «\(name)»; its sheets: \(available.map { "«\($0)»" }.joined(separator: ", "))"
         case .malformedXML(let part, let line, let detail):
@@ -133,10 +130,8 @@ package enum XLSXError: Error, Equatable, CustomStringConvertible {
 
 /// Unpacks parts of an archive, each no larger than `limit` bytes.
 private struct XLSXPartReader {
-    let archive: Archive
+    let archive: XLSXArchive
     let limit: Int
-
-    private struct TooLarge: Error {}
 
     func required(_ path: String) throws(XLSXError) -> Data {
         guard let data = try optional(path) else { throw .missingPart(path) }
@@ -144,27 +139,13 @@ private struct XLSXPartReader {
     }
 
     func optional(_ path: String) throws(XLSXError) -> Data? {
-        let wanted = path.lowercased()
-        guard let entry = archive[path] ?? archive.first(where: { $0.path.lowercased() == wanted }),
-              entry.type == .file else { return nil }
-        guard entry.uncompressedSize <= UInt64(limit) else { throw .partTooLarge(path, limit: limit) }
-        var data = Data()
-        data.reserveCapacity(Int(entry.uncompressedSize))
-        let checksum: CRC32
+        guard let entry = archive.entry(path) else { return nil }
         do {
-            // The declared size may lie: count what is actually unpacked. (ZIPFoundation 0.9.20 on Linux can spin
-            // on a deflate stream that runs to the end of the file without its last block, weichsel/ZIPFoundation#389:
-            // a file cut short never gets here, having lost its central directory, but a crafted one could.)
-            checksum = try archive.extract(entry) { chunk in
-                guard data.count + chunk.count <= limit else { throw TooLarge() }
-                data.append(chunk)
-            }
-        } catch is TooLarge {
+            return try archive.contents(of: entry, limit: limit)
+        } catch .tooLarge {
             throw .partTooLarge(path, limit: limit)
         } catch {
             throw .damagedPart(path)
         }
-        guard checksum == entry.checksum else { throw .damagedPart(path) }
-        return data
     }
 }

@@ -14,7 +14,7 @@ package struct RegistryFeed: RegistrySource {
     /// An extra CA bundle, or the intermediate the feed's server leaves out of its chain (`ca_file:`).
     package var caFile: String?
     /// A feed larger than this is refused rather than parsed (or silently cut short).
-    static let sizeLimit = 64 * 1_048_576
+    static let sizeLimit = InputLimits.listBody
 
     /// The formats a body may be in: CSV when the server says so (or the address ends in `.csv`), else JSON.
     package let formats: (json: any RecordFormat, csv: any RecordFormat)
@@ -84,7 +84,8 @@ package struct RegistryFeed: RegistrySource {
             return .unchanged
         case 200:
             if response.truncated {
-                return .failed("the feed is larger than \(Self.sizeLimit / 1_048_576) MiB")
+                return .failed("the feed is larger than the limit of \(InputLimits.describe(Self.sizeLimit)); "
+                               + "it was not read")
             }
             guard response.body.contains(where: { !Character(Unicode.Scalar($0)).isWhitespace }) else {
                 return .failed("the feed is empty")
@@ -102,7 +103,7 @@ package struct RegistryFeed: RegistrySource {
     }
 
     /// Parses a feed body: CSV when the server says so (or the address ends in `.csv`), JSON otherwise.
-    func parse(_ body: [UInt8], contentType: String) -> RegistryLoad {
+    package func parse(_ body: [UInt8], contentType: String) -> RegistryLoad {
         let csv = formats.csv
         let format = csv.reads(contentType: contentType) || csv.reads(fileName: url) ? csv : formats.json
         var load = RegistryLoad()

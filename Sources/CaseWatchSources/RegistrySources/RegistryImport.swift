@@ -23,7 +23,7 @@ package struct RegistryImport: RegistrySource {
     package var caFile: String?
     /// Where a `url:` list's server may be (`network.allow_private`); a refused address fails the source.
     package var network = NetworkGuard()
-    static let sizeLimit = 64 * 1_048_576
+    static let sizeLimit = InputLimits.listBody
 
     package init(name: String, list: Configuration.Registry.ListImport, file: URL?,
                  network: NetworkGuard = NetworkGuard(), caFile: String? = nil) {
@@ -150,8 +150,11 @@ package struct RegistryImport: RegistrySource {
             let signature = FileSignature.of(file)
             if let signature, signature == previous.signature { return nil }
             let readAt = Date()
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw Failure.unreadable("cannot read \(list.location.text)")
+            let data: Data
+            do {
+                data = try InputLimits.read(file.path, limit: Self.sizeLimit)
+            } catch {
+                throw Failure.unreadable("\(list.location.text): \(error)")
             }
             current.bytes = RowDigest.sha256Hex(Array(data))
             // A file changed just before it was read could change again unseen by its signature (git's "racily
@@ -167,7 +170,9 @@ package struct RegistryImport: RegistrySource {
             responseLimit: Self.sizeLimit, caFile: caFile, network: network))
         if response.status == 304, !headers.isEmpty { return nil }
         guard response.status == 200 else { throw Failure.unreadable("HTTP \(response.status)") }
-        guard !response.truncated else { throw Failure.unreadable("the list is larger than 64 MiB") }
+        guard !response.truncated else {
+            throw Failure.unreadable("the list is larger than the limit of \(InputLimits.describe(Self.sizeLimit)); it was not read")
+        }
         current.bytes = RowDigest.sha256Hex(response.body)
         current.etag = response.header("etag")
         current.lastModified = response.header("last-modified")
