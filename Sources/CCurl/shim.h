@@ -68,6 +68,10 @@ static inline curl_socket_t casewatch_curl_open_socket(const struct curl_sockadd
 #endif
 }
 
+static inline CURLMcode casewatch_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
 static inline CURLcode casewatch_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

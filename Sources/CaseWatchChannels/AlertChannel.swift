@@ -1,4 +1,5 @@
 import CaseWatchModel
+import CaseWatchPipeline
 import Foundation
 
 /// One way alerts leave CaseWatch, in two halves, because alerts are composed when they are planned and sent later.
@@ -26,6 +27,20 @@ package protocol AlertChannel: Sendable {
 
     /// A transport for one delivery lane, used only on that lane's thread.
     func makeTransport() -> any ChannelTransport
+
+    /// The limits a delivery of `draft` is held to (``Throttle``), nil for none; `rate` is the one its subscriber
+    /// file gives the endpoint (`webhook.rate`, `matrix.rate`), if any.
+    func throttle(_ draft: OutboxDraft, rate: Rate?) -> ThrottleRequest?
+}
+
+extension AlertChannel {
+    /// The endpoint's own rate, or the channel's default (``ChannelLimits/defaultRate``), keyed by the channel and
+    /// the recipient's address, so that subscribers sharing an endpoint share its rate.
+    package func throttle(_ draft: OutboxDraft, rate: Rate?) -> ThrottleRequest? {
+        guard let rate = rate ?? limits.defaultRate else { return nil }
+        let address = EndpointAddress.normalized(draft.recipient, channel: draft.channel)
+        return ThrottleRequest(endpoint: ThrottleRule(key: ThrottleRule.key("\(id) \(address)"), rate: rate))
+    }
 }
 
 /// Sends one outbox entry over one channel and says how it went.
@@ -52,12 +67,12 @@ package struct SendResult: Sendable, Equatable {
 package struct ChannelLimits: Sendable, Equatable {
     /// The largest payload the channel sends, in bytes; nil for no limit of the channel's own.
     package var maximumPayload: Int?
-    /// Messages per second a single endpoint accepts; nil when the endpoint sets none.
-    package var ratePerEndpoint: Double?
+    /// The rate an endpoint is held to when its subscriber file gives none; nil for no limit.
+    package var defaultRate: Rate?
 
-    package init(maximumPayload: Int? = nil, ratePerEndpoint: Double? = nil) {
+    package init(maximumPayload: Int? = nil, defaultRate: Rate? = nil) {
         self.maximumPayload = maximumPayload
-        self.ratePerEndpoint = ratePerEndpoint
+        self.defaultRate = defaultRate
     }
 }
 

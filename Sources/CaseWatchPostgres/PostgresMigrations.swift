@@ -87,6 +87,10 @@ enum PostgresMigrations {
                 role TEXT PRIMARY KEY, node TEXT NOT NULL, until DOUBLE PRECISION NOT NULL, config_digest TEXT)
             """,
         ]),
+        // Per-endpoint rates, held by every node together: each throttled key's next free slot (see `Throttle`).
+        Migration(name: "v2-throttle-slots", statements: [
+            "CREATE TABLE throttle_slot (key TEXT PRIMARY KEY, next_free_at DOUBLE PRECISION NOT NULL)",
+        ]),
     ]
 
     /// Applies the migrations this database lacks, under an advisory lock held by one connection.

@@ -37,6 +37,7 @@ package enum StoreCopy {
               key: "id", serial: true),
         Table(name: "endpoint_health", columns: ["channel", "address", "subscriber_id", "failing_since", "last_failure"],
               key: "channel, address", serial: false),
+        Table(name: "throttle_slot", columns: ["key", "next_free_at"], key: "key", serial: false),
     ]
 
     /// One stored value, as either engine gives it.

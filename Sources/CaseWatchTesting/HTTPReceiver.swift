@@ -12,6 +12,8 @@ package final class HTTPReceiver: Sendable {
         package let headers: [String: String]
         package let body: String
         package let status: Int
+        /// When the request arrived, on the receiver's clock (seconds since 1970).
+        package var receivedAt: Double = 0
     }
 
     /// - Parameter script: answers, one per request (`500`, `410`, `429 retry-after=2`, `sleep=30`…);
@@ -38,7 +40,8 @@ package final class HTTPReceiver: Sendable {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
                            headers: object["headers"] as? [String: String] ?? [:],
-                           body: object["body"] as? String ?? "", status: object["status"] as? Int ?? 0)
+                           body: object["body"] as? String ?? "", status: object["status"] as? Int ?? 0,
+                           receivedAt: (object["received_at"] as? NSNumber)?.doubleValue ?? 0)
         }
     }
 

@@ -99,6 +99,8 @@ struct MemoryState {
     var silences: [Silence] = []
     var health: [OptOutKey: FailingEndpoint] = [:]
     var digests: [String: DigestState] = [:]
+    /// Each throttled key's next free slot (see `Throttle`).
+    var throttleSlots: [String: Date] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).
     mutating func enqueue(_ drafts: [OutboxDraft], now: Date) {

@@ -14,6 +14,8 @@ package final class TelegramBotServer: Sendable {
         package let status: Int
         /// The JSON the server answered.
         package let answer: String
+        /// When the request arrived, on the server's clock (seconds since 1970).
+        package var receivedAt: Double = 0
 
         /// The request's JSON body.
         package var json: [String: Any] {
@@ -49,7 +51,8 @@ package final class TelegramBotServer: Sendable {
             let answer = (object["answer"]).flatMap { try? JSONSerialization.data(withJSONObject: $0) }
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
                            body: object["body"] as? String ?? "", status: object["status"] as? Int ?? 0,
-                           answer: answer.map { String(decoding: $0, as: UTF8.self) } ?? "")
+                           answer: answer.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                           receivedAt: (object["received_at"] as? NSNumber)?.doubleValue ?? 0)
         }
     }
 

@@ -9,14 +9,15 @@ import CCurl
 /// at a time, hence not `Sendable`.
 public final class EasyHandle {
     let raw: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    let errorBuffer: UnsafeMutablePointer<CChar>
 
-    private static let globalInit: Void = {
+    /// libcurl's global set-up, once per process, before the first easy or multi handle.
+    static let globalInitOnce: Void = {
         curl_global_init(Int(CURL_GLOBAL_ALL))
     }()
 
     public init() throws {
-        _ = Self.globalInit
+        _ = Self.globalInitOnce
         guard let raw = curl_easy_init() else {
             throw CurlError(code: CURLE_FAILED_INIT, detail: "curl_easy_init returned NULL")
         }
@@ -82,6 +83,11 @@ public final class EasyHandle {
     func perform() throws {
         errorBuffer[0] = 0
         try check(curl_easy_perform(raw))
+    }
+
+    /// The whole transfer, its result as libcurl gives it (the error text stays in the error buffer).
+    func performRaw() -> CURLcode {
+        curl_easy_perform(raw)
     }
 
     private func check(_ code: CURLcode) throws {

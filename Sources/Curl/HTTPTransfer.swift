@@ -83,6 +83,27 @@ extension EasyHandle {
     /// A handle that sent a request of the same shape last keeps the options that shape sets, and only the
     /// request's own (URL, headers, body, where the response goes) are set again.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        let prepared = try prepare(request)
+        var result = CURLE_OK
+        withExtendedLifetime(prepared) { result = performRaw() }
+        return try finish(prepared, result: result).get()
+    }
+
+    /// What one transfer needs kept alive until it ends: its buffers, its header list and its network guard.
+    final class PreparedTransfer {
+        let buffers: TransferBuffers
+        let headers: StringList
+        let connections: ConnectionCheck?
+
+        init(buffers: TransferBuffers, headers: StringList, connections: ConnectionCheck?) {
+            self.buffers = buffers
+            self.headers = headers
+            self.connections = connections
+        }
+    }
+
+    /// Sets the handle up for `request` without sending it: for ``perform(_:)``, or for a multi handle to drive.
+    func prepare(_ request: HTTPRequest) throws -> PreparedTransfer {
         if preparedHTTP != request.shape {
             try reset()
             try set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -112,15 +133,21 @@ extension EasyHandle {
         try buffers.attach(to: self, reading: false)
         let connections = request.network.map { ConnectionCheck($0, url: request.url) }
         try watch(connections)
-        do {
-            try withExtendedLifetime((buffers, headers, connections)) { try perform() }
-        } catch {
+        errorBuffer[0] = 0
+        return PreparedTransfer(buffers: buffers, headers: headers, connections: connections)
+    }
+
+    /// The response of a transfer that ended with `result`, or why there is none: the network guard's refusal when
+    /// it let no address through, else curl's error.
+    func finish(_ prepared: PreparedTransfer, result: CURLcode) -> Result<HTTPResponse, Error> {
+        guard result == CURLE_OK else {
             preparedHTTP = nil  // start the next request from a clean handle
-            if let refusal = connections?.refusalWhenNothingOpened { throw refusal }
-            throw error
+            if let refusal = prepared.connections?.refusalWhenNothingOpened { return .failure(refusal) }
+            return .failure(CurlError(code: result, detail: String(cString: errorBuffer)))
         }
-        return HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerBlock: buffers.headerBlock, body: buffers.body,
-                            truncated: buffers.truncated)
+        let buffers = prepared.buffers
+        return .success(HTTPResponse(status: info(CURLINFO_RESPONSE_CODE), headerBlock: buffers.headerBlock,
+                                     body: buffers.body, truncated: buffers.truncated))
     }
 }
 

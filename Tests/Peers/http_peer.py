@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 FEED_PATH = "/feed"
@@ -116,6 +117,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     timeout = 120  # close keep-alive connections idle this long
 
     def do_POST(self):
+        self.received_at = time.time()  # when the request arrived, for rate checks on the server's side
         body = self.read_body()
         path = self.path.split("?", 1)[0]
         answer = self.server.next_answer()
@@ -202,6 +204,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "headers": headers,
             "body": body.decode("utf-8", errors="replace"),
             "status": status,
+            "received_at": getattr(self, "received_at", time.time()),
         })
 
     def respond(self, status, headers, body, content_type):

@@ -152,11 +152,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.handle_method()
 
     def handle_method(self):
+        received_at = time.time()  # when the request arrived, for rate checks on the server's side
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         status, answer = self.answer(body)
         self.server.log({"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                         "body": body, "status": status, "answer": answer})
+                         "body": body, "status": status, "answer": answer, "received_at": received_at})
         data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("content-type", "application/json")

@@ -1,4 +1,5 @@
 import CaseWatchModel
+import CaseWatchPipeline
 import CaseWatchSources
 import CaseWatchStore
 import Foundation
@@ -141,7 +142,8 @@ package struct CycleRunner: Sendable {
             if !keepsLeadership, configuration.usesPostgres { try await store.resign(node: configuration.nodeID) }
         }
         let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger, shouldStop: shouldStop,
-                                               owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))").run()
+                                               owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))",
+                                               rates: EndpointRates(inputs.subscribers)).run()
         return Report(detection: detection, delivery: delivery, leadership: leadership)
     }
 }

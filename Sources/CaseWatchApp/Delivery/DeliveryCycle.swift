@@ -23,14 +23,25 @@ package struct DeliveryCycle: Sendable {
     let shouldStop: @Sendable () -> Bool
     /// Who holds the claims (a node's name where several share a store).
     let owner: String
+    /// The rates subscriber files give their endpoints; the channels add their own (``AlertChannel/throttle(_:rate:)``).
+    let rates: EndpointRates
+    /// How long the run waits for a throttled endpoint's next slot; a later slot puts the delivery off to a later
+    /// cycle (`serve` picks it up then; the next `run --once` does).
+    let throttleHorizon: TimeInterval
+
+    /// 30 seconds: a cron tick with a burst to a throttled endpoint sends the first half-minute's worth itself.
+    package static let defaultThrottleHorizon: TimeInterval = 30
 
     package init(
         queue: any OutboxQueue, settings: DeliverySettings, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         shouldStop: @escaping @Sendable () -> Bool = { Task.isCancelled },
-        owner: String = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
+        owner: String = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier),
+        rates: EndpointRates = EndpointRates(), throttleHorizon: TimeInterval = DeliveryCycle.defaultThrottleHorizon
     ) {
+        self.rates = rates
+        self.throttleHorizon = throttleHorizon
         self.queue = queue
         self.settings = settings
         self.logger = logger
@@ -57,9 +68,20 @@ package struct DeliveryCycle: Sendable {
     /// but not started stay queued for the next cycle.
     package func run() async throws -> Report {
         let laneCount = max(1, settings.concurrency)
+        let cutoff = clock()
+        let started = Date()
+        let session = queue.claims(dueAt: cutoff, owner: owner)
+        // Where claims hold a lease (nodes sharing PostgreSQL), a node keeps a throttled delivery for at most one
+        // lease: a longer wait goes back to the queue, for whichever node is free when its slot comes.
+        let horizon = session.renewalInterval.map { min(throttleHorizon, $0 * 3) } ?? throttleHorizon
+        let throttling = (queue as? any ThrottleStore).map { store in
+            DeliveryThrottling(store: store, owner: owner, horizon: horizon, channels: settings.channels,
+                               rates: rates, now: { cutoff.addingTimeInterval(Date().timeIntervalSince(started)) })
+        }
         let shell = DeliveryLanes(
-            session: queue.claims(dueAt: clock(), owner: owner),
-            run: DeliveryRun(lanes: laneCount, claimSize: Self.claimSize, recordSize: Self.recordSize))
+            session: session,
+            run: DeliveryRun(lanes: laneCount, claimSize: Self.claimSize, recordSize: Self.recordSize),
+            throttling: throttling)
         let lanes = (0..<laneCount).map { DeliveryLane(index: $0, channels: settings.channels) }
         // `shouldStop` may read task-local state (a graceful shutdown), so it is asked here, in the task.
         let watcher = Task {

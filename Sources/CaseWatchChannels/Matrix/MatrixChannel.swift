@@ -27,8 +27,15 @@ package struct MatrixChannel: AlertChannel {
     }
 
     package var id: ChannelID { .matrix }
-    /// A Matrix event may not exceed 65,536 bytes; the body is kept well under it (``MatrixMessage``).
-    package var limits: ChannelLimits { ChannelLimits(maximumPayload: MatrixMessage.maximumBody) }
+    /// A Matrix event may not exceed 65,536 bytes; the body is kept well under it (``MatrixMessage``). A room takes
+    /// ``defaultRate`` unless its subscriber sets `matrix.rate` (a homeserver's own limit on the bot user answers 429,
+    /// which waits `retry_after_ms`).
+    package var limits: ChannelLimits {
+        ChannelLimits(maximumPayload: MatrixMessage.maximumBody, defaultRate: Self.defaultRate)
+    }
+
+    /// 5 messages a second per room when the subscriber file sets no `matrix.rate`.
+    package static let defaultRate = Rate.perSecond(5)
 
     package func compose(_ event: CaseEvent, for subscriber: Subscriber, in context: inout ComposeContext) throws
         -> OutboxDraft?

@@ -1,4 +1,5 @@
 import CaseWatchModel
+import CaseWatchPipeline
 import CaseWatchRendering
 import Curl
 import Foundation
@@ -27,9 +28,30 @@ package struct TelegramChannel: AlertChannel {
     }
 
     package var id: ChannelID { .telegram }
-    /// 4,096 characters a message (longer ones are split); Telegram asks bots for at most one message a second per
-    /// chat, which the per-endpoint throttle is to hold.
-    package var limits: ChannelLimits { ChannelLimits(maximumPayload: nil, ratePerEndpoint: 1) }
+    /// 4,096 characters a message (longer ones are split); Telegram's own limits are declared by ``throttle(_:rate:)``.
+    package var limits: ChannelLimits { ChannelLimits(maximumPayload: nil, defaultRate: Self.chatRate) }
+
+    /// Telegram's limits for bots: a message a second per chat, 20 a minute per group (and channel), 30 a second
+    /// per bot over all its chats.
+    package static let chatRate = Rate.perSecond(1)
+    package static let groupRate = Rate.perMinute(20)
+    package static let botRate = Rate.perSecond(30)
+
+    /// The chat's limit (a group's or a channel's when its id is negative or a `@name`), and the bot's, keyed by the
+    /// bot's id (the part of its token before the colon, which is public; the token itself is never kept). A long
+    /// alert costs one slot per message it is split into.
+    package func throttle(_ draft: OutboxDraft, rate: Rate?) -> ThrottleRequest? {
+        let chat = draft.recipient
+        let isGroup = chat.hasPrefix("-") || chat.hasPrefix("@")
+        let variable = draft.secretEnv ?? "?"
+        let bot = environment[variable].flatMap { $0.split(separator: ":").first.map(String.init) } ?? "$" + variable
+        let parts = TelegramMessage.parts(String(decoding: draft.payload, as: UTF8.self)).count
+        return ThrottleRequest(
+            endpoint: ThrottleRule(key: ThrottleRule.key("telegram-chat \(chat)"),
+                                   rate: rate ?? (isGroup ? Self.groupRate : Self.chatRate)),
+            shared: [ThrottleRule(key: ThrottleRule.key("telegram-bot \(bot)"), rate: Self.botRate)],
+            cost: max(1, parts))
+    }
 
     package func compose(_ event: CaseEvent, for subscriber: Subscriber, in context: inout ComposeContext) throws
         -> OutboxDraft?

@@ -9,8 +9,11 @@ package struct MatrixEndpoint: Sendable, Hashable {
     package var roomID: String
     /// The environment variable holding the bot's access token.
     package var accessTokenEnv: String
+    /// `matrix.rate`: how many messages the room takes per period; nil for the channel's default.
+    package var rate: Rate?
 
-    package init(homeserver: String, roomID: String, accessTokenEnv: String) {
+    package init(homeserver: String, roomID: String, accessTokenEnv: String, rate: Rate? = nil) {
+        self.rate = rate
         self.homeserver = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
         self.roomID = roomID
         self.accessTokenEnv = accessTokenEnv

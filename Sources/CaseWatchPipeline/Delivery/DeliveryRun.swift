@@ -1,4 +1,5 @@
 import CaseWatchModel
+import Foundation
 
 /// The coordination of one delivery run as a pure state machine: lanes ask for work, claims come back, attempts
 /// end, and each input returns what the shell must do next. No threads, no store, no clock here — the shell
@@ -10,21 +11,33 @@ import CaseWatchModel
 /// - Outcomes are written in batches of `recordSize`; the last lane to finish writes what is left.
 /// - After a stop (the daemon shutting down, a store error) no new transfer starts; entries claimed but not
 ///   started stay queued for the next run.
+/// - A delivery its endpoint's rate holds back (``Throttle``) waits within the run for its slot, without holding a
+///   lane, and is handed out again when the slot comes (before anything newly claimed); one whose slot is beyond the
+///   run's horizon is put off (``Postponement``), written a batch at a time as outcomes are. The run ends when
+///   nothing claimed is left and nothing waits.
 package struct DeliveryRun {
     /// What a lane that asks for work must do.
     package enum LaneAction: Equatable {
-        /// Send this entry, then report its attempt.
+        /// Send this entry (asking the throttle first, when its endpoint has a rate), then report its attempt.
         case send(DeliveryJob)
+        /// Send this entry, which holds its endpoint's slot `slot`, reserved earlier in the run.
+        case sendReserved(DeliveryJob, slot: Date)
         /// Claim up to `limit` entries from the store, outside the lock, then report them with `claimed(_:)`.
         case claim(limit: Int)
         /// Another lane is claiming: wait until it reports, then ask again.
         case wait
+        /// Nothing to do before `until`, when a delivery held back by its endpoint's rate comes due: wait until then
+        /// (or until another lane reports), then ask again.
+        case sleep(until: Date)
         /// Nothing is left, or the run stops: the lane ends.
         case finish
 
         package static func == (left: LaneAction, right: LaneAction) -> Bool {
             switch (left, right) {
             case (.send(let one), .send(let other)): one.outboxID == other.outboxID
+            case (.sendReserved(let one, let slot), .sendReserved(let other, let otherSlot)):
+                one.outboxID == other.outboxID && slot == otherSlot
+            case (.sleep(let one), .sleep(let other)): one == other
             case (.claim(let one), .claim(let other)): one == other
             case (.wait, .wait), (.finish, .finish): true
             default: false
@@ -37,12 +50,15 @@ package struct DeliveryRun {
         package var delivered = 0
         package var retrying = 0
         package var dead = 0
+        /// Held back by their endpoint's rate beyond the run, put off to a later cycle without an attempt.
+        package var postponed = 0
         package var attempted: Int { delivered + retrying + dead }
 
-        package init(delivered: Int = 0, retrying: Int = 0, dead: Int = 0) {
+        package init(delivered: Int = 0, retrying: Int = 0, dead: Int = 0, postponed: Int = 0) {
             self.delivered = delivered
             self.retrying = retrying
             self.dead = dead
+            self.postponed = postponed
         }
     }
 
@@ -55,6 +71,9 @@ package struct DeliveryRun {
     private var exhausted = false
     private var stopping = false
     private var outcomes: [AttemptRecord] = []
+    /// Deliveries waiting within the run for their endpoint's slot, soonest first.
+    private var waiting: [(job: DeliveryJob, until: Date, reserved: Date?)] = []
+    private var postponements: [Postponement] = []
     package private(set) var report = Report()
 
     /// - Parameters:
@@ -68,17 +87,45 @@ package struct DeliveryRun {
         outcomes.reserveCapacity(self.recordSize)
     }
 
-    /// A lane asks for its next piece of work.
-    package mutating func nextWork() -> LaneAction {
+    /// A lane asks for its next piece of work at `now` (which only matters once a delivery waits for its slot).
+    package mutating func nextWork(now: Date = .distantPast) -> LaneAction {
         if stopping { return .finish }
+        if let first = waiting.first, first.until <= now {
+            waiting.removeFirst()
+            if let slot = first.reserved { return .sendReserved(first.job, slot: slot) }
+            return .send(first.job)
+        }
         if position < claimed.count {
             position += 1
             return .send(claimed[position - 1])
         }
-        if exhausted { return .finish }
+        if exhausted { return waiting.first.map { .sleep(until: $0.until) } ?? .finish }
         if claiming { return .wait }
         claiming = true
         return .claim(limit: claimSize)
+    }
+
+    /// The throttle held a delivery back until `until`, within the run (holding its endpoint's slot `reserved`, when
+    /// one was taken): it is handed out again then.
+    package mutating func throttled(_ job: DeliveryJob, until: Date, reserved: Date?) {
+        let index = waiting.firstIndex { $0.until > until } ?? waiting.endIndex
+        waiting.insert((job, until, reserved), at: index)
+    }
+
+    /// The throttle put a delivery off beyond the run; returns a full batch of postponements to write now, if this
+    /// one completed it.
+    package mutating func postponed(_ job: DeliveryJob, until: Date) -> [Postponement]? {
+        report.postponed += 1
+        postponements.append(Postponement(outboxID: job.outboxID, until: until, firstDueAt: job.firstDueAt))
+        guard postponements.count >= recordSize else { return nil }
+        defer { postponements.removeAll(keepingCapacity: true) }
+        return postponements
+    }
+
+    /// The postponements not written yet, for the last lane to write when it ends.
+    package mutating func remainingPostponements() -> [Postponement] {
+        defer { postponements.removeAll() }
+        return postponements
     }
 
     /// The claim a lane made came back; an empty one means nothing due is left.
@@ -126,6 +173,7 @@ package struct DeliveryRun {
     /// Whether every lane has finished.
     package var isOver: Bool { lanesRunning <= 0 }
 
-    /// Entries claimed and never started (the run stopped), which stay queued for the next run.
-    package var unstarted: [DeliveryJob] { Array(claimed[position...]) }
+    /// Entries claimed and never started (the run stopped), which stay queued for the next run; those waiting for
+    /// their endpoint's slot among them.
+    package var unstarted: [DeliveryJob] { waiting.map(\.job) + Array(claimed[position...]) }
 }

@@ -2,14 +2,14 @@ import CaseWatchModel
 import Foundation
 import InputFormats
 
-/// The chat endpoints of a subscriber file: `matrix: {homeserver, room_id, access_token_env}` and
+/// The chat endpoints of a subscriber file: `matrix: {homeserver, room_id, access_token_env, rate}` and
 /// `telegram: {chat_id, bot_token_env}`. Their keys are a closed set (a misspelt key is an error, not a warning: a
 /// chat that silently gets nothing is the failure to avoid), and the tokens are only ever named, never read back.
 extension SubscriberDecoder {
     func decodeMatrix(_ fields: MapReader) -> MatrixEndpoint? {
         var fields = fields
         defer { fields.finish() }
-        refuseUnknownKeys(&fields, known: ["homeserver", "room_id", "access_token_env"], secret: "access_token")
+        refuseUnknownKeys(&fields, known: ["homeserver", "room_id", "access_token_env", "rate"], secret: "access_token")
         let homeserver = fields.string("homeserver", required: true)
         if let homeserver {
             let components = URLComponents(string: homeserver)
@@ -27,8 +27,9 @@ extension SubscriberDecoder {
         }
         let tokenEnv = fields.string("access_token_env", required: true)
         if let tokenEnv { requireVariable(tokenEnv, field: "access_token_env", in: &fields) }
+        let rate = decodeRate(&fields)
         guard let homeserver, let roomID, let tokenEnv else { return nil }
-        return MatrixEndpoint(homeserver: homeserver, roomID: roomID, accessTokenEnv: tokenEnv)
+        return MatrixEndpoint(homeserver: homeserver, roomID: roomID, accessTokenEnv: tokenEnv, rate: rate)
     }
 
     func decodeTelegram(_ fields: MapReader) -> TelegramEndpoint? {

@@ -1,0 +1,45 @@
+import CaseWatchModel
+import CaseWatchPipeline
+import CaseWatchStore
+import Foundation
+import GRDB
+
+/// Per-endpoint rates on SQLite: the slots in `throttle_slot`, read and moved in one write transaction (SQLite
+/// writes one at a time), so a `run --once` after another holds the rate the one before left.
+extension SQLiteStateStore: ThrottleStore {
+    package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
+        -> ThrottleDecision
+    {
+        try writeBlocking { db in
+            var slots: [String: Date] = [:]
+            let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
+            for key in request.keys {
+                if let next = try Double.fetchOne(select, arguments: [key]) {
+                    slots[key] = Date(timeIntervalSince1970: next)
+                }
+            }
+            let (decision, moved) = Throttle.decide(request, slots: slots, now: now, horizon: horizon,
+                                                    reserved: reserved)
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
+                """)
+            for (key, next) in moved { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
+            return decision
+        }
+    }
+
+    package func postpone(_ postponements: [Postponement], owner: String) throws {
+        guard !postponements.isEmpty else { return }
+        try writeBlocking { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE outbox SET next_attempt_at = ?, first_due_at = coalesce(?, first_due_at)
+                WHERE id = ? AND state IN ('pending', 'retrying')
+                """)
+            for postponement in postponements {
+                try update.execute(arguments: [postponement.until.timeIntervalSince1970,
+                                               postponement.firstDueAt?.timeIntervalSince1970, postponement.outboxID])
+            }
+        }
+    }
+}

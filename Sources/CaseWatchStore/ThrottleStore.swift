@@ -1,0 +1,18 @@
+import CaseWatchModel
+import CaseWatchPipeline
+import Foundation
+
+/// Per-endpoint rates, kept where every process on the store sees them (a table in each engine, so that nodes
+/// sharing PostgreSQL hold a rate together), and deliveries put off to their endpoint's next free slot.
+///
+/// Blocking, called on the delivery lanes' own threads, as ``ClaimSession`` is.
+package protocol ThrottleStore: Sendable {
+    /// Decides `request` with ``Throttle/decide(_:slots:now:horizon:reserved:)`` against the stored slots and stores
+    /// the slots it moves, in one transaction (on PostgreSQL with the slots' rows locked, so two nodes never take the
+    /// same slot).
+    func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
+        -> ThrottleDecision
+    /// Puts claimed entries off to their slots without an attempt: their state, attempts and retry schedule stay as
+    /// they are, their claim ends (on PostgreSQL only while `owner` still holds the lease), and they come due then.
+    func postpone(_ postponements: [Postponement], owner: String) throws
+}

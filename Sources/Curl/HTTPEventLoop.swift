@@ -1,0 +1,111 @@
+import CCurl
+import Foundation
+
+/// A thread that drives many HTTP transfers at once on one libcurl multi handle (`curl_multi_perform` and
+/// `curl_multi_poll`), with connection reuse and a per-host connection limit; one per core (``shared``).
+///
+/// Requests come in from any thread (``submit(_:completion:)``) and their completions are called on the loop's
+/// thread, so a completion must be quick: hand the result over, do not work there. Each transfer keeps its network
+/// guard (the open-socket callback is set on every easy handle, as ``EasyHandle/perform(_:)`` sets it).
+public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guarded by `lock`; the rest is the thread's
+    public typealias Completion = @Sendable (Result<HTTPResponse, Error>) -> Void
+
+    /// One loop per core, each with up to `maxHostConnections` connections per host.
+    public static let shared: [HTTPEventLoop] = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map {
+        HTTPEventLoop(name: "casewatch.http.\($0)", maxHostConnections: 8)
+    }
+
+    /// The loop for `url`: always the same one for a host, so that its connections are reused.
+    public static func loop(for url: String) -> HTTPEventLoop {
+        let host = NetworkGuard.schemeAndHost(of: url)?.host ?? url
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in host.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return shared[Int(hash % UInt64(shared.count))]
+    }
+
+    private let lock = NSLock()
+    private var submitted: [(request: HTTPRequest, completion: Completion)] = []
+    private let multi: MultiHandle?
+    private var idle: [EasyHandle] = []
+    private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+
+    /// One transfer in flight: its handle, and what must live as long as it does.
+    private struct Transfer {
+        var handle: EasyHandle
+        var prepared: EasyHandle.PreparedTransfer
+        var completion: Completion
+    }
+
+    init(name: String, maxHostConnections: Int) {
+        multi = try? MultiHandle(maxHostConnections: maxHostConnections)
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Starts `request`; `completion` is called once, on the loop's thread.
+    public func submit(_ request: HTTPRequest, completion: @escaping Completion) {
+        guard let multi else {
+            completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
+            return
+        }
+        lock.withLock { submitted.append((request, completion)) }
+        multi.wakeup()
+    }
+
+    /// Blocking: sends `request` on the loop and waits for its response (for callers on threads of their own).
+    public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        let box = ResponseBox()
+        let done = DispatchSemaphore(value: 0)
+        submit(request) { result in
+            box.result = result
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    private func run() {
+        guard let multi else { return }
+        while true {
+            for (request, completion) in lock.withLock({ () -> [(HTTPRequest, Completion)] in
+                defer { submitted.removeAll(keepingCapacity: true) }
+                return submitted.map { ($0.request, $0.completion) }
+            }) {
+                start(request, completion: completion, on: multi)
+            }
+            _ = try? multi.perform()
+            for (easy, result) in multi.finished() {
+                guard let transfer = running.removeValue(forKey: easy) else { continue }
+                multi.remove(transfer.handle)
+                let outcome = transfer.handle.finish(transfer.prepared, result: result)
+                if case .failure = outcome { transfer.handle.preparedHTTP = nil }
+                idle.append(transfer.handle)
+                transfer.completion(outcome)
+            }
+            try? multi.poll(milliseconds: running.isEmpty ? 1_000 : 100)
+        }
+    }
+
+    private func start(_ request: HTTPRequest, completion: @escaping Completion, on multi: MultiHandle) {
+        do {
+            let handle = try idle.popLast() ?? EasyHandle()
+            do {
+                let prepared = try handle.prepare(request)
+                try multi.add(handle)
+                running[handle.raw] = Transfer(handle: handle, prepared: prepared, completion: completion)
+            } catch {
+                handle.preparedHTTP = nil
+                idle.append(handle)
+                throw error
+            }
+        } catch {
+            completion(.failure(error))
+        }
+    }
+}
+
+/// Hands a response from the loop's thread to the thread that waits for it.
+private final class ResponseBox: @unchecked Sendable {  // written once before the semaphore, read after it
+    var result: Result<HTTPResponse, Error>?
+}
