@@ -27,6 +27,10 @@ package enum Daemon {
         }
         MetricsCatalogue(registry: metrics).prime(channels: [.email, .webhook, .matrix, .telegram],
                                                   sources: configuration.registry.sources.map(\.name))
+        if let name = configuration.http.consoleTokenEnv, let token = environment[name], !token.isEmpty {
+            logger.notice("console enabled at /console", metadata: ["console.token_env": "\(name)"])
+            if token.count < 16 { logger.warning("$\(name) has fewer than 16 characters: make the console token long and random") }
+        }
         let gauges = Gauges()
         let documents = PublishedDocuments()
         let endpoints = HTTPEndpoints(live: live, store: store, metrics: metrics, environment: environment,

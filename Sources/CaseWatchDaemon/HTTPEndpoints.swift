@@ -20,9 +20,10 @@ struct HTTPEndpoints: Sendable {
     /// An empty feed's `updated`: a fixed instant, so that rebuilding it changes none of its bytes.
     let started = Date()
 
-    func router() -> Hummingbird.Router<BasicRequestContext> {
+    func router() -> Hummingbird.Router<DaemonRequestContext> {
         // Every GET answers HEAD too (SPEC: monitors and link checkers ask with HEAD).
-        let router = Hummingbird.Router(options: .autoGenerateHeadEndpoints)
+        let router = Hummingbird.Router(context: DaemonRequestContext.self, options: .autoGenerateHeadEndpoints)
+        Console(live: live, store: store, environment: environment).register(on: router)
         router.get("/healthz") { _, _ in
             Self.response(.ok, "text/plain; charset=utf-8", "ok\n")
         }
@@ -42,13 +43,15 @@ struct HTTPEndpoints: Sendable {
         router.get("/unsubscribe") { request, _ in
             try await unsubscribePage(request, confirmed: false)
         }
-        router.post("/unsubscribe") { request, _ in
+        // The routes that take a body, each body no larger than InputLimits.requestBody (413 beyond).
+        let forms = router.group().add(middleware: RequestBodyLimit<DaemonRequestContext>())
+        forms.post("/unsubscribe") { request, _ in
             try await unsubscribePage(request, confirmed: true)
         }
         router.get("/preferences") { request, _ in
             try await preferencesPage(request, form: nil)
         }
-        router.post("/preferences") { request, _ in
+        forms.post("/preferences") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024)
             return try await preferencesPage(request, form: Self.formFields(String(buffer: body)))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseWatchApp
 import CaseWatchModel
 import Foundation
 
@@ -16,18 +17,19 @@ struct EventsCommand: AsyncParsableCommand {
             abstract: "Stop an event's deliveries that have not left yet (kept, with the reason).")
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The event's id (evt_…).") var eventID: String
+        @Argument(help: "The event's id (evt_…).", completion: .eventIDs) var eventID: String
         @Option(name: .long, help: "Why, for the outbox and the log.") var reason = "withdrawn by the operator"
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
                 let store = try await options.openStore(configuration)
-                guard try await store.event(id: eventID) != nil else {
+                guard let count = try await DeliveryLevers(configuration: configuration, store: store)
+                    .withdraw(eventID: eventID, reason: reason, now: Date())
+                else {
                     Output.error("casewatch: no event \(eventID)")
                     throw ExitCode(65)
                 }
-                let count = try await store.withdraw(eventIDs: [eventID], reason: reason, now: Date())
                 Output.line("\(eventID) withdrawn: \(count) delivery(ies) stopped before they left")
             }
         }
@@ -42,7 +44,7 @@ struct EventsListCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "One JSON object per line.")
     var json = false
 
-    @Option(name: .customLong("case"), help: "Only the events of this case.")
+    @Option(name: .customLong("case"), help: "Only the events of this case.", completion: .caseIDs)
     var caseID: String?
 
     @Option(name: .long, help: "Only events detected on or after this day (YYYY-MM-DD).")

@@ -76,7 +76,8 @@ struct OutboxCommand: AsyncParsableCommand {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
                 let store = try await options.openStore(configuration)
-                guard let entry = try await store.requeue(outboxID: id, now: Date()) else {
+                let levers = DeliveryLevers(configuration: configuration, store: store)
+                guard let entry = try await levers.retry(outboxID: id, now: Date()) else {
                     Output.error("casewatch: no outbox entry \(id)")
                     throw ExitCode.failure
                 }
@@ -90,7 +91,7 @@ struct OutboxCommand: AsyncParsableCommand {
             abstract: "Send an event again to everyone it routes to now, with new message ids (sent by the next run).")
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The event's id (evt_…).") var eventID: String
+        @Argument(help: "The event's id (evt_…).", completion: .eventIDs) var eventID: String
         @Flag(name: .long, help: "One JSON object per line.") var json = false
 
         func run() async throws {
@@ -117,18 +118,18 @@ struct OutboxCommand: AsyncParsableCommand {
             abstract: "Enable again a subscriber's webhook that was disabled by a 410 Gone.")
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
             try await Output.guarding {
                 let store = try await options.openStore(configuration)
-                guard let subscriber = SubscriberOptOuts.subscriber(subscriberID, configuration: configuration) else {
+                guard SubscriberOptOuts.subscriber(subscriberID, configuration: configuration) != nil else {
                     Output.error("casewatch: no subscriber \(subscriberID) in \(configuration.subscribersPath)")
                     throw ExitCode(65)
                 }
-                let enabled = try await SubscriberOptOuts(store: store).lift(
-                    subscriber, channels: subscriber.channels, kinds: [.disabled])
+                let enabled = try await DeliveryLevers(configuration: configuration, store: store)
+                    .enable(subscriberID: subscriberID)
                 if enabled.isEmpty {
                     Output.line("no endpoint of \(subscriberID) was disabled")
                 } else {

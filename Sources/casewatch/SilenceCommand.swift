@@ -1,7 +1,7 @@
 import ArgumentParser
+import CaseWatchApp
 import CaseWatchModel
 import Foundation
-import InputFormats
 
 /// `casewatch silence`: mute deliveries for a while (Alertmanager's silences), kept in the store.
 struct SilenceCommand: AsyncParsableCommand {
@@ -17,36 +17,27 @@ struct SilenceCommand: AsyncParsableCommand {
             abstract: "Add a silence: what it matches is kept as silenced, with the reason, and not sent.")
 
         @OptionGroup var options: GlobalOptions
-        @Option(name: .customLong("case"), help: "Silence this case's alerts.") var caseID: String?
-        @Option(name: .long, help: "Silence alerts to this subscriber.") var subscriber: String?
+        @Option(name: .customLong("case"), help: "Silence this case's alerts.", completion: .caseIDs) var caseID: String?
+        @Option(name: .long, help: "Silence alerts to this subscriber.", completion: .subscriberIDs) var subscriber: String?
         @Option(name: .long, help: "Silence alerts of this event type (case.updated, …).") var type: String?
         @Option(name: .customLong("for"), help: "How long: 30m, 2h, 7d.") var duration: String
         @Option(name: .long, help: "Why (shown with every delivery it holds back).") var reason: String
 
+        var request: Result<SilenceRequest, SilenceRequest.Problem> {
+            SilenceRequest.parse(caseID: caseID, subscriber: subscriber, type: type, duration: duration, reason: reason)
+        }
+
         func validate() throws {
-            let given = [caseID, subscriber, type].compactMap { $0 }
-            guard given.count == 1 else { throw ValidationError("give exactly one of --case, --subscriber, --type") }
-            if let type, EventType(rawValue: type) == nil {
-                throw ValidationError("--type \(type) is not an event type (\(EventType.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            guard let seconds = DurationText.seconds(duration), seconds > 0 else {
-                throw ValidationError("--for \(duration) is not a duration such as 30m, 2h or 7d")
-            }
-            _ = seconds
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason is required") }
+            if case .failure(let problem) = request { throw ValidationError(problem.description) }
         }
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
-            let (matcher, value): (Silence.Matcher, String) = if let caseID { (.case, caseID) }
-                else if let subscriber { (.subscriber, subscriber) } else { (.type, type ?? "") }
+            let request = try request.mapError { ValidationError($0.description) }.get()
             try await Output.guarding {
-                let store = try await options.openStore(configuration)
-                let now = Date()
-                let silence = try await store.addSilence(
-                    matcher: matcher, value: value, until: now.addingTimeInterval(DurationText.seconds(duration) ?? 0),
-                    reason: reason, now: now)
-                Output.line("silence \(silence.id): \(matcher.rawValue) \(value) until \(Timestamp.iso8601(silence.endsAt))")
+                let silence = try await request.add(to: try await options.openStore(configuration), now: Date())
+                Output.line("silence \(silence.id): \(request.matcher.rawValue) \(request.value) "
+                            + "until \(Timestamp.iso8601(silence.endsAt))")
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseWatchApp
 import Foundation
 
 /// `casewatch status`: the registry, the last cycle, the queue, dead letters and disabled endpoints.
@@ -17,10 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         try await Output.guarding {
             let store = try await options.openStore(configuration)
-            var status = try await store.status()
-            if configuration.usesPostgres {
-                status.nodes = try await store.nodes(now: Date(), ttl: configuration.cluster.lease)
-            }
+            let status = try await StatusReport.read(configuration: configuration, store: store, now: Date())
             if json {
                 try Output.jsonLine(status)
                 return

@@ -75,22 +75,39 @@ struct SubscribersCommand: AsyncParsableCommand {
             abstract: "One subscriber: filter, endpoints, opt-outs and bounces with their reasons and dates.")
         @OptionGroup var options: GlobalOptions
         @Flag(name: .long, help: "One JSON object.") var json = false
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in
-                try SubscribersCommand.print(try await roster.view(subscriberID), json: json, detailed: true)
-                if !json, let name = try roster.subscriber(subscriberID).webhook?.signingKeyEnv {
+                let view = try await roster.view(subscriberID), keyEnv = try roster.subscriber(subscriberID).webhook?.signingKeyEnv
+                // The webhook's public key (whpk_…) in the JSON too, as `webhook_signing_key`; never the private key.
+                let publicKey = keyEnv.flatMap { ProcessEnvironment.current[$0] }.flatMap(WebhookSigningKey.init)?.publicKeyText
+                if json { return try Output.jsonLine(ShownSubscriber(view: view, webhookSigningKey: publicKey)) }
+                try SubscribersCommand.print(view, json: false, detailed: true)
+                if let name = keyEnv {
                     Output.line("  " + SubscribersCommand.signingKeyLine(variable: name, environment: .current))
                 }
             }
         }
     }
 
+    /// `subscribers show --json`: the subscriber's view, and its webhook's public signing key when there is one.
+    struct ShownSubscriber: Encodable {
+        let view: SubscriberRoster.View
+        let webhookSigningKey: String?
+        private enum Key: String, CodingKey { case webhookSigningKey = "webhook_signing_key" }
+
+        func encode(to encoder: any Encoder) throws {
+            try view.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(webhookSigningKey, forKey: .webhookSigningKey)
+        }
+    }
+
     struct Unsubscribe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop sending to every address of a subscriber.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in
@@ -107,13 +124,12 @@ struct SubscribersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send to a subscriber's addresses again: lifts unsubscribes and bounces.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in
-                let subscriber = try roster.subscriber(subscriberID)
-                let lifted = try await SubscriberOptOuts(store: roster.store).lift(
-                    subscriber, channels: subscriber.channels, kinds: [.unsubscribed, .bounced])
+                let lifted = try await DeliveryLevers(configuration: roster.configuration, store: roster.store)
+                    .resubscribe(subscriberID: subscriberID)
                 Output.line(lifted.isEmpty ? "\(subscriberID) was not unsubscribed"
                             : "\(subscriberID) resubscribed: \(lifted.map(\.rawValue).joined(separator: ", "))")
             }
@@ -124,7 +140,7 @@ struct SubscribersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Drop the choices a subscriber made on the preference page (the file's settings apply again).")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in
@@ -139,7 +155,7 @@ struct SubscribersCommand: AsyncParsableCommand {
             abstract: "Remove a person's address, name and messages from the store (their address stays unsubscribed).")
         @OptionGroup var options: GlobalOptions
         @Flag(name: .long, help: "One JSON object.") var json = false
-        @Argument(help: "The subscriber's id.") var subscriberID: String
+        @Argument(help: "The subscriber's id.", completion: .subscriberIDs) var subscriberID: String
 
         func run() async throws {
             try await SubscribersCommand.withRoster(options) { roster in

@@ -73,28 +73,8 @@ struct ServeTests {
         /// A HEAD request written by hand on a socket (the transfer layer sends no HEAD): the status line and
         /// headers, and whatever came after them (nothing, for HEAD).
         func head(_ path: String) throws -> (status: String, headers: String, rest: String) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
             let request = Array("HEAD \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            for _ in 0..<100 {  // bounded: the server closes after the answer
-                let count = recv(fd, &buffer, buffer.count, 0)
-                if count <= 0 { break }
-                bytes += buffer[0..<count]
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
+            let text = String(decoding: try RawHTTP.exchange(port: port, request), as: UTF8.self)
             let parts = text.components(separatedBy: "\r\n\r\n")
             let lines = parts[0].components(separatedBy: "\r\n")
             return (lines[0], lines.dropFirst().joined(separator: "\n").lowercased(), parts.dropFirst().joined())

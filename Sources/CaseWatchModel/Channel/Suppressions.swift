@@ -53,6 +53,21 @@ package enum EndpointAddress {
         channel == .email ? address.lowercased() : address
     }
 
+    /// A URL as operators' screens show it: scheme, host and port, then `/…#` and the first 8 hex digits of the
+    /// whole URL's SHA-256 when it has a path, query or user info — which may hold a receiver's secret (chat
+    /// services put their tokens in the path) — so that endpoints stay apart without showing any of it. Anything
+    /// that is not a URL (an e-mail address, a chat id) is shown as written.
+    package static func shown(_ address: String) -> String {
+        guard address.contains("://"), let components = URLComponents(string: address), let host = components.host,
+              let scheme = components.scheme
+        else { return address }
+        let origin = scheme + "://" + host + (components.port.map { ":\($0)" } ?? "")
+        let rest = components.percentEncodedPath + (components.query ?? "") + (components.user ?? "")
+        guard !rest.isEmpty, rest != "/" else { return origin + "/" }
+        let digest = SHA256.hash(data: Data(address.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return origin + "/…#" + digest
+    }
+
     /// `erased:` and the SHA-256 of the store's salt, the channel and the normalised address.
     package static func erasedKey(_ address: String, channel: ChannelID, salt: String) -> String {
         let digest = SHA256.hash(data: Data((salt + "\u{0}" + channel.rawValue + "\u{0}"

@@ -161,6 +161,8 @@ package struct Configuration: Sendable {
         package var listen: String = "127.0.0.1:8080"
         package var baseURL: String = "https://alerts.example.org"
         package var tokenSecretEnv: String? = "CASEWATCH_TOKEN_SECRET"
+        /// The variable holding the operator's console token; the console (`/console`) exists only while it is set.
+        package var consoleTokenEnv: String? = "CASEWATCH_CONSOLE_TOKEN"
     }
 
     /// The embedded defaults, anchored at `baseDirectory`.
