@@ -146,8 +146,7 @@ package struct AlertPlanner: Sendable {
                               suppressions: Suppressions) throws -> [OutboxDraft]
     {
         var drafts: [OutboxDraft] = []
-        for id in subscriber.channels where Self.digestChannels.contains(id) {
-            guard !suppressions.contains(subscriber, channel: id) else { continue }
+        for id in subscriber.deliveryChannels(suppressions: suppressions) where Self.digestChannels.contains(id) {
             var draft: OutboxDraft?
             if let email = channels[id] as? EmailChannel {
                 draft = try email.digestDraft(for: subscriber, events: events, start: start, slot: slot,

@@ -113,6 +113,15 @@ extension PostgresStateStore {
         return DigestState(subscriberID: subscriberID, lastSlotAt: Date(timeIntervalSince1970: slot), lastEventSeq: seq)
     }
 
+    package func digestProgress(subscriberID: String) async throws -> DigestState? {
+        let found = try await rows("""
+            SELECT last_slot_at, last_event_seq FROM digest_state WHERE subscriber_id = \(subscriberID)
+            """)
+        guard let row = found.first else { return nil }
+        let (slot, seq) = try row.decode((Double, Int64).self)
+        return DigestState(subscriberID: subscriberID, lastSlotAt: Date(timeIntervalSince1970: slot), lastEventSeq: seq)
+    }
+
     package func advanceDigest(to state: DigestState, delivery: OutboxDraft?, now: Date) async throws {
         let logger = self.logger
         try await transaction { connection in

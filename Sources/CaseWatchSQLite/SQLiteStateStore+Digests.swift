@@ -21,6 +21,15 @@ extension SQLiteStateStore {
         }
     }
 
+    package func digestProgress(subscriberID: String) async throws -> DigestState? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT last_slot_at, last_event_seq FROM digest_state WHERE subscriber_id = ?",
+                             arguments: [subscriberID]).map {
+                DigestState(subscriberID: subscriberID, lastSlotAt: Date(timeIntervalSince1970: $0[0]), lastEventSeq: $0[1])
+            }
+        }
+    }
+
     /// Events recorded after `seq`, with their sequence numbers, oldest first.
     package func events(afterSeq seq: Int64) async throws -> [(seq: Int64, event: CaseEvent)] {
         try await read { db in

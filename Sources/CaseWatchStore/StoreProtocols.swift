@@ -298,6 +298,8 @@ package protocol DigestStore: Sendable {
     /// A digest subscriber's state; the first time it is asked for, the subscriber starts from now and from the
     /// newest event (a new subscriber is not sent the past).
     func digestState(subscriberID: String, now: Date) async throws -> DigestState
+    /// A digest subscriber's state as recorded, nil before its first digest cycle; reads only (`preview --digest`).
+    func digestProgress(subscriberID: String) async throws -> DigestState?
     /// Moves a subscriber's digest on to `state` and enqueues its message, in one transaction.
     func advanceDigest(to state: DigestState, delivery: OutboxDraft?, now: Date) async throws
 }

@@ -47,6 +47,10 @@ extension MemoryStateStore {
         }
     }
 
+    package func digestProgress(subscriberID: String) async throws -> DigestState? {
+        access { state in state.digests[subscriberID] }
+    }
+
     package func advanceDigest(to digest: DigestState, delivery: OutboxDraft?, now: Date) async throws {
         access(transaction: true) { state in
             state.digests[digest.subscriberID] = digest

@@ -14,7 +14,7 @@ struct CaseWatchCommand: AsyncParsableCommand {
         version: CaseWatchCommand.version,
         subcommands: [
             BackupCommand.self, CheckCommand.self, RunCommand.self, EventsCommand.self, MigrateCommand.self,
-            OutboxCommand.self, PreviewCommand.self,
+            OutboxCommand.self, PreviewCommand.self, SendTestCommand.self,
             ServeCommand.self, SilenceCommand.self, SourcesCommand.self, StatusCommand.self, SubscribersCommand.self,
         ]
     )

@@ -7,7 +7,7 @@ import CaseWatchSources
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The configuration file.")
+    @Option(name: .long, help: "The configuration file.", completion: .file(extensions: ["yml", "yaml"]))
     var config: String = "./casewatch.yml"
 
     @Flag(name: .long, help: "Log debug details.")

@@ -18,8 +18,8 @@ package struct AlertPreview: Sendable {
     /// Comment lines (the event, why the subscriber matches), then each channel's entry as a person reads it.
     ///
     /// - Throws: ``InputError`` when the case or the subscriber does not exist or an input is bad.
-    package func render(caseID: String, subscriberID: String, type: EventType, store: any SettingStore,
-                        now: Date = Date()) async throws -> [String] {
+    package func render(caseID: String, subscriberID: String, type: EventType, channel: ChannelID? = nil,
+                        store: any SettingStore, now: Date = Date()) async throws -> [String] {
         let load = await Registry(configuration: configuration).load()
         guard let legalCase = load.cases[caseID] else {
             throw InputError([InputProblem(file: "--case", line: nil, field: nil,
@@ -30,6 +30,7 @@ package struct AlertPreview: Sendable {
             throw InputError([InputProblem(file: configuration.subscribersPath, line: nil, field: nil,
                                            message: "no subscriber \(subscriberID)")])
         }
+        let channels = try ChannelPreview.selected(channel, of: recipient)
         let planner = try await inputs.planner(store: store, environment: environment)
         var event = PreviewEvent.make(type: type, legalCase: legalCase, now: now)
         event.evidence = load.evidence(of: caseID, readAt: now)
@@ -40,11 +41,11 @@ package struct AlertPreview: Sendable {
                 ?? "this subscriber's filter does not match; shown anyway"),
         ]
         let drafts = try planner.drafts(
-            for: event, route: Route(subscriber: recipient, channels: recipient.channels, reasons: []), generation: 0,
+            for: event, route: Route(subscriber: recipient, channels: channels, reasons: []), generation: 0,
             now: now)
         for draft in drafts {
             guard let channel = planner.channels[draft.channel] else { continue }
-            lines += ["", channel.preview(draft, at: now)]
+            lines += ["", ChannelPreview.text(of: draft, by: channel, at: now)]
         }
         return lines
     }

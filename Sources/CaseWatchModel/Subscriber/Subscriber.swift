@@ -27,6 +27,8 @@ package struct Subscriber: Sendable, Hashable {
     package var file: String
     /// The subscriber paused every alert until then (the preference page).
     package var pausedUntil: Date?
+    /// `channels:`: the first usable of these channels gets each alert; nil: every channel does.
+    package var fallback: ChannelFallback?
 
     package init(
         id: String, name: String, language: Language = .en, email: String? = nil, webhook: WebhookEndpoint? = nil,
@@ -101,10 +103,13 @@ package struct WebhookEndpoint: Sendable, Hashable {
     package var version: Int
     /// The environment variable holding an Ed25519 signing key (`whsk_…`), which adds a `v1a` signature.
     package var signingKeyEnv: String?
+    /// `webhook.rate`: how many requests the receiver takes per period; nil for no limit.
+    package var rate: Rate?
 
     package init(url: String, secretEnv: String, template: String? = nil, version: Int = 1,
-                 signingKeyEnv: String? = nil) {
+                 signingKeyEnv: String? = nil, rate: Rate? = nil) {
         self.url = url
+        self.rate = rate
         self.secretEnv = secretEnv
         self.template = template
         self.version = version

@@ -21,9 +21,8 @@ package enum Router {
                 guard let matched = match(event, subscriber.filter) else { return nil }
                 reasons = matched
             }
-            let channels = subscriber.channels.filter {
-                !suppressions.contains(subscriber, channel: $0)
-            }
+            // With `channels:`, the first usable channel of the list (see ``ChannelFallback``).
+            let channels = subscriber.deliveryChannels(suppressions: suppressions)
             guard !channels.isEmpty else { return nil }
             return Route(subscriber: subscriber, channels: channels, reasons: reasons)
         }

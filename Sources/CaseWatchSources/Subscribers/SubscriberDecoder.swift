@@ -61,10 +61,13 @@ struct SubscriberDecoder {
                       line: fields.node("timezone")?.line)
         }
         let sourcesPolicy = fields.value("sources_policy", as: SourcesPolicy.self, noun: "a sources policy") ?? .all
+        let fallback = decodeFallback(&fields)
         guard log.errorCount == before, let id, let name else { return nil }
-        return Subscriber(id: id, name: name, language: language, email: email, webhook: webhook, filter: filter,
-                          delivery: delivery, digest: digest, timezone: timezone, sourcesPolicy: sourcesPolicy,
-                          file: log.file, matrix: matrix, telegram: telegram)
+        var subscriber = Subscriber(id: id, name: name, language: language, email: email, webhook: webhook,
+                                    filter: filter, delivery: delivery, digest: digest, timezone: timezone,
+                                    sourcesPolicy: sourcesPolicy, file: log.file, matrix: matrix, telegram: telegram)
+        subscriber.fallback = fallback
+        return subscriber
     }
 
     private func decodeWebhook(_ fields: MapReader) -> WebhookEndpoint? {
@@ -121,9 +124,10 @@ struct SubscriberDecoder {
             }
         }
         let signingKeyEnv = decodeSigningKeyEnv(&fields)
+        let rate = decodeRate(&fields)
         guard let url, let secretEnv else { return nil }
         return WebhookEndpoint(url: url, secretEnv: secretEnv, template: template, version: version,
-                               signingKeyEnv: signingKeyEnv)
+                               signingKeyEnv: signingKeyEnv, rate: rate)
     }
 
     /// `signing_key_env`: the variable holding a `whsk_` key, checked (never repeated) when the environment is given.
