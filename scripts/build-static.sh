@@ -4,7 +4,8 @@
 # so not part of the test command). Then checks what it built: `ldd` must name no library of the Swift toolchain,
 # and the binary must run with the toolchain hidden (a private mount namespace lays an empty folder over it).
 # Prints the binary's path; copy it with the set-up (casewatch.yml, registry/, templates/, subscribers/,
-# authorities/) to the server. Its run-time needs are Debian's libcurl4 and libsqlite3-0 (and libc).
+# authorities/) to the server. Its run-time needs are Debian's libcurl4, libsqlite3-0 and libxml2 (and libc,
+# libstdc++, zlib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
