@@ -37,13 +37,20 @@ extension CycleRunner {
                 See: casewatch sources
 
                 """
-            let id = "operator-source-\(ImportSlug.slug(source))-\(Int(now.timeIntervalSince1970))"
+            // Unique per notice: two notices of one source within a second (cycles run back to back) are both sent.
+            let id = "operator-source-\(ImportSlug.slug(source))-\(Int(now.timeIntervalSince1970))-\(Self.noticeSuffix())"
             if let draft = try planner.operatorNotice(
                 to: address, subject: "CaseWatch: registry source \(source) keeps failing", text: text, id: id, date: now)
             {
                 try await store.enqueue([draft], now: now)
             }
         }
+    }
+
+    /// Eight random hex digits that keep an operator notice's id apart from any other's: the outbox keeps one entry
+    /// per id, and a notice made in the same second as an earlier one of its kind would otherwise be dropped.
+    static func noticeSuffix() -> String {
+        String(UInt32.random(in: .min ... .max), radix: 16)
     }
 
     /// The name a source's failures are recorded under: a feed by its address, anything else by its name.

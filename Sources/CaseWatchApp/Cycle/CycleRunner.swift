@@ -64,7 +64,7 @@ package struct CycleRunner: Sendable {
                   casewatch outbox enable \(subscriber)
 
                 """
-            let id = "operator-disabled-\(failing.endpoint.channel.rawValue)-\(subscriber)-\(Int(now.timeIntervalSince1970))"
+            let id = "operator-disabled-\(failing.endpoint.channel.rawValue)-\(subscriber)-\(Int(now.timeIntervalSince1970))-\(Self.noticeSuffix())"
             if let draft = try planner.operatorNotice(
                 to: address, subject: "CaseWatch: \(failing.endpoint.channel.rawValue) endpoint of \(subscriber) disabled",
                 text: text, id: id, date: now)
