@@ -252,12 +252,18 @@ package struct TemplateSet: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var templates: [String: (template: MustacheTemplate, file: String)] = [:]
         var problems: [InputProblem] = []
+        let source = ShippedTemplates.Source(directory: directory, base: base)
         for name in names.sorted() where name.hasSuffix(".mustache") {
             let file = base + "webhooks/" + name
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  let text = String(data: data, encoding: .utf8)
-            else {
-                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read as UTF-8 text"))
+            // Read as every template is: within the template limit, as UTF-8.
+            let text: String
+            switch source.read("webhooks/" + name) {
+            case .own(let found, _), .shipped(let found, _): text = found
+            case .unreadable(_, let reason):
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: reason))
+                continue
+            case .missing:
+                problems.append(InputProblem(file: file, line: nil, field: nil, message: "cannot read"))
                 continue
             }
             // Every value must go through the JSON escaping: tags that bypass it are refused.

@@ -110,6 +110,19 @@ struct InputLimitsTests {
             "\(problems)")
     }
 
+    @Test("a subscriber's webhook body template over the template limit is named with the limit")
+    func webhookTemplate() throws {
+        let directory = try TemporaryDirectory("casewatch-limits-webhook")
+        try RepositoryFiles.copy(["templates"], into: directory)
+        try directory.write("templates/webhooks/big.mustache",
+                            String(repeating: "{{case_name}} ", count: InputLimits.template / 14 + 1))
+        let (templates, problems) = TemplateSet.load(directory: directory.url.appendingPathComponent("templates"),
+                                                     displayPath: "templates")
+        #expect(problems.map(\.description).contains(
+            "templates/webhooks/big.mustache: larger than the limit of 1 MiB; it was not read (a template)"), "\(problems)")
+        #expect(templates.webhookTemplates["big"] == nil)
+    }
+
     /// An XLSX whose workbook part inflates to 64 MiB of spaces from about 64 KB, its sizes told truly or (`lying`)
     /// as 1,000 bytes in both ZIP headers.
     static func zipBomb(lying: Bool) throws -> Data {
