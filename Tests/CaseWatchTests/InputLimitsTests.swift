@@ -1,3 +1,4 @@
+import CaseWatchModel
 import CaseWatchRendering
 import CaseWatchTesting
 import Foundation
@@ -108,6 +109,18 @@ struct InputLimitsTests {
         #expect(problems.map(\.description).contains(
             "templates/case.status_changed/email.subject.en.mustache: larger than the limit of 1 MiB; it was not read (a template)"),
             "\(problems)")
+    }
+
+    @Test("a subscriber file over the YAML limit is refused unread, the file and the limit named; the others load")
+    func subscriberFile() throws {
+        let directory = try TemporaryDirectory("casewatch-limits-subscribers")
+        try RepositoryFiles.copy(["subscribers"], into: directory)
+        _ = try Self.sparseFile(directory, "subscribers/huge.yaml", size: InputLimits.yamlFile + 1)
+        let load = SubscriberDirectory(displayPath: "subscribers/", url: directory.url.appendingPathComponent("subscribers"))
+            .load(environment: ProcessEnvironment(["COE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]))
+        #expect(load.problems.errors.map(\.description) == [
+            "subscribers/huge.yaml: larger than the limit of 32 MiB; it was not read"], "\(load.problems)")
+        #expect(load.subscribers.count == 4)
     }
 
     @Test("a subscriber's webhook body template over the template limit is named with the limit")

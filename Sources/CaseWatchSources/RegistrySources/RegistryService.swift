@@ -97,7 +97,7 @@ struct RegistryService {
         if body != nil { headers.append(("content-type", "application/json")) }
         let response = try EasyHandle().perform(HTTPRequest(
             method: method, url: base + path, headers: headers, body: body ?? [], connectTimeout: min(timeout, 10),
-            timeout: timeout, responseLimit: 64 * 1_048_576, caFile: caFile, network: network))
+            timeout: timeout, responseLimit: InputLimits.listBody, caFile: caFile, network: network))
         guard response.status == 200 else { throw Failure.unexpected("HTTP \(response.status) for \(path)") }
         return response.body
     }

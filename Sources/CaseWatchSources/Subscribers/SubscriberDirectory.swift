@@ -37,10 +37,16 @@ package struct SubscriberDirectory: Sendable {
         }
         var origins: [String: String] = [:]
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file.url.path),
-                  let text = String(data: data, encoding: .utf8)
-            else {
-                load.problems.append(InputProblem(file: file.display, line: nil, field: nil, message: "cannot read"))
+            // Refused before it is read whole when it is larger than any subscriber file is.
+            let data: Data
+            do {
+                data = try InputLimits.read(file.url.path, limit: InputLimits.yamlFile)
+            } catch {
+                load.problems.append(InputProblem(file: file.display, line: nil, field: nil, message: "\(error)"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                load.problems.append(InputProblem(file: file.display, line: nil, field: nil, message: "not UTF-8 text"))
                 continue
             }
             let root: SourceNode
