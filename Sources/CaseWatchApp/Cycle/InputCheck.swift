@@ -43,6 +43,7 @@ package struct InputCheck: Sendable {
         let (inputs, inputProblems) = await PipelineInputs.loadCollecting(
             configuration: configuration, environment: environment)
         problems += inputProblems
+        problems += Self.exampleAddresses(configuration, subscribers: inputs?.subscribers ?? [])
         do {
             _ = try configuration.deliverySettings(environment: environment)
         } catch {
