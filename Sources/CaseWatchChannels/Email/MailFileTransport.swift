@@ -11,11 +11,6 @@ final class MailFileTransport: ChannelTransport {
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
         let name = FileName.safe(job.draft.messageID) + ".eml"
-        do {
-            try AtomicFile.write(Data(job.draft.payload), to: directory.appendingPathComponent(name))
-            return SendResult(outcome: .delivered(detail: "written \(name)"), code: nil)
-        } catch {
-            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"), code: nil)
-        }
+        return AtomicFile.deliver(Data(job.draft.payload), as: name, in: directory)
     }
 }

@@ -62,12 +62,7 @@ final class MatrixFileTransport: ChannelTransport {
             json.raw(job.draft.payload)
         }
         let name = FileName.safe(job.draft.messageID) + ".json"
-        do {
-            try AtomicFile.write(Data(writer.bytes), to: directory.appendingPathComponent(name))
-            return SendResult(outcome: .delivered(detail: "written \(name)"))
-        } catch {
-            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"))
-        }
+        return AtomicFile.deliver(Data(writer.bytes), as: name, in: directory)
     }
 }
 

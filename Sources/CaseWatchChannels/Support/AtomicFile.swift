@@ -12,6 +12,17 @@ package enum AtomicFile {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
     }
+
+    /// A file transport's delivery: `data` written whole as `name` in `directory`, delivered (`written NAME` and
+    /// `note`), or retryable with the reason when it cannot be written.
+    static func deliver(_ data: Data, as name: String, in directory: URL, note: String = "") -> SendResult {
+        do {
+            try write(data, to: directory.appendingPathComponent(name))
+            return SendResult(outcome: .delivered(detail: "written \(name)\(note)"))
+        } catch {
+            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"))
+        }
+    }
 }
 
 /// File names from message ids: letters, digits, `.`, `-` and `_` only.

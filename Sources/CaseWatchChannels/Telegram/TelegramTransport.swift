@@ -219,12 +219,7 @@ final class TelegramFileTransport: ChannelTransport {
             }
         }
         let name = FileName.safe(job.draft.messageID) + ".json"
-        do {
-            try AtomicFile.write(Data(writer.bytes), to: directory.appendingPathComponent(name))
-            return SendResult(outcome: .delivered(detail: "written \(name) (\(parts.count) message(s))"))
-        } catch {
-            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"))
-        }
+        return AtomicFile.deliver(Data(writer.bytes), as: name, in: directory, note: " (\(parts.count) message(s))")
     }
 }
 

@@ -27,11 +27,6 @@ final class WebhookFileTransport: ChannelTransport {
             json.raw(job.draft.payload)
         }
         let name = FileName.safe(job.draft.messageID) + ".json"
-        do {
-            try AtomicFile.write(Data(writer.bytes), to: directory.appendingPathComponent(name))
-            return SendResult(outcome: .delivered(detail: "written \(name)"), code: nil)
-        } catch {
-            return SendResult(outcome: .retryable(reason: "cannot write \(name): \(error.localizedDescription)"), code: nil)
-        }
+        return AtomicFile.deliver(Data(writer.bytes), as: name, in: directory)
     }
 }
