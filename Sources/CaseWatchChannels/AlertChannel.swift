@@ -1,5 +1,6 @@
 import CaseWatchModel
 import CaseWatchPipeline
+import Curl
 import Foundation
 
 /// One way alerts leave CaseWatch, in two halves, because alerts are composed when they are planned and sent later.
@@ -50,6 +51,41 @@ extension AlertChannel {
 package protocol ChannelTransport: AnyObject {
     /// Blocking: performs the whole transfer.
     func send(_ job: DeliveryJob, at now: Date) -> SendResult
+}
+
+/// A transport whose transfer is one HTTP request (webhooks, Matrix): the delivery engine sends it on libcurl's multi
+/// interface (``HTTPEventLoop``) with many others at once, instead of holding a lane for it.
+///
+/// ``ChannelTransport/send(_:at:)`` of such a transport is ``transfer(_:at:)`` performed on a handle of its own
+/// (`send-test`, and anything else that sends one entry by itself).
+package protocol HTTPChannelTransport: ChannelTransport {
+    /// The request that delivers `job` and how to read its answer, or the outcome when no request can be made (a
+    /// secret missing from the environment). Called on the engine's thread; the reading may run on any thread.
+    func transfer(_ job: DeliveryJob, at now: Date) -> HTTPTransfer
+}
+
+/// One delivery as an HTTP exchange.
+package enum HTTPTransfer: Sendable {
+    /// Settled without a request.
+    case settled(SendResult)
+    /// Send `request`; `reading` turns what came back (or why nothing did) into the attempt's result.
+    case request(HTTPRequest, reading: @Sendable (Result<HTTPResponse, Error>) -> SendResult)
+
+    /// Performs the exchange on `handle` (a new one when nil or after a failure), blocking.
+    package func perform(on handle: inout EasyHandle?) -> SendResult {
+        switch self {
+        case .settled(let result):
+            return result
+        case .request(let request, let reading):
+            let answer = Result { () throws -> HTTPResponse in
+                let easy = try handle ?? EasyHandle()
+                handle = easy
+                return try easy.perform(request)
+            }
+            if case .failure = answer { handle = nil }
+            return reading(answer)
+        }
+    }
 }
 
 /// An attempt's outcome and the response code behind it, if any.

@@ -126,9 +126,18 @@ extension SQLiteStateStore {
         let healthy = try db.cachedStatement(sql: """
             UPDATE endpoint_health SET failing_since = NULL WHERE channel = ? AND address = ? AND failing_since IS NOT NULL
             """)
+        // An endpoint delivered to again and again in one batch is marked healthy once (its later successes would
+        // change nothing) until a failure of its own comes between, so the order still counts.
+        var markedHealthy: Set<String> = []
         for attempt in attempts {
             let draft = attempt.job.draft
             let address = EndpointAddress.normalized(draft.recipient, channel: draft.channel)
+            let endpoint = draft.channel.rawValue + "\u{0}" + address
+            if case .delivered = attempt.outcome {
+                guard markedHealthy.insert(endpoint).inserted else { continue }
+            } else {
+                markedHealthy.remove(endpoint)
+            }
             if case .delivered = attempt.outcome {
                 try healthy.execute(arguments: [draft.channel.rawValue, address])
             } else {

@@ -14,6 +14,8 @@ package final class HTTPReceiver: Sendable {
         package let status: Int
         /// When the request arrived, on the receiver's clock (seconds since 1970).
         package var receivedAt: Double = 0
+        /// The sender's port: one per connection, so requests sharing it came over one kept-alive connection.
+        package var clientPort: Int = 0
     }
 
     /// - Parameter script: answers, one per request (`500`, `410`, `429 retry-after=2`, `sleep=30`…);
@@ -41,7 +43,8 @@ package final class HTTPReceiver: Sendable {
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
                            headers: object["headers"] as? [String: String] ?? [:],
                            body: object["body"] as? String ?? "", status: object["status"] as? Int ?? 0,
-                           receivedAt: (object["received_at"] as? NSNumber)?.doubleValue ?? 0)
+                           receivedAt: (object["received_at"] as? NSNumber)?.doubleValue ?? 0,
+                           clientPort: object["client_port"] as? Int ?? 0)
         }
     }
 

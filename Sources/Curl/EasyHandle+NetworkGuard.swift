@@ -19,8 +19,9 @@ final class ConnectionCheck {
 
     init(_ rules: NetworkGuard, url: String) {
         self.rules = rules
-        plainHTTP = !url.lowercased().hasPrefix("https:")
-        host = NetworkGuard.schemeAndHost(of: url)?.host
+        let parts = NetworkGuard.schemeAndHost(of: url)
+        plainHTTP = parts?.scheme != "https"
+        host = parts?.host
     }
 
     /// The refusal to report for a failed transfer: only when every address tried was refused.

@@ -10,7 +10,8 @@ import Foundation
 public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guarded by `lock`; the rest is the thread's
     public typealias Completion = @Sendable (Result<HTTPResponse, Error>) -> Void
 
-    /// One loop per core, each with up to `maxHostConnections` connections per host.
+    /// One loop per core, each with up to `maxHostConnections` connections per host; started when first asked for,
+    /// they live as long as the process (an idle loop wakes once a second).
     public static let shared: [HTTPEventLoop] = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map {
         HTTPEventLoop(name: "casewatch.http.\($0)", maxHostConnections: 8)
     }
@@ -45,11 +46,20 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
 
     /// Starts `request`; `completion` is called once, on the loop's thread.
     public func submit(_ request: HTTPRequest, completion: @escaping Completion) {
+        submit([(request, completion)])
+    }
+
+    /// Starts every request of `batch` at once (one hand-over to the loop's thread, one wake-up); each completion is
+    /// called once, on the loop's thread.
+    public func submit(_ batch: [(request: HTTPRequest, completion: Completion)]) {
+        guard !batch.isEmpty else { return }
         guard let multi else {
-            completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
+            for (_, completion) in batch {
+                completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
+            }
             return
         }
-        lock.withLock { submitted.append((request, completion)) }
+        lock.withLock { submitted += batch }
         multi.wakeup()
     }
 
@@ -67,13 +77,11 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
 
     private func run() {
         guard let multi else { return }
+        var incoming: [(request: HTTPRequest, completion: Completion)] = []
         while true {
-            for (request, completion) in lock.withLock({ () -> [(HTTPRequest, Completion)] in
-                defer { submitted.removeAll(keepingCapacity: true) }
-                return submitted.map { ($0.request, $0.completion) }
-            }) {
-                start(request, completion: completion, on: multi)
-            }
+            lock.withLock { swap(&incoming, &submitted) }
+            for (request, completion) in incoming { start(request, completion: completion, on: multi) }
+            incoming.removeAll(keepingCapacity: true)
             _ = try? multi.perform()
             for (easy, result) in multi.finished() {
                 guard let transfer = running.removeValue(forKey: easy) else { continue }

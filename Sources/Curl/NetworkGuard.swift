@@ -48,20 +48,38 @@ public struct NetworkGuard: Sendable, Equatable {
 
     /// The lowercased scheme and the host (brackets kept) of an absolute URL; nil when it has none.
     static func schemeAndHost(of url: String) -> (scheme: String, host: String)? {
-        guard let colon = url.firstIndex(of: ":") else { return nil }
-        let scheme = url[..<colon].lowercased()
-        var rest = url[url.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
-        rest = rest.dropFirst(2)
-        var authority = rest.prefix { !"/?#".contains($0) }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        let host: Substring
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            host = authority[...close]
-        } else {
-            host = authority.prefix { $0 != ":" }
+        // Read as bytes: every delivery's URL passes here (twice), and Character comparisons cost more than the
+        // transfer's own bookkeeping.
+        let bytes = url.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let scheme = url[..<colon]
+        var cursor = bytes.index(after: colon)
+        for _ in 0..<2 {
+            guard cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "/") else { return nil }
+            cursor = bytes.index(after: cursor)
         }
-        return (scheme, String(host))
+        var start = cursor
+        var end = cursor
+        while end < bytes.endIndex {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            if byte == UInt8(ascii: "@") { start = bytes.index(after: end) }  // user information ends at the last @
+            end = bytes.index(after: end)
+        }
+        var hostEnd = start
+        if start < end, bytes[start] == UInt8(ascii: "[") {
+            while hostEnd < end, bytes[hostEnd] != UInt8(ascii: "]") { hostEnd = bytes.index(after: hostEnd) }
+            hostEnd = hostEnd < end ? bytes.index(after: hostEnd) : start
+            if hostEnd == start {
+                // No closing bracket: the host runs to the port's colon, as for any other.
+                while hostEnd < end, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd = bytes.index(after: hostEnd) }
+            }
+        } else {
+            while hostEnd < end, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd = bytes.index(after: hostEnd) }
+        }
+        let lowered = scheme.utf8.allSatisfy { !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+            ? String(scheme) : scheme.lowercased()
+        return (lowered, String(url[start..<hostEnd]))
     }
 }
 

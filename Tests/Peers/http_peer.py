@@ -205,6 +205,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "body": body.decode("utf-8", errors="replace"),
             "status": status,
             "received_at": getattr(self, "received_at", time.time()),
+            "client_port": self.client_address[1],
         })
 
     def respond(self, status, headers, body, content_type):

@@ -60,14 +60,13 @@ package struct DeliveryCycle: Sendable {
 
     /// Sends everything due when the cycle starts; entries that fail wait for a later cycle.
     ///
-    /// Each lane is a thread of its own that loops: take an entry, send it, note the outcome. libcurl's
-    /// blocking transfers and the store's writes happen there, never on Swift's cooperative threads, and
-    /// a delivery costs no hop between threads. The lanes share one ``DeliveryRun`` that claims the next
-    /// batch when it runs dry, so a slow receiver holds up only its own lane. When `shouldStop` says so (the
-    /// daemon stops), no new transfer starts: the ones in flight finish and are recorded, and entries claimed
-    /// but not started stay queued for the next cycle.
+    /// One thread coordinates (``DeliveryEngine``): it claims, asks the throttle, signs and starts up to
+    /// `delivery.concurrency` transfers at once — HTTP ones on libcurl's multi interface (``HTTPEventLoop``), the
+    /// others (SMTP sessions, files, Telegram's parts) on lanes of their own — and records their outcomes in
+    /// batches; never on Swift's cooperative threads. When `shouldStop` says so (the daemon stops), no new transfer
+    /// starts: the ones in flight finish and are recorded, and entries claimed but not started stay queued for the
+    /// next cycle.
     package func run() async throws -> Report {
-        let laneCount = max(1, settings.concurrency)
         let cutoff = clock()
         let started = Date()
         let session = queue.claims(dueAt: cutoff, owner: owner)
@@ -78,11 +77,8 @@ package struct DeliveryCycle: Sendable {
             DeliveryThrottling(store: store, owner: owner, horizon: horizon, channels: settings.channels,
                                rates: rates, now: { cutoff.addingTimeInterval(Date().timeIntervalSince(started)) })
         }
-        let shell = DeliveryLanes(
-            session: session,
-            run: DeliveryRun(lanes: laneCount, claimSize: Self.claimSize, recordSize: Self.recordSize),
-            throttling: throttling)
-        let lanes = (0..<laneCount).map { DeliveryLane(index: $0, channels: settings.channels) }
+        let shell = DeliveryEngine(session: session, capacity: settings.concurrency, channels: settings.channels,
+                                   throttling: throttling, clock: clock)
         // `shouldStop` may read task-local state (a graceful shutdown), so it is asked here, in the task.
         let watcher = Task {
             while !shell.finished {
@@ -96,7 +92,7 @@ package struct DeliveryCycle: Sendable {
         defer { watcher.cancel() }
         // The watcher runs in a task of its own, which does not see this task's cancellation.
         try await withTaskCancellationHandler {
-            try await shell.run(lanes) { job, lane in self.attempt(job, on: lane) }
+            try await shell.run { job, result, started, ended in self.record(job, result, started: started, ended: ended) }
         } onCancel: {
             shell.requestStop()
         }
@@ -108,10 +104,9 @@ package struct DeliveryCycle: Sendable {
         return shell.report
     }
 
-    private func attempt(_ job: DeliveryJob, on lane: DeliveryLane) -> AttemptRecord {
-        let started = clock()
-        let result = lane.send(job, at: started)
-        let duration = clock().timeIntervalSince(started)
+    /// The attempt's record: the entry's next state, counted and logged.
+    private func record(_ job: DeliveryJob, _ result: SendResult, started: Date, ended: Date) -> AttemptRecord {
+        let duration = ended.timeIntervalSince(started)
         let transition = OutboxTransition.after(
             result.outcome, attempts: job.attempts + 1, deferrals: job.deferrals, firstDueAt: job.firstDueAt,
             policy: settings.retry, now: started, jitter: jitter())

@@ -3,8 +3,9 @@ import CaseWatchPipeline
 import Curl
 import Foundation
 
-/// Matrix messages over HTTP through libcurl: one keep-alive connection per lane and homeserver.
-final class MatrixTransport: ChannelTransport {
+/// Matrix messages over HTTP through libcurl: sent by the delivery engine on the multi interface
+/// (``HTTPChannelTransport``), or one at a time on a keep-alive handle of the transport's own.
+final class MatrixTransport: HTTPChannelTransport {
     private let timeout: TimeInterval
     /// Where the homeservers may be: a refused address is a dead letter at once, with the guard's reason.
     private let network: NetworkGuard
@@ -18,9 +19,13 @@ final class MatrixTransport: ChannelTransport {
     }
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
+        transfer(job, at: now).perform(on: &handle)
+    }
+
+    func transfer(_ job: DeliveryJob, at now: Date) -> HTTPTransfer {
         let variable = job.draft.secretEnv ?? "?"
         guard let token = environment[variable], !token.isEmpty else {
-            return SendResult(outcome: .retryable(reason: "no access token in $\(variable)"))
+            return .settled(SendResult(outcome: .retryable(reason: "no access token in $\(variable)")))
         }
         let request = HTTPRequest(
             method: .put, url: MatrixMessage.url(job.draft),
@@ -28,18 +33,17 @@ final class MatrixTransport: ChannelTransport {
                       ("user-agent", "CaseWatch/1")],
             body: job.draft.payload, connectTimeout: min(timeout, 10), timeout: timeout, responseLimit: 4096,
             network: network)
-        do {
-            let handle = try self.handle ?? EasyHandle()
-            self.handle = handle
-            let response = try handle.perform(request)
-            let outcome = MatrixMessage.outcome(status: response.status, body: response.body,
-                                                retryAfterHeader: response.header("retry-after"), now: now)
-            return SendResult(outcome: outcome, code: response.status)
-        } catch let refusal as NetworkRefusal {
-            return SendResult(outcome: .permanent(reason: "\(refusal)"))
-        } catch {
-            handle = nil
-            return SendResult(outcome: .retryable(reason: SecretRedaction.redact("\(error)", secrets: [token])))
+        return .request(request) { answer in
+            switch answer {
+            case .success(let response):
+                let outcome = MatrixMessage.outcome(status: response.status, body: response.body,
+                                                    retryAfterHeader: response.header("retry-after"), now: now)
+                return SendResult(outcome: outcome, code: response.status)
+            case .failure(let refusal as NetworkRefusal):
+                return SendResult(outcome: .permanent(reason: "\(refusal)"))
+            case .failure(let error):
+                return SendResult(outcome: .retryable(reason: SecretRedaction.redact("\(error)", secrets: [token])))
+            }
         }
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import CaseWatchModel
 import CaseWatchPipeline
 
-/// Signed webhooks over HTTP through libcurl; one keep-alive connection per worker and receiver.
-final class WebhookTransport: ChannelTransport {
+/// Signed webhooks over HTTP through libcurl: sent by the delivery engine on the multi interface
+/// (``HTTPChannelTransport``), or one at a time on a keep-alive handle of the transport's own.
+final class WebhookTransport: HTTPChannelTransport {
     private let timeout: TimeInterval
     /// Where the receivers may be: a refused address is a dead letter at once, with the guard's reason.
     private let network: NetworkGuard
     private var handle: EasyHandle?
-    /// Secrets and signing keys parsed once per variable for the lane's life (a cycle).
+    /// Secrets and signing keys parsed once per variable for the transport's life (a cycle).
     private let keyring: WebhookKeyring
 
     init(timeout: TimeInterval, network: NetworkGuard, environment: ProcessEnvironment) {
@@ -19,29 +20,32 @@ final class WebhookTransport: ChannelTransport {
     }
 
     func send(_ job: DeliveryJob, at now: Date) -> SendResult {
+        transfer(job, at: now).perform(on: &handle)
+    }
+
+    func transfer(_ job: DeliveryJob, at now: Date) -> HTTPTransfer {
         let (variables, secrets, signingKey) = keyring.keys(for: job.draft.secretEnv)
         guard !secrets.isEmpty else {
-            return SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(variables.secrets)"), code: nil)
+            return .settled(SendResult(outcome: .retryable(reason: "no whsec_ secret in $\(variables.secrets)")))
         }
         if let name = variables.signingKey, signingKey == nil {
             // Named but missing: sending without the v1a signature would fail receivers that verify only it.
-            return SendResult(outcome: .retryable(reason: "no whsk_ signing key in $\(name)"), code: nil)
+            return .settled(SendResult(outcome: .retryable(reason: "no whsk_ signing key in $\(name)")))
         }
         let request = HTTPRequest(
             method: .post, url: job.draft.recipient,
             headers: WebhookRequest.headers(job: job, secrets: secrets, signingKey: signingKey, at: now),
             body: job.draft.payload, connectTimeout: min(timeout, 10), timeout: timeout, responseLimit: 4096,
             network: network)
-        do {
-            let handle = try self.handle ?? EasyHandle()
-            self.handle = handle
-            let response = try handle.perform(request)
-            return SendResult(outcome: Self.outcome(of: response, now: now), code: response.status)
-        } catch let refusal as NetworkRefusal {
-            return SendResult(outcome: .permanent(reason: "\(refusal)"), code: nil)
-        } catch {
-            handle = nil
-            return SendResult(outcome: .retryable(reason: "\(error)"), code: nil)
+        return .request(request) { answer in
+            switch answer {
+            case .success(let response):
+                SendResult(outcome: Self.outcome(of: response, now: now), code: response.status)
+            case .failure(let refusal as NetworkRefusal):
+                SendResult(outcome: .permanent(reason: "\(refusal)"))
+            case .failure(let error):
+                SendResult(outcome: .retryable(reason: "\(error)"))
+            }
         }
     }
 
