@@ -11,11 +11,16 @@ extension PostgresStateStore: ThrottleStore {
     package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
         -> ThrottleDecision
     {
+        try throttle([ThrottleAsk(request, reserved: reserved)], now: now, horizon: horizon)[0]
+    }
+
+    package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
+        guard !asks.isEmpty else { return [] }
         let logger = self.logger
-        // Locked in one order, so that two requests sharing keys never wait for each other.
-        let keys = Array(Set(request.keys)).sorted()
+        // Locked in one order, so that two batches sharing keys never wait for each other.
+        let keys = Array(Set(asks.flatMap(\.request.keys))).sorted()
         return try blocking {
-            try await self.transaction { connection -> ThrottleDecision in
+            try await self.transaction { connection -> [ThrottleDecision] in
                 try await connection.execute("""
                     INSERT INTO throttle_slot (key, next_free_at) SELECT k, 0 FROM unnest(\(keys)::text[]) AS k
                     ON CONFLICT (key) DO NOTHING
@@ -27,8 +32,7 @@ extension PostgresStateStore: ThrottleStore {
                     let (key, next) = try row.decode((String, Double).self)
                     slots[key] = Date(timeIntervalSince1970: next)
                 }
-                let (decision, moved) = Throttle.decide(request, slots: slots, now: now, horizon: horizon,
-                                                        reserved: reserved)
+                let (decisions, moved) = Throttle.decide(asks, slots: slots, now: now, horizon: horizon)
                 if !moved.isEmpty {
                     let movedKeys = Array(moved.keys)
                     try await connection.execute("""
@@ -38,7 +42,7 @@ extension PostgresStateStore: ThrottleStore {
                         WHERE t.key = u.key
                         """, logger: logger)
                 }
-                return decision
+                return decisions
             }
         }
     }

@@ -10,22 +10,26 @@ extension SQLiteStateStore: ThrottleStore {
     package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
         -> ThrottleDecision
     {
-        try writeBlocking { db in
+        try throttle([ThrottleAsk(request, reserved: reserved)], now: now, horizon: horizon)[0]
+    }
+
+    package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
+        guard !asks.isEmpty else { return [] }
+        return try writeBlocking { db in
             var slots: [String: Date] = [:]
             let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
-            for key in request.keys {
+            for key in Set(asks.flatMap(\.request.keys)) {
                 if let next = try Double.fetchOne(select, arguments: [key]) {
                     slots[key] = Date(timeIntervalSince1970: next)
                 }
             }
-            let (decision, moved) = Throttle.decide(request, slots: slots, now: now, horizon: horizon,
-                                                    reserved: reserved)
+            let (decisions, moved) = Throttle.decide(asks, slots: slots, now: now, horizon: horizon)
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
                 ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
                 """)
             for (key, next) in moved { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
-            return decision
+            return decisions
         }
     }
 

@@ -12,7 +12,17 @@ package protocol ThrottleStore: Sendable {
     /// same slot).
     func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
         -> ThrottleDecision
+    /// Decides each of `asks` in order, as many calls of ``throttle(_:now:horizon:reserved:)`` would (each sees the
+    /// slots the ones before it moved), in one transaction.
+    func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision]
     /// Puts claimed entries off to their slots without an attempt: their state, attempts and retry schedule stay as
     /// they are, their claim ends (on PostgreSQL only while `owner` still holds the lease), and they come due then.
     func postpone(_ postponements: [Postponement], owner: String) throws
+}
+
+extension ThrottleStore {
+    /// One transaction per ask: for engines without a batch of their own.
+    package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
+        try asks.map { try throttle($0.request, now: now, horizon: horizon, reserved: $0.reserved) }
+    }
 }

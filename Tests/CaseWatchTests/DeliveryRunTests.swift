@@ -79,6 +79,26 @@ struct DeliveryRunTests {
         #expect(run.unstarted.map(\.outboxID) == [2, 3])
     }
 
+    @Test("more to send at once: the deliveries whose slot has come, then the claimed, never a claim, nothing after a stop")
+    func moreToSend() {
+        var run = DeliveryRun(lanes: 1, claimSize: 4, recordSize: 2)
+        let t0 = Date(timeIntervalSince1970: 1_764_240_000)
+        #expect(run.nextWork(now: t0) == .claim(limit: 4))
+        run.claimed([1, 2, 3, 4].map(Self.job))
+        #expect(run.nextWork(now: t0) == .send(Self.job(1)))
+        run.throttled(Self.job(1), until: t0.addingTimeInterval(1), reserved: t0.addingTimeInterval(1))
+        #expect(run.moreToSend(limit: 2, now: t0) == [.send(Self.job(2)), .send(Self.job(3))])
+        #expect(run.moreToSend(limit: 5, now: t0.addingTimeInterval(1)) == [
+            .sendReserved(Self.job(1), slot: t0.addingTimeInterval(1)), .send(Self.job(4)),
+        ])
+        #expect(run.moreToSend(limit: 5, now: t0.addingTimeInterval(2)).isEmpty)  // the claim is the lane's to make
+        #expect(run.nextWork(now: t0) == .claim(limit: 4))
+        run.claimed([5, 6].map(Self.job))
+        run.stop()
+        #expect(run.moreToSend(limit: 5, now: t0).isEmpty)
+        #expect(run.unstarted.map(\.outboxID) == [5, 6])
+    }
+
     @Test("outcomes are written a batch at a time, the last lane writes the rest, and the report counts them")
     func outcomes() {
         var run = DeliveryRun(lanes: 2, claimSize: 10, recordSize: 2)

@@ -118,6 +118,34 @@ struct ThrottleTests {
         }
     }
 
+    @Test("a batch of asks is decided as the same asks one after another: same decisions, same slots moved")
+    func batchDecidesInOrder() {
+        let other = ThrottleRule(key: ThrottleRule.key("matrix room"), rate: .perSecond(5))
+        let bot = ThrottleRule(key: ThrottleRule.key("telegram bot"), rate: .perSecond(2))
+        let asks = [
+            ThrottleAsk(ThrottleRequest(endpoint: Self.hook)),
+            ThrottleAsk(ThrottleRequest(endpoint: other, shared: [bot])),
+            ThrottleAsk(ThrottleRequest(endpoint: Self.hook)),
+            ThrottleAsk(ThrottleRequest(endpoint: Self.hook), reserved: Self.at(0)),
+            ThrottleAsk(ThrottleRequest(endpoint: other, shared: [bot], cost: 3)),
+            ThrottleAsk(ThrottleRequest(endpoint: Self.hook)),
+        ]
+        let start = [Self.hook.key: Self.at(0.05)]
+        var slots = start
+        var oneByOne: [ThrottleDecision] = []
+        for ask in asks {
+            let (decision, moved) = Throttle.decide(ask.request, slots: slots, now: Self.at(0.1), horizon: 0.5,
+                                                    reserved: ask.reserved)
+            slots.merge(moved) { $1 }
+            oneByOne.append(decision)
+        }
+        let (decisions, moved) = Throttle.decide(asks, slots: start, now: Self.at(0.1), horizon: 0.5)
+        #expect(decisions == oneByOne)
+        #expect(start.merging(moved) { $1 } == slots)
+        // Not all alike: the batch has sends, waits and a postponement in it.
+        #expect(Set(decisions.map { "\($0)".prefix(4) }).count == 3, "\(decisions)")
+    }
+
     @Test("subscribers sharing an endpoint share its rate; the slowest file holds")
     func sharedEndpoints() {
         let rates = EndpointRates([

@@ -105,6 +105,25 @@ package struct DeliveryRun {
         return .claim(limit: claimSize)
     }
 
+    /// Up to `limit` more entries to send at `now`, without claiming: those whose slot has come, then those claimed,
+    /// as ``nextWork(now:)`` would hand them out one by one (a shell that starts several transfers at once asks here
+    /// after a `send`).
+    package mutating func moreToSend(limit: Int, now: Date = .distantPast) -> [LaneAction] {
+        var more: [LaneAction] = []
+        while !stopping, more.count < limit {
+            if let first = waiting.first, first.until <= now {
+                waiting.removeFirst()
+                more.append(first.reserved.map { .sendReserved(first.job, slot: $0) } ?? .send(first.job))
+            } else if position < claimed.count {
+                position += 1
+                more.append(.send(claimed[position - 1]))
+            } else {
+                break
+            }
+        }
+        return more
+    }
+
     /// The throttle held a delivery back until `until`, within the run (holding its endpoint's slot `reserved`, when
     /// one was taken): it is handed out again then.
     package mutating func throttled(_ job: DeliveryJob, until: Date, reserved: Date?) {

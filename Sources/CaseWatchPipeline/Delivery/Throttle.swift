@@ -65,6 +65,38 @@ package enum Throttle {
     }
 }
 
+extension Throttle {
+    /// Decides `asks` one after another, as as many calls of ``decide(_:slots:now:horizon:reserved:)`` would, each
+    /// seeing the slots the ones before it moved.
+    /// - Returns: the decisions, in order, and the slots to store (every key that moved, at its last value).
+    package static func decide(_ asks: [ThrottleAsk], slots: [String: Date], now: Date, horizon: TimeInterval)
+        -> (decisions: [ThrottleDecision], slots: [String: Date])
+    {
+        var current = slots
+        var moved: [String: Date] = [:]
+        let decisions = asks.map { ask in
+            let (decision, updated) = decide(ask.request, slots: current, now: now, horizon: horizon,
+                                             reserved: ask.reserved)
+            current.merge(updated) { $1 }
+            moved.merge(updated) { $1 }
+            return decision
+        }
+        return (decisions, moved)
+    }
+}
+
+/// One delivery's question to the throttle: its limits, and the endpoint's slot it reserved earlier in the run, if
+/// any.
+package struct ThrottleAsk: Sendable, Hashable {
+    package var request: ThrottleRequest
+    package var reserved: Date?
+
+    package init(_ request: ThrottleRequest, reserved: Date? = nil) {
+        self.request = request
+        self.reserved = reserved
+    }
+}
+
 /// One limit: a key (an endpoint, or what several endpoints share) and its rate.
 package struct ThrottleRule: Sendable, Hashable {
     /// What the store keys the slot on: ``ThrottleRule/key(_:)`` of the endpoint's description, so that the table
