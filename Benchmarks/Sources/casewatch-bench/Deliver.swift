@@ -12,7 +12,7 @@ import Curl
 import Foundation
 import Logging
 
-/// `deliver-webhooks` and `deliver-emails`: a real outbox in a real SQLite file, filled with `count`
+/// `deliver-webhooks`, `deliver-matrix` and `deliver-emails`: a real outbox in a real SQLite file, filled with `count`
 /// rendered deliveries, then one `DeliveryCycle.run()` timed end to end — claims, transfers over
 /// libcurl, the attempt log and the state transitions all included.
 enum DeliverBenchmark {
@@ -52,6 +52,39 @@ enum DeliverBenchmark {
             try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
         }
         return drafts
+    }
+
+    static let matrixTokenEnv = "CASEWATCH_BENCH_MATRIX_TOKEN"
+
+    /// `deliver-matrix --homeserver URL`: one alert to `count` Matrix rooms on one homeserver (a room per reader, as
+    /// partners' teams have), planned as a cycle plans it (the chat templates in each reader's language, one
+    /// `m.notice` each), each room held to the channel's default rate (5 a second) as the product holds it.
+    static func matrix(_ options: Options) async throws {
+        let count = try options.int("count")
+        let homeserver = try options.string("homeserver")
+        let concurrency = try options.int("concurrency", default: 8)
+        if ProcessInfo.processInfo.environment[matrixTokenEnv] == nil { setenv(matrixTokenEnv, "syt_casewatch_bench", 1) }
+        let templates = try Fixtures.templates(try options.string("templates", default: "templates"))
+        let now = Date()
+        let event = Fixtures.rulingEvent(now: now)
+        let subscribers = (0..<count).map { n in
+            var subscriber = Fixtures.subscriber(n, channels: [], secretEnv: secretEnv, webhookURL: "")
+            subscriber.matrix = MatrixEndpoint(homeserver: homeserver, roomID: "!room-\(n):localhost",
+                                               accessTokenEnv: matrixTokenEnv)
+            return subscriber
+        }
+        let planner = AlertPlanner(
+            subscribers: subscribers, renderer: AlertRenderer(templates: templates),
+            channels: ChannelRegistry([MatrixChannel(delivery: .unconfigured, environment: .current)]),
+            links: SubscriberLinks(tokens: UnsubscribeToken(secret: "bench-token-secret"),
+                                   baseURL: "https://alerts.example.org"))
+        let drafts = try planner.drafts(for: [event], suppressions: Suppressions(), now: now)
+        guard drafts.count == count else { throw BenchError.failed("deliver-matrix: \(drafts.count) drafts planned") }
+        if let sample = options.optional("sample-out") {
+            try Data(drafts[0].payload).write(to: URL(fileURLWithPath: sample))
+        }
+        try await run(kind: "deliver-matrix", drafts: drafts, concurrency: concurrency, environment: .current,
+                      email: nil, extra: ["target": homeserver])
     }
 
     /// `enqueue-webhooks --config FILE`: the same deliveries as `deliver-webhooks`, queued in the store that
@@ -125,6 +158,7 @@ enum DeliverBenchmark {
         let payloadBytes = drafts.reduce(0) { $0 + $1.payload.count }
         let count = drafts.count
         let composer = try EmailComposer(from: "CaseWatch <alerts@example.org>", file: "bench")
+        let loopback = NetworkGuard(allowing: [try AddressRange("127.0.0.0/8"), try AddressRange("::1/128")])
         let settings = DeliverySettings(
             channels: ChannelRegistry([
                 EmailChannel(composer: composer,
@@ -132,9 +166,8 @@ enum DeliverBenchmark {
                              signer: signer),
                 // The sink (nginx, or a test's receiver) listens on loopback: allowed, as `network.allow_private`
                 // would allow it, so the network guard's check is part of what is measured.
-                WebhookChannel(delivery: .http(timeout: 15, network: NetworkGuard(allowing: [
-                    try AddressRange("127.0.0.0/8"), try AddressRange("::1/128"),
-                ])), environment: environment),
+                WebhookChannel(delivery: .http(timeout: 15, network: loopback), environment: environment),
+                MatrixChannel(delivery: .http(timeout: 15, network: loopback), environment: environment),
             ]),
             concurrency: concurrency, retry: RetryPolicy(schedule: [5, 300, 1800, 7200, 18000, 36000, 36000]))
         // The log level of `casewatch run` (notice): a failed delivery is still logged, a delivered one not.

@@ -4,6 +4,7 @@ import Foundation
 // per result on standard output; anything going wrong is an exit 1 with the reason on standard error.
 let usage = """
     usage: casewatch-bench deliver-webhooks --count N --url URL [--concurrency 8] [--templates DIR] [--sample-out FILE]
+           casewatch-bench deliver-matrix --count N --homeserver URL [--concurrency 8] [--templates DIR] [--sample-out FILE]
            casewatch-bench enqueue-webhooks --config casewatch.yml --count N --url URL [--templates DIR]
            casewatch-bench deliver-emails --count N --smtp smtp://HOST:PORT [--concurrency 8] [--templates DIR] [--sample-out FILE] [--dkim rsa|rsa+ed25519]
            casewatch-bench dkim-sign [--count 2000] [--templates DIR]
@@ -18,6 +19,7 @@ do {
     let options = try Options(arguments.dropFirst())
     switch command {
     case "deliver-webhooks": try await DeliverBenchmark.webhooks(options)
+    case "deliver-matrix": try await DeliverBenchmark.matrix(options)
     case "enqueue-webhooks": try await DeliverBenchmark.enqueueWebhooks(options)
     case "deliver-emails": try await DeliverBenchmark.emails(options)
     case "dkim-sign": try await DKIMBenchmark.run(options)
