@@ -30,6 +30,7 @@ extension PostgresStateStore {
             let attempts = try await connection.rows("DELETE FROM attempt WHERE outbox_id = ANY(\(ids)) RETURNING 1",
                                                      logger: logger).count
             try await connection.execute("DELETE FROM outbox_payload WHERE outbox_id = ANY(\(ids))", logger: logger)
+            try await connection.execute("DELETE FROM outbox_fallback WHERE outbox_id = ANY(\(ids))", logger: logger)
             let entries = try await connection.rows("DELETE FROM outbox WHERE id = ANY(\(ids)) RETURNING 1",
                                                     logger: logger).count
             var optOuts = 0

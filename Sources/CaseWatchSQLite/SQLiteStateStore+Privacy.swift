@@ -34,6 +34,7 @@ extension SQLiteStateStore {
             try db.execute(sql: """
                 DELETE FROM outbox_payload WHERE outbox_id IN (SELECT id FROM erased_entry);
                 DELETE FROM outbox_laid_out_payload WHERE outbox_id IN (SELECT id FROM erased_entry);
+                DELETE FROM outbox_fallback WHERE outbox_id IN (SELECT id FROM erased_entry);
                 """)
             try db.execute(sql: "DELETE FROM outbox WHERE id IN (SELECT id FROM erased_entry)")
             let entries = db.changesCount

@@ -38,6 +38,8 @@ package enum StoreCopy {
         Table(name: "endpoint_health", columns: ["channel", "address", "subscriber_id", "failing_since", "last_failure"],
               key: "channel, address", serial: false),
         Table(name: "throttle_slot", columns: ["key", "next_free_at"], key: "key", serial: false),
+        Table(name: "outbox_fallback", columns: ["outbox_id", "generation", "created_at"], key: "outbox_id",
+              serial: false),
     ]
 
     /// One stored value, as either engine gives it.

@@ -25,6 +25,7 @@ extension MemoryStateStore {
             var attempts = 0
             for id in erased {
                 attempts += state.attempts.removeValue(forKey: id)?.count ?? 0
+                state.fallbacks[id] = nil
                 if let entry = state.entries.removeValue(forKey: id) {
                     state.entryKeys[MemoryState.EntryKey(eventID: entry.draft.eventID, subscriberID: entry.draft.subscriberID,
                                                          channel: entry.draft.channel,

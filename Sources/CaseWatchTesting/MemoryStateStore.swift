@@ -101,6 +101,8 @@ struct MemoryState {
     var digests: [String: DigestState] = [:]
     /// Each throttled key's next free slot (see `Throttle`).
     var throttleSlots: [String: Date] = [:]
+    /// The stranded entries whose alert has moved on to the subscriber's next channel, with the generation queued.
+    var fallbacks: [Int64: Int?] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).
     mutating func enqueue(_ drafts: [OutboxDraft], now: Date) {

@@ -141,9 +141,30 @@ package struct CycleRunner: Sendable {
             try await prune(store, now: now)
             if !keepsLeadership, configuration.usesPostgres { try await store.resign(node: configuration.nodeID) }
         }
-        let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger, shouldStop: shouldStop,
-                                               owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))",
-                                               rates: EndpointRates(inputs.subscribers)).run()
+        let deliver = {
+            try await DeliveryCycle(queue: store, settings: settings, logger: self.logger, shouldStop: self.shouldStop,
+                                    owner: "\(self.configuration.nodeID)/\(UUID().uuidString.prefix(8))",
+                                    rates: EndpointRates(inputs.subscribers)).run()
+        }
+        var delivery = try await deliver()
+        // Alerts this run left unsent on a channel it disabled move on along their subscriber's `channels:` list, and
+        // go out in this cycle rather than the next.
+        if leadership.leads,
+           try await ChannelFallbackSweep(store: store, planner: planner, logger: logger).run(now: Date()) > 0,
+           !shouldStop()
+        {
+            delivery.add(try await deliver())
+        }
         return Report(detection: detection, delivery: delivery, leadership: leadership)
+    }
+}
+
+extension DeliveryCycle.Report {
+    /// This report and `other`'s, as one run's.
+    mutating func add(_ other: DeliveryCycle.Report) {
+        delivered += other.delivered
+        retrying += other.retrying
+        dead += other.dead
+        postponed += other.postponed
     }
 }
