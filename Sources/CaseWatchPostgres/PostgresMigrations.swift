@@ -96,6 +96,17 @@ enum PostgresMigrations {
         Migration(name: "v3-channel-fallback", statements: [
             "CREATE TABLE outbox_fallback (outbox_id BIGINT PRIMARY KEY, generation INTEGER, created_at TEXT NOT NULL)",
         ]),
+        // Telegram's progress between processes and nodes: split entries' messages sent, chats moved to a new id.
+        Migration(name: "v4-telegram-progress", statements: [
+            """
+            CREATE TABLE telegram_split (
+                message_id TEXT PRIMARY KEY, parts_sent INTEGER NOT NULL, parts INTEGER NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE telegram_chat_migration (
+                chat_id TEXT PRIMARY KEY, migrated_to TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+        ]),
     ]
 
     /// Applies the migrations this database lacks, under an advisory lock held by one connection.

@@ -117,10 +117,12 @@ package struct CycleRunner: Sendable {
             logger.error("subscriber skipped: \(problem)")
         }
         Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
-        let settings = try configuration.deliverySettings(environment: environment)
+        var settings = try configuration.deliverySettings(environment: environment)
         let store = if let store = self.store { store } else {
             try await configuration.openStore(environment: environment)
         }
+        // Split Telegram alerts and moved chats are kept in the store: the next process's retry goes on from there.
+        settings.channels = settings.channels.keepingTelegramProgress(in: store)
         if self.store == nil { for notice in store.notices { logger.warning("\(notice)") } }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
         let leadership = dryRun ? Leadership(leads: true, leader: configuration.nodeID) : try await store.lead(
