@@ -94,3 +94,47 @@ struct ChannelFallbackDeliveryTests {
         #expect(try hook.requests().count == 1)
     }
 }
+
+/// The same with a Matrix room on a real Synapse: the bot kicked from the room, the alert queued for it meets
+/// 403 M_FORBIDDEN, and reaches the subscriber as an e-mail (the mail file transport) in the same cycle.
+@Suite("Channel fallback after queueing, Matrix on Synapse", .serialized)
+struct MatrixChannelFallbackTests {
+    @Test("channels: [matrix, email]: the alert refused by the room (403 M_FORBIDDEN) arrives by e-mail once")
+    func kickedBotFallsBackToEmail() throws {
+        let synapse = try SynapseServer.shared.get()
+        let room = try synapse.newRoom()
+        let chat = try ChatWorkspace(matrix: true, matrixToken: synapse.bot.accessToken)
+        try chat.workspace.directory.write("subscribers/desk.yaml", """
+            id: desk
+            name: Desk
+            language: en
+            email: desk@example.org
+            matrix: {homeserver: "\(synapse.baseURL)", room_id: "\(room)", access_token_env: CW_MATRIX_TOKEN}
+            channels: [matrix, email]
+
+            """)
+        let mailbox = chat.workspace.directory.url.appendingPathComponent("var/mail")
+        func mails() throws -> [String] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: mailbox.path)) ?? []
+            return try names.sorted().map { try String(contentsOf: mailbox.appendingPathComponent($0), encoding: .utf8) }
+        }
+        try chat.run()
+        try chat.workspace.moveCase()
+        #expect(try chat.run().stdout.contains("sent 1"))
+        #expect(try mails().isEmpty, "the room takes the alerts while it works")
+        try synapse.kickBot(from: room)
+        try chat.workspace.moveCase(to: "closed")
+        let refused = try chat.run()
+        #expect(refused.stderr.contains("alert moved on to the subscriber's next channel"), "\(refused.output)")
+        #expect(!refused.output.contains(synapse.bot.accessToken))
+        let outbox = try chat.workspace.outbox()
+        let stranded = try #require(outbox.first { $0["channel"] as? String == "matrix" && $0["state"] as? String == "dead" })
+        let event = try #require(stranded["event_id"] as? String)
+        let mailed = try mails()
+        #expect(mailed.count == 1 && mailed[0].contains(event) && mailed[0].contains("To: Desk <desk@example.org>"),
+                "\(mailed.map { $0.prefix(300) })")
+        #expect(try chat.run().stdout.contains("sent 0"))
+        #expect(try mails().count == 1, "nothing sent twice")
+        #expect(try synapse.messages(in: room).count == 1)
+    }
+}

@@ -41,14 +41,26 @@ package struct ChannelFallbackSweep: Sendable {
         var moved = 0
         for entry in stranded {
             guard let (subscriber, fallback) = subscribers[entry.subscriberID] else { continue }
-            let drafts = try await onwardDrafts(for: entry, subscriber: subscriber, fallback: fallback,
-                                                suppressions: suppressions, now: now)
-            guard try await store.fallBack(from: entry.outboxID, to: drafts, now: now) else { continue }
             var metadata: Logger.Metadata = [
                 "subscriber.id": "\(entry.subscriberID)", "event.id": "\(entry.eventID)",
                 "outbox.id": "\(entry.outboxID)", "channel": "\(entry.channel.rawValue)",
                 "endpoint": "\(EndpointAddress.shown(entry.recipient))",
             ]
+            let drafts: [OutboxDraft]
+            do {
+                drafts = try await onwardDrafts(for: entry, subscriber: subscriber, fallback: fallback,
+                                                suppressions: suppressions, now: now)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                // The alert cannot be composed for the next channel (a header that would carry CR or LF): it would
+                // fail the same way every cycle, so it is said once and the entry left as it is.
+                metadata["reason"] = "\(error)"
+                logger.error("alert not moved on: it cannot be composed for the next channel", metadata: metadata)
+                _ = try await store.fallBack(from: entry.outboxID, to: [], now: now)
+                continue
+            }
+            guard try await store.fallBack(from: entry.outboxID, to: drafts, now: now) else { continue }
             if drafts.isEmpty {
                 logger.warning(
                     "alert not moved on: its channel was disabled and no other channel of the subscriber's channels list takes it now",
