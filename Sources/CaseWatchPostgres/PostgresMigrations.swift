@@ -91,6 +91,22 @@ enum PostgresMigrations {
         Migration(name: "v2-throttle-slots", statements: [
             "CREATE TABLE throttle_slot (key TEXT PRIMARY KEY, next_free_at DOUBLE PRECISION NOT NULL)",
         ]),
+        // `channels:` after queueing: the entries stranded on a disabled endpoint whose alert has moved on to the
+        // subscriber's next channel, each once.
+        Migration(name: "v3-channel-fallback", statements: [
+            "CREATE TABLE outbox_fallback (outbox_id BIGINT PRIMARY KEY, generation INTEGER, created_at TEXT NOT NULL)",
+        ]),
+        // Telegram's progress between processes and nodes: split entries' messages sent, chats moved to a new id.
+        Migration(name: "v4-telegram-progress", statements: [
+            """
+            CREATE TABLE telegram_split (
+                message_id TEXT PRIMARY KEY, parts_sent INTEGER NOT NULL, parts INTEGER NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE telegram_chat_migration (
+                chat_id TEXT PRIMARY KEY, migrated_to TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+        ]),
     ]
 
     /// Applies the migrations this database lacks, under an advisory lock held by one connection.

@@ -30,6 +30,15 @@ extension PostgresStateStore {
             let attempts = try await connection.rows("DELETE FROM attempt WHERE outbox_id = ANY(\(ids)) RETURNING 1",
                                                      logger: logger).count
             try await connection.execute("DELETE FROM outbox_payload WHERE outbox_id = ANY(\(ids))", logger: logger)
+            try await connection.execute("DELETE FROM outbox_fallback WHERE outbox_id = ANY(\(ids))", logger: logger)
+            try await connection.execute(
+                "DELETE FROM telegram_split WHERE message_id IN (SELECT message_id FROM outbox WHERE id = ANY(\(ids)))",
+                logger: logger)
+            for endpoint in addresses where endpoint.channel == .telegram {
+                let chat = endpoint.address
+                try await connection.execute(
+                    "DELETE FROM telegram_chat_migration WHERE chat_id = \(chat) OR migrated_to = \(chat)", logger: logger)
+            }
             let entries = try await connection.rows("DELETE FROM outbox WHERE id = ANY(\(ids)) RETURNING 1",
                                                     logger: logger).count
             var optOuts = 0

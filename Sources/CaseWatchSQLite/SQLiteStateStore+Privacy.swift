@@ -34,7 +34,14 @@ extension SQLiteStateStore {
             try db.execute(sql: """
                 DELETE FROM outbox_payload WHERE outbox_id IN (SELECT id FROM erased_entry);
                 DELETE FROM outbox_laid_out_payload WHERE outbox_id IN (SELECT id FROM erased_entry);
+                DELETE FROM outbox_fallback WHERE outbox_id IN (SELECT id FROM erased_entry);
+                DELETE FROM telegram_split WHERE message_id IN
+                    (SELECT message_id FROM outbox WHERE id IN (SELECT id FROM erased_entry));
                 """)
+            for endpoint in addresses where endpoint.channel == .telegram {
+                try db.execute(sql: "DELETE FROM telegram_chat_migration WHERE chat_id = ? OR migrated_to = ?",
+                               arguments: [endpoint.address, endpoint.address])
+            }
             try db.execute(sql: "DELETE FROM outbox WHERE id IN (SELECT id FROM erased_entry)")
             let entries = db.changesCount
             var optOuts = 0

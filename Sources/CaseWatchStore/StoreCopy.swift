@@ -38,6 +38,12 @@ package enum StoreCopy {
         Table(name: "endpoint_health", columns: ["channel", "address", "subscriber_id", "failing_since", "last_failure"],
               key: "channel, address", serial: false),
         Table(name: "throttle_slot", columns: ["key", "next_free_at"], key: "key", serial: false),
+        Table(name: "outbox_fallback", columns: ["outbox_id", "generation", "created_at"], key: "outbox_id",
+              serial: false),
+        Table(name: "telegram_split", columns: ["message_id", "parts_sent", "parts", "updated_at"], key: "message_id",
+              serial: false),
+        Table(name: "telegram_chat_migration", columns: ["chat_id", "migrated_to", "created_at"], key: "chat_id",
+              serial: false),
     ]
 
     /// One stored value, as either engine gives it.

@@ -328,7 +328,8 @@ package protocol SettingStore: Sendable {
 
 /// The whole store, as the composition root hands it to the use cases.
 package protocol StateStore: RegistryState, EventLog, OutboxQueue, SuppressionStore, DigestStore, DeliveryLog,
-    SettingStore, PrivacyStore, HoldStore, SilenceStore, EndpointHealthStore, LeadershipStore
+    SettingStore, PrivacyStore, HoldStore, SilenceStore, EndpointHealthStore, LeadershipStore, ChannelFallbackStore,
+    TelegramProgressStore
 {
     /// Where the store is, for messages (a file path, a database URL without its password).
     var location: String { get }

@@ -17,7 +17,8 @@ package enum StoreConformance {
     }
 
     package static let checks: [Check] = outboxChecks + claimChecks + detectionChecks + readingChecks
-        + eventLogChecks + operatorChecks + throttleChecks
+        + eventLogChecks + operatorChecks + throttleChecks + fallbackChecks
+        + telegramChecks
 }
 
 /// An engine broke a promise of the store.

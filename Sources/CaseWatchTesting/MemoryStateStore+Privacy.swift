@@ -25,10 +25,17 @@ extension MemoryStateStore {
             var attempts = 0
             for id in erased {
                 attempts += state.attempts.removeValue(forKey: id)?.count ?? 0
+                state.fallbacks[id] = nil
                 if let entry = state.entries.removeValue(forKey: id) {
+                    state.telegramSplits[entry.draft.messageID] = nil
                     state.entryKeys[MemoryState.EntryKey(eventID: entry.draft.eventID, subscriberID: entry.draft.subscriberID,
                                                          channel: entry.draft.channel,
                                                          generation: entry.draft.generation)] = nil
+                }
+            }
+            for endpoint in normalized where endpoint.channel == .telegram {
+                state.telegramMigrations = state.telegramMigrations.filter {
+                    $0.key != endpoint.address && $0.value != endpoint.address
                 }
             }
             var optOuts = 0

@@ -101,6 +101,11 @@ struct MemoryState {
     var digests: [String: DigestState] = [:]
     /// Each throttled key's next free slot (see `Throttle`).
     var throttleSlots: [String: Date] = [:]
+    /// The stranded entries whose alert has moved on to the subscriber's next channel, with the generation queued.
+    var fallbacks: [Int64: Int?] = [:]
+    /// Telegram's progress: messages sent of each split entry (by Message-ID), and chats moved to a new id.
+    var telegramSplits: [String: Int] = [:]
+    var telegramMigrations: [String: String] = [:]
 
     /// Inserts entries not there yet (same event, subscriber, channel and generation).
     mutating func enqueue(_ drafts: [OutboxDraft], now: Date) {

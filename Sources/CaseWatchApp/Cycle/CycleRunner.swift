@@ -117,10 +117,12 @@ package struct CycleRunner: Sendable {
             logger.error("subscriber skipped: \(problem)")
         }
         Gauge(label: "casewatch_subscribers_skipped").record(inputs.skippedSubscribers.count)
-        let settings = try configuration.deliverySettings(environment: environment)
+        var settings = try configuration.deliverySettings(environment: environment)
         let store = if let store = self.store { store } else {
             try await configuration.openStore(environment: environment)
         }
+        // Split Telegram alerts and moved chats are kept in the store: the next process's retry goes on from there.
+        settings.channels = settings.channels.keepingTelegramProgress(in: store)
         if self.store == nil { for notice in store.notices { logger.warning("\(notice)") } }
         let planner = try await inputs.planner(store: store, channels: settings.channels, environment: environment)
         let leadership = dryRun ? Leadership(leads: true, leader: configuration.nodeID) : try await store.lead(
@@ -141,9 +143,30 @@ package struct CycleRunner: Sendable {
             try await prune(store, now: now)
             if !keepsLeadership, configuration.usesPostgres { try await store.resign(node: configuration.nodeID) }
         }
-        let delivery = try await DeliveryCycle(queue: store, settings: settings, logger: logger, shouldStop: shouldStop,
-                                               owner: "\(configuration.nodeID)/\(UUID().uuidString.prefix(8))",
-                                               rates: EndpointRates(inputs.subscribers)).run()
+        let deliver = {
+            try await DeliveryCycle(queue: store, settings: settings, logger: self.logger, shouldStop: self.shouldStop,
+                                    owner: "\(self.configuration.nodeID)/\(UUID().uuidString.prefix(8))",
+                                    rates: EndpointRates(inputs.subscribers)).run()
+        }
+        var delivery = try await deliver()
+        // Alerts this run left unsent on a channel it disabled move on along their subscriber's `channels:` list, and
+        // go out in this cycle rather than the next.
+        if leadership.leads,
+           try await ChannelFallbackSweep(store: store, planner: planner, logger: logger).run(now: Date()) > 0,
+           !shouldStop()
+        {
+            delivery.add(try await deliver())
+        }
         return Report(detection: detection, delivery: delivery, leadership: leadership)
+    }
+}
+
+extension DeliveryCycle.Report {
+    /// This report and `other`'s, as one run's.
+    mutating func add(_ other: DeliveryCycle.Report) {
+        delivered += other.delivered
+        retrying += other.retrying
+        dead += other.dead
+        postponed += other.postponed
     }
 }

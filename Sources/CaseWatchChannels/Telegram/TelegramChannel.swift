@@ -21,10 +21,18 @@ package struct TelegramChannel: AlertChannel {
 
     package let delivery: Delivery
     package let environment: ProcessEnvironment
+    /// Where split entries' progress and moved chats are kept between attempts: the store, so that a retry by another
+    /// process goes on where the last one stopped; this process's memory when composed without one.
+    package var progress: any TelegramProgressStore
+    /// How far apart the messages of a split entry go to their chat.
+    package var pacing: TelegramPacing
 
-    package init(delivery: Delivery, environment: ProcessEnvironment) {
+    package init(delivery: Delivery, environment: ProcessEnvironment,
+                 progress: any TelegramProgressStore = TelegramProgress.shared, pacing: TelegramPacing = .telegram) {
         self.delivery = delivery
         self.environment = environment
+        self.progress = progress
+        self.pacing = pacing
     }
 
     package var id: ChannelID { .telegram }
@@ -101,7 +109,8 @@ package struct TelegramChannel: AlertChannel {
     package func makeTransport() -> any ChannelTransport {
         switch delivery {
         case .http(let apiURL, let timeout, let network):
-            TelegramTransport(apiURL: apiURL, timeout: timeout, network: network, environment: environment)
+            TelegramTransport(apiURL: apiURL, timeout: timeout, network: network, environment: environment,
+                              progress: progress, pacing: pacing)
         case .file(let directory, let apiURL): TelegramFileTransport(directory: directory, apiURL: apiURL)
         case .unconfigured: UnconfiguredTransport(channel: id)
         }

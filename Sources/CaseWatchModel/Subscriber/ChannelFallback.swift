@@ -19,6 +19,13 @@ package struct ChannelFallback: Sendable, Hashable {
             order.contains(channel) ? channel == chosen : usable(channel)
         }
     }
+
+    /// Of `drafts`, re-planned for an alert left unsent on `stranded` (its endpoint disabled after it was queued),
+    /// those that carry the alert on along the list: on a listed channel other than `stranded`. The channels outside
+    /// the list had the alert when it was first queued and get nothing again.
+    package func onward(from stranded: ChannelID, _ drafts: [OutboxDraft]) -> [OutboxDraft] {
+        drafts.filter { $0.channel != stranded && order.contains($0.channel) }
+    }
 }
 
 extension Subscriber {

@@ -11,7 +11,7 @@ struct SQLiteMigration: Sendable {
         self.apply = apply
     }
 
-    static let all: [SQLiteMigration] = [.v1, .v2, .v3, .v4, .v5, .v6, .v7, .v8, .v9, .v10, .v11, .v12]
+    static let all: [SQLiteMigration] = [.v1, .v2, .v3, .v4, .v5, .v6, .v7, .v8, .v9, .v10, .v11, .v12, .v13, .v14]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
