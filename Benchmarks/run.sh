@@ -161,6 +161,19 @@ http {
     server {
         listen 127.0.0.1:$http_port;
         location = /hook { return 204; }
+        # A Matrix homeserver's answers: a message PUT into a room, and what Apprise asks first.
+        location ~ ^/_matrix/client/(r0|v3)/rooms/[^/]+/send/m\\.room\\.message/ {
+            default_type application/json;
+            return 200 '{"event_id":"evt-bench"}';
+        }
+        location ~ ^/_matrix/client/(r0|v3)/account/whoami\$ {
+            default_type application/json;
+            return 200 '{"user_id":"@casewatch:localhost","device_id":"BENCH"}';
+        }
+        location ~ ^/_matrix/client/(r0|v3)/join/ {
+            default_type application/json;
+            return 200 '{"room_id":"!bench:localhost"}';
+        }
         location / { return 404; }
     }
 }
@@ -192,7 +205,7 @@ timeout 60 wrk -t2 -c8 -d"${peer_seconds}s" -s "$repo/Benchmarks/tools/wrk-post.
 
 # ---------------------------------------------------------------------------------------------------
 if part webhooks; then
-log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, libcurl alone and Apprise json://"
+log "1. webhooks: $webhook_count deliveries to nginx (204) on loopback, beside wrk, libcurl alone and Apprise json://; Matrix beside Apprise matrix://"
 start_nginx
 sqlite_webhooks_and_wrk
 for mode in lanes multi; do
@@ -201,6 +214,20 @@ for mode in lanes multi; do
 done
 timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "json://127.0.0.1:$http_port/hook" \
   "$peer_seconds" "$work/webhook-body.json" > "$results/apprise-json.jsonl"
+# Matrix: one alert to as many rooms on the same sink, answering as a homeserver does; then Apprise matrix://.
+timeout 300 "$bench" deliver-matrix --count "$webhook_count" --homeserver "http://127.0.0.1:$http_port" \
+  --concurrency 8 --templates "$repo/templates" --sample-out "$work/matrix-body.json" > /dev/null
+for run in $(seq "$repeats"); do
+  timeout 300 "$bench" deliver-matrix --count "$webhook_count" --homeserver "http://127.0.0.1:$http_port" \
+    --concurrency 8 --templates "$repo/templates" >> "$results/matrix.jsonl"
+done
+python3 -c 'import json, sys; sys.stdout.write(json.load(open(sys.argv[1]))["body"])' "$work/matrix-body.json" \
+  > "$work/matrix-text.txt"
+matrix_url="matrix://syt_casewatch_bench@127.0.0.1:$http_port/!bench:localhost?v=3"
+timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" "$matrix_url" 6 "$work/matrix-text.txt" \
+  > "$results/apprise-matrix-default.jsonl"
+timeout 120 "$venv/bin/python" "$repo/Benchmarks/tools/apprise_rate.py" --no-throttle "$matrix_url" "$peer_seconds" \
+  "$work/matrix-text.txt" > "$results/apprise-matrix.jsonl"
 stop "$nginx_pid"
 fi
 

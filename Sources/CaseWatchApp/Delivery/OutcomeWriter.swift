@@ -7,7 +7,8 @@ import Foundation
 /// batch is committed.
 ///
 /// At most `depth` batches wait behind the one being written (``write(_:)`` blocks beyond that), so a crash leaves at
-/// most `depth + 1` batches of sent entries unrecorded — sent again by the next run, with the same ids.
+/// most `depth + 1` written-out batches of sent entries unrecorded, besides the run's unfinished one — sent again by
+/// the next run, with the same ids.
 final class OutcomeWriter: @unchecked Sendable {  // every stored var is guarded by `condition`
     private let session: any ClaimSession
     private let depth: Int
