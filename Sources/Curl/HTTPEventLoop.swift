@@ -64,6 +64,9 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
     }
 
     /// Blocking: sends `request` on the loop and waits for its response (for callers on threads of their own).
+    ///
+    /// libcurl ends the transfer by the request's own timeout; should the loop not answer a while after that, the
+    /// wait ends with a timeout error all the same.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         let box = ResponseBox()
         let done = DispatchSemaphore(value: 0)
@@ -71,8 +74,10 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
             box.result = result
             done.signal()
         }
-        done.wait()
-        return try box.result!.get()
+        guard done.wait(timeout: .now() + request.timeout + 30) == .success, let result = box.result else {
+            throw CurlError(code: CURLE_OPERATION_TIMEDOUT, detail: "the transfer did not end within its timeout")
+        }
+        return try result.get()
     }
 
     private func run() {

@@ -4,7 +4,8 @@ import Foundation
 
 /// The lanes for transfers that hold a thread while they run (an SMTP session, a file written, a Telegram alert
 /// sent in parts): up to `count` threads, each with its own ``DeliveryLane`` (its transports and their connections),
-/// started as the first such transfer comes. The engine never gives them more than `count` at once.
+/// started as transfers come. Transfers beyond `count` wait in order for the first lane free; each attempt starts
+/// (on `clock`) when its lane takes it up.
 final class BlockingLanes: @unchecked Sendable {  // every stored var is guarded by `condition`
     /// What a lane reports when a transfer ends: the job, its result, and when the transfer started.
     typealias Ended = @Sendable (DeliveryJob, SendResult, _ started: Date) -> Void
@@ -12,22 +13,24 @@ final class BlockingLanes: @unchecked Sendable {  // every stored var is guarded
     private let count: Int
     private let channels: ChannelRegistry
     private let ended: Ended
+    private let clock: @Sendable () -> Date
     private let condition = NSCondition()
-    private var queue: [(job: DeliveryJob, at: Date)] = []
+    private var queue: [DeliveryJob] = []
     private var started = 0
     private var running = 0
     private var closing = false
 
-    init(count: Int, channels: ChannelRegistry, ended: @escaping Ended) {
+    init(count: Int, channels: ChannelRegistry, clock: @escaping @Sendable () -> Date, ended: @escaping Ended) {
         self.count = max(1, count)
+        self.clock = clock
         self.channels = channels
         self.ended = ended
     }
 
-    /// Hands `job` to a free lane (starting one when none waits), to be sent as of `now`.
-    func send(_ job: DeliveryJob, at now: Date) {
+    /// Hands `job` to a free lane (starting one when none waits and fewer than `count` run).
+    func send(_ job: DeliveryJob) {
         condition.lock()
-        queue.append((job, now))
+        queue.append(job)
         let idle = started - running - (queue.count - 1)
         if idle <= 0, started < count {
             started += 1
@@ -58,8 +61,8 @@ final class BlockingLanes: @unchecked Sendable {  // every stored var is guarded
             if let next = queue.first {
                 queue.removeFirst()
                 condition.unlock()
-                let result = lane.send(next.job, at: next.at)
-                ended(next.job, result, next.at)
+                let started = clock()
+                ended(next, lane.send(next, at: started), started)
                 condition.lock()
                 continue
             }

@@ -73,7 +73,7 @@ package struct RegistryFeed: RegistrySource {
         if let lastModified = previous?.lastModified { headers.append(("if-modified-since", lastModified)) }
         let response: HTTPResponse
         do {
-            response = try EasyHandle().perform(HTTPRequest(
+            response = try HTTPEventLoop.loop(for: url).perform(HTTPRequest(
                 method: .get, url: url, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
                 responseLimit: Self.sizeLimit, caFile: caFile, network: network))
         } catch {

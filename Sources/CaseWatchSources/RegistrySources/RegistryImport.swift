@@ -165,7 +165,7 @@ package struct RegistryImport: RegistrySource {
         var headers: [(name: String, value: String)] = []
         if let etag = previous.etag { headers.append(("if-none-match", etag)) }
         if let lastModified = previous.lastModified { headers.append(("if-modified-since", lastModified)) }
-        let response = try EasyHandle().perform(HTTPRequest(
+        let response = try HTTPEventLoop.loop(for: list.location.text).perform(HTTPRequest(
             method: .get, url: list.location.text, headers: headers, connectTimeout: min(timeout, 10), timeout: timeout,
             responseLimit: Self.sizeLimit, caFile: caFile, network: network))
         if response.status == 304, !headers.isEmpty { return nil }

@@ -95,7 +95,7 @@ struct RegistryService {
     private func request(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]?) throws -> [UInt8] {
         var headers: [(name: String, value: String)] = [("accept", "application/json")]
         if body != nil { headers.append(("content-type", "application/json")) }
-        let response = try EasyHandle().perform(HTTPRequest(
+        let response = try HTTPEventLoop.loop(for: base + path).perform(HTTPRequest(
             method: method, url: base + path, headers: headers, body: body ?? [], connectTimeout: min(timeout, 10),
             timeout: timeout, responseLimit: InputLimits.listBody, caFile: caFile, network: network))
         guard response.status == 200 else { throw Failure.unexpected("HTTP \(response.status) for \(path)") }
