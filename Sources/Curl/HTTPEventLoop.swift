@@ -26,19 +26,13 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
 
     private let lock = NSLock()
     private var submitted: [(request: HTTPRequest, completion: Completion)] = []
-    private let multi: MultiHandle?
-    private var idle: [EasyHandle] = []
-    private var running: [UnsafeMutableRawPointer: Transfer] = [:]
-
-    /// One transfer in flight: its handle, and what must live as long as it does.
-    private struct Transfer {
-        var handle: EasyHandle
-        var prepared: EasyHandle.PreparedTransfer
-        var completion: Completion
-    }
+    private let transfers: HTTPTransfers?
+    private let waker: HTTPTransfers.Waker?
 
     init(name: String, maxHostConnections: Int) {
-        multi = try? MultiHandle(maxHostConnections: maxHostConnections)
+        let transfers = try? HTTPTransfers(maxHostConnections: maxHostConnections)
+        self.transfers = transfers
+        waker = transfers?.waker
         let thread = Thread { [self] in run() }
         thread.name = name
         thread.start()
@@ -53,14 +47,14 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
     /// called once, on the loop's thread.
     public func submit(_ batch: [(request: HTTPRequest, completion: Completion)]) {
         guard !batch.isEmpty else { return }
-        guard let multi else {
+        guard let waker else {
             for (_, completion) in batch {
                 completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
             }
             return
         }
         lock.withLock { submitted += batch }
-        multi.wakeup()
+        waker.wake()
     }
 
     /// Blocking: sends `request` on the loop and waits for its response (for callers on threads of their own).
@@ -81,39 +75,13 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
     }
 
     private func run() {
-        guard let multi else { return }
+        guard let transfers else { return }
         var incoming: [(request: HTTPRequest, completion: Completion)] = []
         while true {
             lock.withLock { swap(&incoming, &submitted) }
-            for (request, completion) in incoming { start(request, completion: completion, on: multi) }
+            for (request, completion) in incoming { transfers.start(request, completion: completion) }
             incoming.removeAll(keepingCapacity: true)
-            _ = try? multi.perform()
-            for (easy, result) in multi.finished() {
-                guard let transfer = running.removeValue(forKey: easy) else { continue }
-                multi.remove(transfer.handle)
-                let outcome = transfer.handle.finish(transfer.prepared, result: result)
-                if case .failure = outcome { transfer.handle.preparedHTTP = nil }
-                idle.append(transfer.handle)
-                transfer.completion(outcome)
-            }
-            try? multi.poll(milliseconds: running.isEmpty ? 1_000 : 100)
-        }
-    }
-
-    private func start(_ request: HTTPRequest, completion: @escaping Completion, on multi: MultiHandle) {
-        do {
-            let handle = try idle.popLast() ?? EasyHandle()
-            do {
-                let prepared = try handle.prepare(request)
-                try multi.add(handle)
-                running[handle.raw] = Transfer(handle: handle, prepared: prepared, completion: completion)
-            } catch {
-                handle.preparedHTTP = nil
-                idle.append(handle)
-                throw error
-            }
-        } catch {
-            completion(.failure(error))
+            transfers.drive(waitingAtMost: transfers.count == 0 ? 1_000 : 100)
         }
     }
 }

@@ -44,4 +44,37 @@ private final class StatusLog: @unchecked Sendable {  // `statuses` is guarded b
 
     func add(_ status: Int) { lock.withLock { statuses.append(status) } }
     var all: [Int] { lock.withLock { statuses } }
+
+    @Test("transfers driven by their own thread: twelve at once over at most three connections, each completion on that thread once; a waker ends a wait early")
+    func drivenByTheCaller() throws {
+        let receiver = try HTTPReceiver(script: Array(repeating: "204 sleep=0.05", count: 12))
+        let transfers = try HTTPTransfers(maxHostConnections: 3)
+        let owner = Thread.current
+        var statuses: [Int] = []
+        var onOwner = true
+        for index in 0..<12 {
+            transfers.start(HTTPRequest(method: .post, url: receiver.url + "/hook/\(index)", body: [1])) { answer in
+                onOwner = onOwner && Thread.current == owner
+                statuses.append((try? answer.get())?.status ?? -1)
+            }
+        }
+        #expect(transfers.count == 12)
+        var rounds = 0
+        while transfers.count > 0, rounds < 1_000 {
+            transfers.drive(waitingAtMost: 100)
+            rounds += 1
+        }
+        #expect(statuses == Array(repeating: 204, count: 12))
+        #expect(onOwner)
+        let requests = try receiver.requests()
+        #expect(requests.count == 12)
+        #expect(Set(requests.map(\.clientPort)).count <= 3)
+
+        // Nothing in flight: a drive waits its whole time unless woken from another thread.
+        let waker = transfers.waker
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { waker.wake() }
+        let started = Date()
+        transfers.drive(waitingAtMost: 10_000)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
 }

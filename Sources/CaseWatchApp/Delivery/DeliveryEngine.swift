@@ -9,9 +9,9 @@ import Foundation
 /// `window` transfers in flight (`delivery.concurrency`: a stop lets those finish, and a receiver sees no more at
 /// once).
 ///
-/// - An HTTP delivery (webhooks, Matrix: ``HTTPChannelTransport``) is signed and handed to libcurl's multi interface
-///   (``HTTPEventLoop``, one thread per core), in batches: the coordinator starts as many as it may, then hands them
-///   over at once; their answers come back to it in batches too, as they land while it works.
+/// - An HTTP delivery (webhooks, Matrix: ``HTTPChannelTransport``) is signed and started on libcurl's multi interface
+///   (``HTTPTransfers``), which the coordinator drives itself: it is the run's event loop, so a transfer costs no
+///   hand-over between threads; the answers that landed while it worked are recorded together.
 /// - Any other delivery (an SMTP session, a file, a Telegram alert in parts) goes to a ``BlockingLanes`` thread.
 /// - Claims and throttle decisions happen on the coordinating thread, between hand-overs, a batch at a time
 ///   (``DeliveryRun``'s `claimSize`); outcomes are written `recordSize` at a time by an ``OutcomeWriter`` while
@@ -40,6 +40,8 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
     private var failure: Error?
     /// Transfers started and not yet recorded.
     private var inFlight = 0
+    /// Wakes the coordinator from its wait on the transfers (a blocking lane's transfer ended, a stop).
+    private var waker: HTTPTransfers.Waker?
     /// Transfers that ended since the coordinator last looked.
     private var ended: [(job: DeliveryJob, result: SendResult, started: Date, ended: Date)] = []
     private var over = false
@@ -69,8 +71,11 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
 
     /// No new transfer starts after this; those in flight end and are recorded.
     func requestStop() {
-        condition.withLock { state.stop() }
-        condition.signal()
+        let waker = condition.withLock { () -> HTTPTransfers.Waker? in
+            state.stop()
+            return self.waker
+        }
+        waker?.wake()
     }
 
     /// Runs until nothing due is left or a stop is requested, then writes what is left of the outcomes; rethrows the
@@ -79,10 +84,24 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             if let interval = session.renewalInterval { startRenewing(every: interval) }
             let thread = Thread { [self] in
+                let transfers: HTTPTransfers
+                do {
+                    transfers = try HTTPTransfers(maxHostConnections: window)
+                } catch {
+                    condition.withLock {
+                        failure = error
+                        over = true
+                    }
+                    continuation.resume()
+                    return
+                }
+                let waker = transfers.waker
+                condition.withLock { self.waker = waker }
                 let lanes = BlockingLanes(count: lanes, channels: channels, clock: clock) { [self] job, result, started in
                     land(job, result, ended: clock(), started: started)
+                    waker.wake()
                 }
-                coordinate(record: record, lanes: lanes)
+                coordinate(record: record, lanes: lanes, transfers: transfers)
                 lanes.close()
                 condition.withLock { over = true }
                 continuation.resume()
@@ -93,19 +112,16 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
         if let failure = condition.withLock({ failure }) { throw failure }
     }
 
-    /// A transfer ended (on the event loop's thread or a blocking lane's): noted for the coordinator, woken only
-    /// when this is the first of a batch.
+    /// A transfer ended (on the coordinator's thread, or a blocking lane's, which then wakes it): noted for the
+    /// coordinator.
     private func land(_ job: DeliveryJob, _ result: SendResult, ended at: Date, started: Date) {
-        condition.lock()
-        ended.append((job, result, started, at))
-        let first = ended.count == 1
-        condition.unlock()
-        if first { condition.signal() }
+        condition.withLock { ended.append((job, result, started, at)) }
     }
 
-    /// The coordinator's loop; returns when the run is over and every outcome written (or a write failed).
-    private func coordinate(record: Recorder, lanes: BlockingLanes) {
-        var starting: Starting = [:]
+    /// The coordinator's loop; returns when the run is over and every outcome written (or a write failed). Between
+    /// pieces of work it drives the run's HTTP transfers, which is where it waits: for a socket, a blocking lane's
+    /// wake-up, a stop, or the next throttled slot.
+    private func coordinate(record: Recorder, lanes: BlockingLanes, transfers: HTTPTransfers) {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -113,41 +129,41 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
                 recordEnded(record)
                 continue
             }
-            if inFlight >= window {
-                handOver(&starting)
-                condition.wait()
-                continue
-            }
-            switch state.nextWork(now: now()) {
-            case .finish:
-                handOver(&starting)
-                if inFlight > 0 {
-                    condition.wait()
+            var wakeAt: Date?
+            if inFlight < window {
+                switch state.nextWork(now: now()) {
+                case .finish:
+                    if inFlight == 0 {
+                        finish()
+                        return
+                    }
+                case .wait:
+                    break
+                case .sleep(let until):
+                    wakeAt = until
+                case .claim(let limit):
+                    condition.unlock()
+                    let claimed = Result { try session.claim(limit: limit) }
+                    condition.lock()
+                    switch claimed {
+                    case .success(let jobs): state.claimed(jobs)
+                    case .failure(let error):
+                        state.claimFailed()
+                        if failure == nil { failure = error }
+                    }
+                    continue
+                case .send(let job):
+                    start([(job, nil)] + moreToSend(), transfers: transfers, lanes: lanes)
+                    continue
+                case .sendReserved(let job, let slot):
+                    start([(job, slot)] + moreToSend(), transfers: transfers, lanes: lanes)
                     continue
                 }
-                finish()
-                return
-            case .wait:
-                condition.wait()
-            case .sleep(let until):
-                handOver(&starting)
-                _ = condition.wait(until: Date().addingTimeInterval(max(0, until.timeIntervalSince(now()))))
-            case .claim(let limit):
-                handOver(&starting)
-                condition.unlock()
-                let claimed = Result { try session.claim(limit: limit) }
-                condition.lock()
-                switch claimed {
-                case .success(let jobs): state.claimed(jobs)
-                case .failure(let error):
-                    state.claimFailed()
-                    if failure == nil { failure = error }
-                }
-            case .send(let job):
-                start([(job, nil)] + moreToSend(), starting: &starting, lanes: lanes)
-            case .sendReserved(let job, let slot):
-                start([(job, slot)] + moreToSend(), starting: &starting, lanes: lanes)
             }
+            let milliseconds = wakeAt.map { Int((max(0, $0.timeIntervalSince(now())) * 1000).rounded(.up)) } ?? 1_000
+            condition.unlock()
+            transfers.drive(waitingAtMost: min(1_000, milliseconds))
+            condition.lock()
         }
     }
 
@@ -201,7 +217,7 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
     /// Asks the throttle about those of `picked` whose endpoints have a rate (in one transaction), then starts the
     /// transfers it lets go, holds the others back within the run or puts them off; called and returns with the lock
     /// held.
-    private func start(_ picked: [(job: DeliveryJob, reserved: Date?)], starting: inout Starting, lanes: BlockingLanes) {
+    private func start(_ picked: [(job: DeliveryJob, reserved: Date?)], transfers: HTTPTransfers, lanes: BlockingLanes) {
         inFlight += picked.count
         condition.unlock()
         defer { condition.lock() }
@@ -235,11 +251,11 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
                 }
             }
         }
-        for job in going { start(job, starting: &starting, lanes: lanes) }
+        for job in going { start(job, transfers: transfers, lanes: lanes) }
     }
 
-    /// Starts one transfer: on the event loop (handed over with the others at the next hand-over) or a blocking lane.
-    private func start(_ job: DeliveryJob, starting: inout Starting, lanes: BlockingLanes) {
+    /// Starts one transfer: on the run's HTTP transfers (this thread's), or a blocking lane.
+    private func start(_ job: DeliveryJob, transfers: HTTPTransfers, lanes: BlockingLanes) {
         guard let transport = httpTransport(for: job.draft.channel) else {
             lanes.send(job)
             return
@@ -249,23 +265,11 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
         case .settled(let result):
             land(job, result, ended: clock(), started: started)
         case .request(let request, let reading):
-            let clock = clock
-            let loop = HTTPEventLoop.loop(for: request.url)
-            starting[ObjectIdentifier(loop), default: (loop, [])].batch.append((request, { [self] answer in
+            transfers.start(request) { [self] answer in
                 land(job, reading(answer), ended: clock(), started: started)
-            }))
+            }
         }
     }
-
-    /// Starts the transfers prepared since the last hand-over, each loop's at once.
-    private func handOver(_ starting: inout Starting) {
-        guard !starting.isEmpty else { return }
-        for (loop, batch) in starting.values { loop.submit(batch) }
-        starting.removeAll(keepingCapacity: true)
-    }
-
-    /// HTTP transfers prepared and not yet handed over, by event loop.
-    private typealias Starting = [ObjectIdentifier: (loop: HTTPEventLoop, batch: [(request: HTTPRequest, completion: HTTPEventLoop.Completion)])]
 
     /// A delivery the throttle did not let go: waiting within the run for its slot, or put off to a later cycle
     /// (outside the lock).
