@@ -47,3 +47,28 @@ extension SQLiteStateStore: ThrottleStore {
         }
     }
 }
+
+extension SQLiteStateStore: RunLocalThrottleStore {
+    package func slots(_ keys: [String]) throws -> [String: Date] {
+        guard !keys.isEmpty else { return [:] }
+        return try writeBlocking { db in
+            var found: [String: Date] = [:]
+            let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
+            for key in keys {
+                if let next = try Double.fetchOne(select, arguments: [key]) { found[key] = Date(timeIntervalSince1970: next) }
+            }
+            return found
+        }
+    }
+
+    package func storeSlots(_ slots: [String: Date]) throws {
+        guard !slots.isEmpty else { return }
+        try writeBlocking { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
+                """)
+            for (key, next) in slots { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
+        }
+    }
+}

@@ -26,3 +26,13 @@ extension ThrottleStore {
         try asks.map { try throttle($0.request, now: now, horizon: horizon, reserved: $0.reserved) }
     }
 }
+
+/// A store whose slots one process moves at a time (SQLite, whose run lock lets one cycle deliver at once): a
+/// delivery run may read the slots it needs once, keep them in memory, and write back the ones it moved in batches
+/// and when it ends (``RunSlots``), instead of a transaction for every few deliveries.
+package protocol RunLocalThrottleStore: ThrottleStore {
+    /// The stored next free slot of each of `keys` that has one.
+    func slots(_ keys: [String]) throws -> [String: Date]
+    /// Stores `slots` (each key's next free slot), in one transaction.
+    func storeSlots(_ slots: [String: Date]) throws
+}

@@ -2,6 +2,7 @@ import CaseWatchApp
 import CaseWatchChannels
 import CaseWatchModel
 import CaseWatchPipeline
+import CaseWatchSQLite
 import CaseWatchSources
 import CaseWatchStore
 import CaseWatchTesting
@@ -144,6 +145,34 @@ struct ThrottleTests {
         #expect(start.merging(moved) { $1 } == slots)
         // Not all alike: the batch has sends, waits and a postponement in it.
         #expect(Set(decisions.map { "\($0)".prefix(4) }).count == 3, "\(decisions)")
+    }
+
+    @Test("a run's slots kept in memory on SQLite decide as the store does, and the next run holds what this one left")
+    func runSlotsOnSQLite() throws {
+        let folder = try TemporaryDirectory("casewatch-run-slots")
+        let path = folder.url.appendingPathComponent("casewatch.sqlite").path
+        let other = ThrottleRule(key: ThrottleRule.key("matrix room"), rate: .perSecond(5))
+        let asks = [ThrottleRequest(endpoint: Self.hook), ThrottleRequest(endpoint: other), ThrottleRequest(endpoint: Self.hook),
+                    ThrottleRequest(endpoint: Self.hook), ThrottleRequest(endpoint: Self.hook)].map { ThrottleAsk($0) }
+        // The same burst through the store, one transaction per ask, on a store of its own.
+        let reference = try SQLiteStateStore(path: folder.url.appendingPathComponent("reference.sqlite").path)
+        let expected = try asks.map { try reference.throttle($0.request, now: Self.at(0), horizon: 0.5, reserved: nil) }
+
+        let store = try SQLiteStateStore(path: path)
+        let run = RunSlots(store: store, flushSize: 1_000)
+        let decided = try asks.flatMap { try run.throttle([$0], now: Self.at(0), horizon: 0.5) }
+        #expect(decided == expected)
+        #expect(try store.slots([Self.hook.key]).isEmpty)  // nothing written before the flush
+        try run.flush()
+        #expect(try store.slots([Self.hook.key, other.key]) == (try reference.slots([Self.hook.key, other.key])))
+
+        // The next run starts from the slots this one left: the endpoint is still busy.
+        let next = RunSlots(store: try SQLiteStateStore(path: path))
+        let first = try next.throttle([ThrottleAsk(ThrottleRequest(endpoint: Self.hook))], now: Self.at(0.05), horizon: 0.1)
+        guard case .postpone = first[0] else {
+            Issue.record("the next run must wait for the slots left: \(first)")
+            return
+        }
     }
 
     @Test("subscribers sharing an endpoint share its rate; the slowest file holds")

@@ -143,7 +143,11 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
                     wakeAt = until
                 case .claim(let limit):
                     condition.unlock()
-                    let claimed = Result { try session.claim(limit: limit) }
+                    let claimed = Result {
+                        let jobs = try session.claim(limit: limit)
+                        try throttling?.prefetch(jobs)
+                        return jobs
+                    }
                     condition.lock()
                     switch claimed {
                     case .success(let jobs): state.claimed(jobs)
@@ -194,6 +198,7 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
         let failed = writer.write(rest) ?? writer.close()
         let written = Result {
             if let failed { throw failed }
+            try throttling?.runSlots?.flush()
             if !postponements.isEmpty, let throttling {
                 try throttling.store.postpone(postponements, owner: throttling.owner)
             }
@@ -227,8 +232,7 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
             let asked = asks.indices.filter { asks[$0] != nil }
             if !asked.isEmpty {
                 let decided = Result {
-                    try throttling.store.throttle(asked.map { ThrottleAsk(asks[$0]!.0, reserved: asks[$0]!.1) },
-                                                  now: throttling.now(), horizon: throttling.horizon)
+                    try throttling.throttle(asked.map { ThrottleAsk(asks[$0]!.0, reserved: asks[$0]!.1) })
                 }
                 var held: Set<Int> = []
                 switch decided {
