@@ -22,7 +22,8 @@ package final class RunSlots: @unchecked Sendable {  // used by one thread (the 
 
     /// Reads the slots of `keys` not read yet, in one go.
     package func prefetch(_ keys: some Sequence<String>) throws {
-        let missing = Set(keys).subtracting(known)
+        // Filtered against `known`, not `Set.subtracting`, which walks the larger set (every endpoint met so far).
+        let missing = Set(keys.lazy.filter { !self.known.contains($0) })
         guard !missing.isEmpty else { return }
         slots.merge(try store.slots(Array(missing))) { _, stored in stored }
         known.formUnion(missing)
@@ -31,9 +32,17 @@ package final class RunSlots: @unchecked Sendable {  // used by one thread (the 
     /// Decides `asks` in order, as ``ThrottleStore/throttle(_:now:horizon:)`` would against the store.
     package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
         try prefetch(asks.lazy.flatMap(\.request.keys))
-        let (decisions, changed) = Throttle.decide(asks, slots: slots, now: now, horizon: horizon)
-        slots.merge(changed) { $1 }
-        moved.merge(changed) { $1 }
+        // One ask at a time against the run's own table, changed in place (a batch decision would copy the table,
+        // which holds every endpoint the run has met, for each call).
+        let decisions = asks.map { ask in
+            let (decision, changed) = Throttle.decide(ask.request, slots: slots, now: now, horizon: horizon,
+                                                      reserved: ask.reserved)
+            for (key, next) in changed {
+                slots[key] = next
+                moved[key] = next
+            }
+            return decision
+        }
         if moved.count >= flushSize { try flush() }
         return decisions
     }

@@ -111,7 +111,14 @@ package struct ThrottleRule: Sendable, Hashable {
 
     /// `webhook https://…`, `telegram-chat -100…`: hashed, so that the slots table holds no address or chat id.
     package static func key(_ description: String) -> String {
-        SHA256.hash(data: Data(description.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(description.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 
