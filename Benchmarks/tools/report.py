@@ -176,8 +176,8 @@ if matrix_runs:
           "--count N --homeserver http://127.0.0.1:PORT --concurrency 8` plans one alert to N readers, each with a "
           "room of their own on that homeserver (the chat templates in each reader's language, one `m.notice` "
           "each), enqueues them in a real SQLite outbox and times one `DeliveryCycle.run()`: every room held to "
-          "the channel's default rate (5 a second, its slot kept in the store, decided for the deliveries started "
-          "together in one transaction), the bearer token read from the environment, the PUTs on libcurl's multi "
+          "the channel's default rate (5 a second; on SQLite the run reads its rooms' slots once, decides in memory "
+          "and writes the moved slots back every 256 and at its end), the bearer token read from the environment, the PUTs on libcurl's multi "
           "interface. Beside it, Apprise `matrix://TOKEN@127.0.0.1:PORT/!room` to one room from one Python process, "
           "the same text as body: as shipped (it waits between messages, `request_rate_per_sec`), and with that "
           "pause set to 0 through the API.\n")
@@ -752,6 +752,16 @@ if only is not None and output.exists():
                 "Parts measured in different runs (`BENCH_ONLY`): " + ", ".join(sorted(only)) + " in the latest.\n\n"
                 if only else "") + "```\n" + "\n".join(kept + new_lines) + "\n```\n\n"
         merged.append(chunk)
+    # A part not measured in this run whose section this page did not write (it writes a section only from its
+    # results) keeps its old section, in the old order, before the notes on missed targets.
+    written = {heading for heading, _ in sections(page)}
+    kept_old = [chunk for heading, chunk in sections(output.read_text())
+                if heading not in written and heading.startswith("## ")
+                and next((name for prefix, name in SECTION_PARTS.items() if heading.startswith(prefix)), None)
+                not in (None, *only)]
+    if kept_old:
+        at = next((index for index, chunk in enumerate(merged) if chunk.startswith("## Where")), len(merged))
+        merged[at:at] = kept_old
     page = "".join(merged)
 
 output.write_text(page)

@@ -31,8 +31,8 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
     /// Blocking lanes at most (`delivery.concurrency`): SMTP sessions, file writers, Telegram senders.
     private let lanes: Int
     /// Transfers started and not yet recorded, at most: as many as lanes. (Four times as many, queued in libcurl
-    /// behind the connections, measured ≈25% more webhooks a second here, but a stop would then send what was
-    /// queued, and a receiver would see more requests at once than `delivery.concurrency` says.)
+    /// behind the connections, sent more webhooks a second in an earlier design, but a stop would then send what
+    /// was queued, and a receiver would see more requests at once than `delivery.concurrency` says.)
     private let window: Int
     private let clock: @Sendable () -> Date
     private let condition = NSCondition()
