@@ -13,12 +13,12 @@ import Foundation
 ///   (``HTTPTransfers``), which the coordinator drives itself: it is the run's event loop, so a transfer costs no
 ///   hand-over between threads; the answers that landed while it worked are recorded together.
 /// - Any other delivery (an SMTP session, a file, a Telegram alert in parts) goes to a ``BlockingLanes`` thread.
-/// - Claims and throttle decisions happen on the coordinating thread, between hand-overs, a batch at a time
+/// - Claims and throttle decisions happen on the coordinating thread, between turns of the transfers, a batch at a time
 ///   (``DeliveryRun``'s `claimSize`); outcomes are written `recordSize` at a time by an ``OutcomeWriter`` while
 ///   transfers go on.
 ///
 /// `run` suspends the calling task until every transfer started has ended and its outcome is written.
-final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarded by `condition`
+final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `httpTransports` is the coordinator's
     /// How an attempt becomes its record: the outcome, the entry's next state, the metrics and log lines.
     typealias Recorder = @Sendable (DeliveryJob, SendResult, _ started: Date, _ ended: Date) -> AttemptRecord
 
@@ -88,6 +88,7 @@ final class DeliveryEngine: @unchecked Sendable {  // every stored var is guarde
                 do {
                     transfers = try HTTPTransfers(maxHostConnections: window)
                 } catch {
+                    _ = writer.close()
                     condition.withLock {
                         failure = error
                         over = true
