@@ -62,4 +62,44 @@ struct DeliveryCycleTests {
         #expect(try await store.outboxEntries(states: [.dead]).first?.lastError
             == "no channel \"carrier-pigeon\" in this CaseWatch")
     }
+
+    @Test("a store that cannot record outcomes stops the run: the error is thrown, no more than the writer's queue and the transfers in flight were sent, and every entry stays due")
+    func recordingFails() async throws {
+        let store = MemoryStateStore()
+        try await store.enqueue((0..<1000).map { Self.draft($0, channel: .webhook) }, now: Self.now)
+        let hooks = RecordingChannel(id: .webhook)
+        let cycle = DeliveryCycle(
+            queue: FailingRecords(store: store),
+            settings: DeliverySettings(channels: ChannelRegistry([hooks]), concurrency: 4,
+                                       retry: RetryPolicy(schedule: [60])),
+            logger: Logger(label: "test"), clock: { Self.now }, jitter: { 0 })
+        await #expect(throws: StoreError.self) { try await cycle.run() }
+        // Sent before the failure was seen: at most the batch that failed, the two waiting behind it, the one being
+        // filled and the transfers in flight — never the whole queue.
+        #expect(hooks.log.sent.count <= 4 * 32 + 4, "\(hooks.log.sent.count) sent")
+        let status = try await store.status()
+        #expect(status.delivered == 0 && status.queueDepth == 1000)
+    }
+}
+
+/// An outbox whose outcome writes fail, as a store that went read-only or away would.
+private struct FailingRecords: OutboxQueue {
+    let store: MemoryStateStore
+
+    func enqueue(_ drafts: [OutboxDraft], now: Date) async throws { try await store.enqueue(drafts, now: now) }
+    func enqueue(now: Date, streaming produce: @escaping @Sendable (_ enqueue: ([OutboxDraft]) throws -> Void) throws -> Void)
+        async throws -> Int { try await store.enqueue(now: now, streaming: produce) }
+    func rescueExpiredLeases(now: Date) async throws -> Int { 0 }
+    func requeue(outboxID: Int64, now: Date) async throws -> OutboxEntry? { try await store.requeue(outboxID: outboxID, now: now) }
+    func nextGeneration(eventID: String) async throws -> Int { try await store.nextGeneration(eventID: eventID) }
+    func claims(dueAt cutoff: Date, owner: String) -> any ClaimSession {
+        Session(claims: store.claims(dueAt: cutoff, owner: owner))
+    }
+
+    final class Session: ClaimSession, Sendable {
+        let claims: any ClaimSession
+        init(claims: any ClaimSession) { self.claims = claims }
+        func claim(limit: Int) throws -> [DeliveryJob] { try claims.claim(limit: limit) }
+        func complete(_ attempts: [AttemptRecord]) throws { throw StoreError(.unavailable, "the disk is full") }
+    }
 }
