@@ -8,12 +8,6 @@ import PostgresNIO
 /// `throttle_slot` (made first if missing), decides with ``Throttle``, and moves the slots in the same transaction,
 /// so two nodes never take the same slot.
 extension PostgresStateStore: ThrottleStore {
-    package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
-        -> ThrottleDecision
-    {
-        try throttle([ThrottleAsk(request, reserved: reserved)], now: now, horizon: horizon)[0]
-    }
-
     package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
         guard !asks.isEmpty else { return [] }
         let logger = self.logger
@@ -32,7 +26,7 @@ extension PostgresStateStore: ThrottleStore {
                     let (key, next) = try row.decode((String, Double).self)
                     slots[key] = Date(timeIntervalSince1970: next)
                 }
-                let (decisions, moved) = Throttle.decide(asks, slots: slots, now: now, horizon: horizon)
+                let (decisions, moved) = Throttle.decide(asks, slots: &slots, now: now, horizon: horizon)
                 if !moved.isEmpty {
                     let movedKeys = Array(moved.keys)
                     try await connection.execute("""

@@ -7,28 +7,12 @@ import GRDB
 /// Per-endpoint rates on SQLite: the slots in `throttle_slot`, read and moved in one write transaction (SQLite
 /// writes one at a time), so a `run --once` after another holds the rate the one before left.
 extension SQLiteStateStore: ThrottleStore {
-    package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
-        -> ThrottleDecision
-    {
-        try throttle([ThrottleAsk(request, reserved: reserved)], now: now, horizon: horizon)[0]
-    }
-
     package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
         guard !asks.isEmpty else { return [] }
         return try writeBlocking { db in
-            var slots: [String: Date] = [:]
-            let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
-            for key in Set(asks.flatMap(\.request.keys)) {
-                if let next = try Double.fetchOne(select, arguments: [key]) {
-                    slots[key] = Date(timeIntervalSince1970: next)
-                }
-            }
-            let (decisions, moved) = Throttle.decide(asks, slots: slots, now: now, horizon: horizon)
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
-                ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
-                """)
-            for (key, next) in moved { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
+            var slots = try Self.slots(Array(Set(asks.flatMap(\.request.keys))), in: db)
+            let (decisions, moved) = Throttle.decide(asks, slots: &slots, now: now, horizon: horizon)
+            try Self.storeSlots(moved, in: db)
             return decisions
         }
     }
@@ -51,24 +35,29 @@ extension SQLiteStateStore: ThrottleStore {
 extension SQLiteStateStore: RunLocalThrottleStore {
     package func slots(_ keys: [String]) throws -> [String: Date] {
         guard !keys.isEmpty else { return [:] }
-        return try writeBlocking { db in
-            var found: [String: Date] = [:]
-            let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
-            for key in keys {
-                if let next = try Double.fetchOne(select, arguments: [key]) { found[key] = Date(timeIntervalSince1970: next) }
-            }
-            return found
-        }
+        return try writeBlocking { db in try Self.slots(keys, in: db) }
     }
 
     package func storeSlots(_ slots: [String: Date]) throws {
         guard !slots.isEmpty else { return }
-        try writeBlocking { db in
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
-                ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
-                """)
-            for (key, next) in slots { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
+        try writeBlocking { db in try Self.storeSlots(slots, in: db) }
+    }
+
+    /// The stored next free slot of each of `keys` that has one.
+    private static func slots(_ keys: [String], in db: Database) throws -> [String: Date] {
+        var found: [String: Date] = [:]
+        let select = try db.cachedStatement(sql: "SELECT next_free_at FROM throttle_slot WHERE key = ?")
+        for key in keys {
+            if let next = try Double.fetchOne(select, arguments: [key]) { found[key] = Date(timeIntervalSince1970: next) }
         }
+        return found
+    }
+
+    private static func storeSlots(_ slots: [String: Date], in db: Database) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO throttle_slot (key, next_free_at) VALUES (?, ?)
+            ON CONFLICT (key) DO UPDATE SET next_free_at = excluded.next_free_at
+            """)
+        for (key, next) in slots { try upsert.execute(arguments: [key, next.timeIntervalSince1970]) }
     }
 }

@@ -7,13 +7,9 @@ import Foundation
 ///
 /// Blocking, called on the delivery lanes' own threads, as ``ClaimSession`` is.
 package protocol ThrottleStore: Sendable {
-    /// Decides `request` with ``Throttle/decide(_:slots:now:horizon:reserved:)`` against the stored slots and stores
-    /// the slots it moves, in one transaction (on PostgreSQL with the slots' rows locked, so two nodes never take the
-    /// same slot).
-    func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
-        -> ThrottleDecision
-    /// Decides each of `asks` in order, as many calls of ``throttle(_:now:horizon:reserved:)`` would (each sees the
-    /// slots the ones before it moved), in one transaction.
+    /// Decides each of `asks` in order with ``Throttle/decide(_:slots:now:horizon:)`` against the stored slots (each
+    /// sees the slots the ones before it moved) and stores the slots they move, in one transaction (on PostgreSQL
+    /// with the slots' rows locked, so two nodes never take the same slot).
     func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision]
     /// Puts claimed entries off to their slots without an attempt: their state, attempts and retry schedule stay as
     /// they are, their claim ends (on PostgreSQL only while `owner` still holds the lease), and they come due then.
@@ -21,9 +17,11 @@ package protocol ThrottleStore: Sendable {
 }
 
 extension ThrottleStore {
-    /// One transaction per ask: for engines without a batch of their own.
-    package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
-        try asks.map { try throttle($0.request, now: now, horizon: horizon, reserved: $0.reserved) }
+    /// Decides one delivery: a batch of one.
+    package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
+        -> ThrottleDecision
+    {
+        try throttle([ThrottleAsk(request, reserved: reserved)], now: now, horizon: horizon)[0]
     }
 }
 

@@ -5,15 +5,8 @@ import Foundation
 
 /// Per-endpoint rates in memory: the slots and the decision under the store's one lock, as a transaction would.
 extension MemoryStateStore: ThrottleStore {
-    package func throttle(_ request: ThrottleRequest, now: Date, horizon: TimeInterval, reserved: Date?) throws
-        -> ThrottleDecision
-    {
-        access { state in
-            let (decision, moved) = Throttle.decide(request, slots: state.throttleSlots, now: now, horizon: horizon,
-                                                    reserved: reserved)
-            state.throttleSlots.merge(moved) { _, new in new }
-            return decision
-        }
+    package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
+        access { state in Throttle.decide(asks, slots: &state.throttleSlots, now: now, horizon: horizon).decisions }
     }
 
     package func postpone(_ postponements: [Postponement], owner: String) throws {

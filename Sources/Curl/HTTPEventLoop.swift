@@ -40,20 +40,11 @@ public final class HTTPEventLoop: @unchecked Sendable {  // `submitted` is guard
 
     /// Starts `request`; `completion` is called once, on the loop's thread.
     public func submit(_ request: HTTPRequest, completion: @escaping Completion) {
-        submit([(request, completion)])
-    }
-
-    /// Starts every request of `batch` at once (one hand-over to the loop's thread, one wake-up); each completion is
-    /// called once, on the loop's thread.
-    public func submit(_ batch: [(request: HTTPRequest, completion: Completion)]) {
-        guard !batch.isEmpty else { return }
         guard let waker else {
-            for (_, completion) in batch {
-                completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
-            }
+            completion(.failure(CurlError(code: CURLE_FAILED_INIT, detail: "curl_multi_init failed")))
             return
         }
-        lock.withLock { submitted += batch }
+        lock.withLock { submitted.append((request, completion)) }
         waker.wake()
     }
 

@@ -5,7 +5,7 @@ import CCurl
 /// Easy handles added to it keep their options; the multi handle owns the connections, so a connection opened for
 /// one transfer is reused by the next to the same host, whichever easy handle carries it, and no more than
 /// `maxHostConnections` are open to one host at a time (`CURLMOPT_MAX_HOST_CONNECTIONS`; transfers beyond it wait
-/// in libcurl's own queue). Used by one thread only (``HTTPEventLoop``'s), hence not `Sendable`; only ``wakeup()``
+/// in libcurl's own queue). Used by one thread only (``HTTPTransfers``' owner), hence not `Sendable`; only `curl_multi_wakeup`
 /// may be called from another thread, as libcurl allows.
 final class MultiHandle {
     let raw: UnsafeMutableRawPointer
@@ -39,14 +39,9 @@ final class MultiHandle {
         return Int(running)
     }
 
-    /// Waits until a transfer's socket is ready, `milliseconds` pass, or ``wakeup()`` is called.
+    /// Waits until a transfer's socket is ready, `milliseconds` pass, or ``HTTPTransfers/Waker`` wakes it.
     func poll(milliseconds: Int) throws {
         try check(curl_multi_poll(raw, nil, 0, Int32(milliseconds), nil))
-    }
-
-    /// Ends a ``poll(milliseconds:)`` early; safe from any thread.
-    func wakeup() {
-        _ = curl_multi_wakeup(raw)
     }
 
     /// The transfers that ended since the last call: each easy handle's raw pointer and its result.

@@ -140,8 +140,10 @@ struct ThrottleTests {
             slots.merge(moved) { $1 }
             oneByOne.append(decision)
         }
-        let (decisions, moved) = Throttle.decide(asks, slots: start, now: Self.at(0.1), horizon: 0.5)
+        var batched = start
+        let (decisions, moved) = Throttle.decide(asks, slots: &batched, now: Self.at(0.1), horizon: 0.5)
         #expect(decisions == oneByOne)
+        #expect(batched == slots)
         #expect(start.merging(moved) { $1 } == slots)
         // Not all alike: the batch has sends, waits and a postponement in it.
         #expect(Set(decisions.map { "\($0)".prefix(4) }).count == 3, "\(decisions)")

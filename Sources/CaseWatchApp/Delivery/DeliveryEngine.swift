@@ -6,8 +6,7 @@ import Curl
 import Foundation
 
 /// The shell around one ``DeliveryRun``: one coordinating thread asks the state machine for work and keeps up to
-/// `window` transfers in flight (`delivery.concurrency`: a stop lets those finish, and a receiver sees no more at
-/// once).
+/// `delivery.concurrency` transfers in flight (a stop lets those finish, and a receiver sees no more at once).
 ///
 /// - An HTTP delivery (webhooks, Matrix: ``HTTPChannelTransport``) is signed and started on libcurl's multi interface
 ///   (``HTTPTransfers``), which the coordinator drives itself: it is the run's event loop, so a transfer costs no
@@ -28,12 +27,10 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
     /// Holds endpoints to their rates; nil when the store keeps no slots.
     private let throttling: DeliveryThrottling?
     private let channels: ChannelRegistry
-    /// Blocking lanes at most (`delivery.concurrency`): SMTP sessions, file writers, Telegram senders.
-    private let lanes: Int
-    /// Transfers started and not yet recorded, at most: as many as lanes. (Four times as many, queued in libcurl
-    /// behind the connections, sent more webhooks a second in an earlier design, but a stop would then send what
-    /// was queued, and a receiver would see more requests at once than `delivery.concurrency` says.)
-    private let window: Int
+    /// `delivery.concurrency`: transfers started and not yet recorded, and blocking lanes, at most. (Four transfers
+    /// per connection, queued in libcurl, sent more webhooks a second in an earlier design, but a stop would then
+    /// send what was queued, and a receiver would see more requests at once than the setting says.)
+    private let capacity: Int
     private let clock: @Sendable () -> Date
     private let condition = NSCondition()
     private var state: DeliveryRun
@@ -59,8 +56,7 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
         writer = OutcomeWriter(session: session)
         self.throttling = throttling
         self.channels = channels
-        lanes = max(1, capacity)
-        window = max(1, capacity)
+        self.capacity = max(1, capacity)
         self.clock = clock
         state = DeliveryRun(lanes: 1, claimSize: DeliveryCycle.claimSize, recordSize: DeliveryCycle.recordSize)
     }
@@ -86,7 +82,7 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
             let thread = Thread { [self] in
                 let transfers: HTTPTransfers
                 do {
-                    transfers = try HTTPTransfers(maxHostConnections: window)
+                    transfers = try HTTPTransfers(maxHostConnections: capacity)
                 } catch {
                     _ = writer.close()
                     condition.withLock {
@@ -98,7 +94,7 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
                 }
                 let waker = transfers.waker
                 condition.withLock { self.waker = waker }
-                let lanes = BlockingLanes(count: lanes, channels: channels, clock: clock) { [self] job, result, started in
+                let lanes = BlockingLanes(count: capacity, channels: channels, clock: clock) { [self] job, result, started in
                     land(job, result, ended: clock(), started: started)
                     waker.wake()
                 }
@@ -131,7 +127,7 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
                 continue
             }
             var wakeAt: Date?
-            if inFlight < window {
+            if inFlight < capacity {
                 switch state.nextWork(now: now()) {
                 case .finish:
                     if inFlight == 0 {
@@ -208,10 +204,10 @@ final class DeliveryEngine: @unchecked Sendable {  // guarded by `condition`; `h
         if case .failure(let error) = written { stop(because: error) }
     }
 
-    /// The other deliveries that may start with the one just handed out, up to the window's free room; called with the
+    /// The other deliveries that may start with the one just handed out, up to the free capacity; called with the
     /// lock held.
     private func moreToSend() -> [(job: DeliveryJob, reserved: Date?)] {
-        state.moreToSend(limit: window - inFlight - 1, now: now()).compactMap { action in
+        state.moreToSend(limit: capacity - inFlight - 1, now: now()).compactMap { action in
             switch action {
             case .send(let job): (job, nil)
             case .sendReserved(let job, let slot): (job, slot)

@@ -32,17 +32,8 @@ package final class RunSlots: @unchecked Sendable {  // used by one thread (the 
     /// Decides `asks` in order, as ``ThrottleStore/throttle(_:now:horizon:)`` would against the store.
     package func throttle(_ asks: [ThrottleAsk], now: Date, horizon: TimeInterval) throws -> [ThrottleDecision] {
         try prefetch(asks.lazy.flatMap(\.request.keys))
-        // One ask at a time against the run's own table, changed in place (a batch decision would copy the table,
-        // which holds every endpoint the run has met, for each call).
-        let decisions = asks.map { ask in
-            let (decision, changed) = Throttle.decide(ask.request, slots: slots, now: now, horizon: horizon,
-                                                      reserved: ask.reserved)
-            for (key, next) in changed {
-                slots[key] = next
-                moved[key] = next
-            }
-            return decision
-        }
+        let (decisions, changed) = Throttle.decide(asks, slots: &slots, now: now, horizon: horizon)
+        moved.merge(changed) { $1 }
         if moved.count >= flushSize { try flush() }
         return decisions
     }

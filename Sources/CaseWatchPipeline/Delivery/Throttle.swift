@@ -67,18 +67,19 @@ package enum Throttle {
 
 extension Throttle {
     /// Decides `asks` one after another, as as many calls of ``decide(_:slots:now:horizon:reserved:)`` would, each
-    /// seeing the slots the ones before it moved.
+    /// seeing the slots the ones before it moved; `slots` is moved in place (a run's whole table is not copied).
     /// - Returns: the decisions, in order, and the slots to store (every key that moved, at its last value).
-    package static func decide(_ asks: [ThrottleAsk], slots: [String: Date], now: Date, horizon: TimeInterval)
-        -> (decisions: [ThrottleDecision], slots: [String: Date])
+    package static func decide(_ asks: [ThrottleAsk], slots: inout [String: Date], now: Date, horizon: TimeInterval)
+        -> (decisions: [ThrottleDecision], moved: [String: Date])
     {
-        var current = slots
         var moved: [String: Date] = [:]
         let decisions = asks.map { ask in
-            let (decision, updated) = decide(ask.request, slots: current, now: now, horizon: horizon,
+            let (decision, updated) = decide(ask.request, slots: slots, now: now, horizon: horizon,
                                              reserved: ask.reserved)
-            current.merge(updated) { $1 }
-            moved.merge(updated) { $1 }
+            for (key, next) in updated {
+                slots[key] = next
+                moved[key] = next
+            }
             return decision
         }
         return (decisions, moved)
